@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
 from wenping_shared.contracts.vocab import (
     AgencyGrade,
     ConsultationGroup,

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from wenping_shared.contracts.vocab import ItemMode, Severity
 
 AVAILABLE_VERSIONS: tuple[str, ...] = ("v1",)
@@ -153,9 +154,13 @@ def parse_checklist_yaml(text: str) -> Checklist:
     return Checklist.model_validate(data)
 
 
-@functools.cache
 def load_checklist(version: str = "v1") -> Checklist:
-    """The checklist of that version, parsed once per process."""
+    """The checklist of that version, parsed once per process (the same object every call)."""
+    return _load(version)
+
+
+@functools.cache
+def _load(version: str) -> Checklist:
     try:
         name = _FILES[version]
     except KeyError:

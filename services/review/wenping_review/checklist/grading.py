@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from wenping_shared.contracts.vocab import FactorLevel, OverallLevel, Recommendation
 
 FACTOR_RANK: Mapping[FactorLevel, int] = {
