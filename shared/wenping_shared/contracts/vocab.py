@@ -578,10 +578,10 @@ def matching_expert_fields(
 ) -> frozenset[ExpertField]:
     """The union of the category's (and sub-kind's) and the interests' expert fields (C02.3)."""
     fields: set[ExpertField] = set()
-    if _is_value(ProjectCategory, category):
+    if category is not None and _is_value(ProjectCategory, category):
         cat = ProjectCategory(category)
         fields |= CATEGORY_EXPERT_FIELDS[cat]
-        if cat is ProjectCategory.project and _is_value(ProjectSubKind, sub_kind):
+        if cat is ProjectCategory.project and sub_kind is not None and _is_value(ProjectSubKind, sub_kind):
             fields |= SUB_KIND_EXPERT_FIELDS.get(ProjectSubKind(sub_kind), frozenset())
     for interest in interests:
         if _is_value(Interest, interest):

@@ -27,19 +27,19 @@ from .grading import GradingScheme
 class RegionReviewConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    region_code: str | None = Field(None, description="region this configuration belongs to")
+    region_code: str | None = Field(default=None, description="region this configuration belongs to")
     # C03.1: minimum characters of each overview element.
-    overview_min_length: int = Field(20, ge=0)
+    overview_min_length: int = Field(default=20, ge=0)
     # C04.1: minimum number of cited documents.
-    basis_min_documents: int = Field(3, ge=0)
+    basis_min_documents: int = Field(default=3, ge=0)
     # C04.2 (suggestion): documents older than this many years are flagged; the region's list
     # of repealed documents (titles or document numbers).
-    document_max_age_years: int = Field(15, ge=0)
+    document_max_age_years: int = Field(default=15, ge=0)
     repealed_documents: tuple[str, ...] = ()
     # C05.2: minimum public-notice days, counted inclusively.
-    notice_days: int = Field(7, ge=1)
+    notice_days: int = Field(default=7, ge=1)
     # C05.4: minimum experts at the argumentation meeting.
-    expert_meeting_min_experts: int = Field(3, ge=0)
+    expert_meeting_min_experts: int = Field(default=3, ge=0)
     # C05.5: minimum assessment period (plan date to report compilation, inclusive) by category.
     assessment_period_days: dict[ProjectCategory, int] = Field(
         default_factory=lambda: {
@@ -51,7 +51,7 @@ class RegionReviewConfig(BaseModel):
         }
     )
     # C02.3: minimum registry experts in the assessment team.
-    team_min_registry_experts: int = Field(3, ge=0)
+    team_min_registry_experts: int = Field(default=3, ge=0)
     # C02.2: the highest project level each agency grade may take.
     agency_grade_max_level: dict[AgencyGrade, ProjectLevel] = Field(
         default_factory=lambda: {
@@ -72,18 +72,18 @@ class RegionReviewConfig(BaseModel):
         }
     )
     # C06.6: stakeholder sample >= min(population, max(sample_minimum, ceil(ratio% x population))).
-    sample_ratio_percent: int = Field(5, ge=0, le=100)
-    sample_minimum: int = Field(30, ge=0)
-    min_consultation_methods: int = Field(2, ge=0)
+    sample_ratio_percent: int = Field(default=5, ge=0, le=100)
+    sample_minimum: int = Field(default=30, ge=0)
+    min_consultation_methods: int = Field(default=2, ge=0)
     # C07.3: an event with this many expected participants must identify crowd safety.
-    event_crowd_threshold: int = Field(500, ge=1)
+    event_crowd_threshold: int = Field(default=500, ge=1)
     # C07.4 (suggestion): minimum characters of a risk source.
-    risk_source_min_length: int = Field(15, ge=0)
+    risk_source_min_length: int = Field(default=15, ge=0)
     # C08.5 (suggestion): stakeholder support thresholds.
-    support_low_threshold: Decimal = Field(Decimal("0.70"), ge=0, le=1)
-    support_high_threshold: Decimal = Field(Decimal("0.95"), ge=0, le=1)
+    support_low_threshold: Decimal = Field(default=Decimal("0.70"), ge=0, le=1)
+    support_high_threshold: Decimal = Field(default=Decimal("0.95"), ge=0, le=1)
     # C09.3 (suggestion): minimum characters of a measure.
-    measure_min_length: int = Field(20, ge=0)
+    measure_min_length: int = Field(default=20, ge=0)
     grading: GradingScheme = GradingScheme()
 
     def period_days_for(self, category: ProjectCategory | None) -> int:

@@ -62,10 +62,10 @@ class StackingRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    high_if_major_at_least: int = Field(1, ge=1)
-    high_if_significant_at_least: int = Field(2, ge=1)
-    medium_if_significant_at_least: int = Field(1, ge=1)
-    medium_if_moderate_at_least: int = Field(3, ge=1)
+    high_if_major_at_least: int = Field(default=1, ge=1)
+    high_if_significant_at_least: int = Field(default=2, ge=1)
+    medium_if_significant_at_least: int = Field(default=1, ge=1)
+    medium_if_moderate_at_least: int = Field(default=3, ge=1)
 
 
 class GradingScheme(BaseModel):
@@ -85,7 +85,7 @@ class GradingScheme(BaseModel):
     index_high_min: Decimal = Decimal("0.64")
     index_medium_min: Decimal = Decimal("0.36")
     recommendation_fit: dict[OverallLevel, tuple[Recommendation, ...]] = Field(
-        default_factory=lambda: {
+        default_factory=lambda: {  # type: ignore[arg-type]
             OverallLevel.high: (Recommendation.reject, Recommendation.defer),
             OverallLevel.medium: (Recommendation.defer, Recommendation.implement_with_measures),
             OverallLevel.low: (Recommendation.implement, Recommendation.implement_with_measures),

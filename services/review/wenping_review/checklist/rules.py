@@ -1299,9 +1299,9 @@ def c08_4(ctx: Ctx) -> RuleResult:
     details: dict[str, Any] = {"field": "risks.residual_*/conclusion.residual_level", "stated": stated}
     tail = ""
     if stated is not None:
-        computed, how, extra = _overall(ctx, risks, residual=True)
-        details.update({"computed": computed.value, **extra})
-        if stated != computed:
+        overall, how, extra = _overall(ctx, risks, residual=True)
+        details.update({"computed": overall.value, **extra})
+        if stated != overall:
             problems.append(f"措施后{how}，报告结论判定为{_olv(stated)}")
         else:
             tail = f"；措施后{how}，与报告结论一致"
