@@ -1,0 +1,45 @@
+"""The intake service: projects, decision lists, reports as submitted, tracking, reminders, statistics, ledger."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from wenping_shared import OutboxRelay, check_production, configure_logging, install_conventions, open_runtime
+
+from .config import IntakeSettings
+from .database import OutboxMessage
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: IntakeSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+    configure_logging("intake", settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_production("intake", settings.production_problems())
+        runtime = await open_runtime(app, settings, audience="intake", transport=transport)
+        relay = OutboxRelay(runtime.sessionmaker, OutboxMessage, runtime.peers, settings.outbox_poll_seconds)
+        app.state.outbox = relay
+        relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await runtime.close()
+
+    app = FastAPI(
+        title="稳评 · 受理服务（intake）",
+        version="1.0.0",
+        description="稳评项目报备、生命周期、评估报告报送、决策清单、跟踪问效、提醒、统计与电子台账。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_conventions(app, settings, MIGRATIONS)
+    return app

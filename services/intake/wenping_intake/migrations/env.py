@@ -1,0 +1,4 @@
+from wenping_intake.models import metadata
+from wenping_shared import run_env
+
+run_env(metadata)

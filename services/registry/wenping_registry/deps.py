@@ -1,0 +1,35 @@
+"""FastAPI dependency aliases for the registry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import Principal, authenticate, db_session, require_roles, require_service
+
+from .config import RegistrySettings
+from .keys import SigningKey
+
+
+def _settings(request: Request) -> RegistrySettings:
+    return request.app.state.settings
+
+
+def _signing_key(request: Request) -> SigningKey:
+    return request.app.state.signing_key
+
+
+def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    return request.app.state.sessionmaker
+
+
+SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
+SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(_sessionmaker)]
+SettingsDep = Annotated[RegistrySettings, Depends(_settings)]
+SigningKeyDep = Annotated[SigningKey, Depends(_signing_key)]
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
+ReviewService = Annotated[Principal, Depends(require_service("review"))]

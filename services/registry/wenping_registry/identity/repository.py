@@ -1,0 +1,108 @@
+"""Queries for regions, organisations and users (the only place they are written)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import PageParams, region_prefix
+
+from .models import ApiClient, Organization, Region, User
+
+
+class RegionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, code: str) -> Region | None:
+        return await self.session.get(Region, code)
+
+    async def children(self, code: str) -> Sequence[Region]:
+        return (await self.session.exec(select(Region).where(Region.parent_code == code).order_by(Region.code))).all()
+
+    async def list(self, parent_code: str | None, subtree_of: str | None) -> Sequence[Region]:
+        query = select(Region).order_by(Region.code)
+        if parent_code is not None:
+            query = query.where(Region.parent_code == parent_code)
+        if subtree_of is not None:
+            query = query.where(col(Region.code).startswith(region_prefix(subtree_of)))
+        return (await self.session.exec(query)).all()
+
+
+class OrganizationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, org_id: str) -> Organization | None:
+        return await self.session.get(Organization, org_id)
+
+    async def get_many(self, ids: Sequence[str]) -> Sequence[Organization]:
+        if not ids:
+            return []
+        return (await self.session.exec(select(Organization).where(col(Organization.id).in_(ids)))).all()
+
+    async def by_name(self, name: str) -> Organization | None:
+        return (await self.session.exec(select(Organization).where(Organization.name == name))).first()
+
+    async def list(
+        self, page: PageParams, *, subtree_of: str | None, kind: str | None, region_code: str | None, q: str | None
+    ) -> Sequence[Organization]:
+        query = select(Organization)
+        if subtree_of is not None:
+            query = query.where(col(Organization.region_code).startswith(region_prefix(subtree_of)))
+        if region_code is not None:
+            query = query.where(col(Organization.region_code).startswith(region_prefix(region_code)))
+        if kind is not None:
+            query = query.where(Organization.kind == kind)
+        if q:
+            query = query.where(col(Organization.name).contains(q))
+        after = page.after([col(Organization.name), col(Organization.id)], descending=False)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Organization.name), col(Organization.id)).limit(page.limit + 1)
+        return (await self.session.exec(query)).all()
+
+    def add(self, org: Organization) -> Organization:
+        self.session.add(org)
+        return org
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: str) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def by_username(self, username: str) -> User | None:
+        return (await self.session.exec(select(User).where(User.username == username))).first()
+
+    async def list(
+        self, page: PageParams, *, subtree_of: str, role: str | None, org_id: str | None, q: str | None
+    ) -> Sequence[User]:
+        query = select(User).where(col(User.region_code).startswith(region_prefix(subtree_of)))
+        if org_id is not None:
+            query = query.where(User.org_id == org_id)
+        if q:
+            query = query.where(or_(col(User.username).contains(q), col(User.display_name).contains(q)))
+        after = page.after([col(User.username)], descending=False)
+        if after is not None:
+            query = query.where(after)
+        rows = (await self.session.exec(query.order_by(col(User.username)).limit(page.limit + 1 if not role else 1000))).all()
+        if role:  # roles is a JSON list; filter in Python over a bounded page (user lists are small)
+            rows = [u for u in rows if role in u.roles][: page.limit + 1]
+        return rows
+
+    def add(self, user: User) -> User:
+        self.session.add(user)
+        return user
+
+
+class ApiClientRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, client_id: str) -> ApiClient | None:
+        return await self.session.get(ApiClient, client_id)

@@ -1,0 +1,136 @@
+"""Rules for regions, organisations and users: everything is scoped to the caller's region subtree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, PageParams, Principal, region_contains
+
+from ..audit import service as audit
+from ..passwords import hash_password_async
+from .models import ORGANIZATION_KIND_LABELS, Organization, Region, User
+from .repository import OrganizationRepository, RegionRepository, UserRepository
+from .schemas import OrganizationCreate, OrganizationPublic, RegionDetail, RegionPublic, UserCreate, UserPublic
+
+
+def sees_region(principal: Principal, region_code: str) -> bool:
+    """Services see everything; everyone else their own region and below, never a sibling or parent."""
+    if principal.kind == "service":
+        return True
+    return principal.region_code is not None and region_contains(principal.region_code, region_code)
+
+
+def organization_public(org: Organization) -> OrganizationPublic:
+    return OrganizationPublic(
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        kind_label=ORGANIZATION_KIND_LABELS.get(org.kind, org.kind),
+        region_code=org.region_code,
+        credit_code=org.credit_code,
+        created_at=org.created_at,
+    )
+
+
+def user_public(user: User, org: Organization | None = None) -> UserPublic:
+    return UserPublic(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=list(user.roles),
+        org_id=user.org_id,
+        org_name=org.name if org else None,
+        region_code=user.region_code,
+        is_active=user.is_active,
+        created_at=user.created_at,
+    )
+
+
+def region_public(region: Region) -> RegionPublic:
+    return RegionPublic(code=region.code, name=region.name, parent_code=region.parent_code, level=region.level)
+
+
+class IdentityService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.regions = RegionRepository(session)
+        self.organizations = OrganizationRepository(session)
+        self.users = UserRepository(session)
+
+    async def list_regions(self, principal: Principal, parent_code: str | None) -> list[RegionPublic]:
+        # The region tree itself is reference data (GB/T 2260 is public): every caller may read it.
+        return [region_public(r) for r in await self.regions.list(parent_code, None)]
+
+    async def region_detail(self, code: str) -> RegionDetail:
+        region = await self.regions.get(code)
+        if region is None:
+            raise NotFound(f"行政区划 {code} 不存在", code="region.not_found")
+        children = await self.regions.children(code)
+        return RegionDetail(**region_public(region).model_dump(), children=[region_public(c) for c in children])
+
+    async def visible_organization(self, principal: Principal, org_id: str) -> Organization:
+        org = await self.organizations.get(org_id)
+        if org is None or not sees_region(principal, org.region_code):
+            raise NotFound("单位不存在", code="organization.not_found")
+        return org
+
+    async def list_organizations(
+        self, principal: Principal, page: PageParams, *, kind: str | None, region_code: str | None, q: str | None
+    ) -> Sequence[Organization]:
+        subtree = None if principal.kind == "service" else principal.region_code
+        if subtree is None and principal.kind != "service":
+            return []
+        return await self.organizations.list(page, subtree_of=subtree, kind=kind, region_code=region_code, q=q)
+
+    async def create_organization(self, principal: Principal, data: OrganizationCreate) -> Organization:
+        region = await self.regions.get(data.region_code)
+        if region is None:
+            raise BadRequest(f"行政区划 {data.region_code} 不存在", code="region.not_found")
+        if not sees_region(principal, data.region_code):
+            raise Forbidden("只能在本辖区内创建单位", code="organization.outside_region")
+        if await self.organizations.by_name(data.name) is not None:
+            raise Conflict(f"单位“{data.name}”已存在", code="organization.duplicate_name")
+        org = self.organizations.add(
+            Organization(name=data.name, kind=data.kind.value, region_code=data.region_code, created_by=principal.subject)
+        )
+        audit.record(self.session, principal, "organization.create", "organization", org.id,
+                     region_code=org.region_code, changes=data.model_dump(mode="json"))
+        return org
+
+    async def create_user(self, principal: Principal, data: UserCreate) -> tuple[User, Organization]:
+        org = await self.organizations.get(data.org_id)
+        if org is None or not sees_region(principal, org.region_code):
+            raise BadRequest("所属单位不存在或不在本辖区内", code="user.organization_not_found")
+        if await self.users.by_username(data.username) is not None:
+            raise Conflict(f"登录名“{data.username}”已被使用", code="user.duplicate_username")
+        roles = [r.value for r in data.roles]
+        if "agency" in roles and org.kind != "agency":
+            raise BadRequest("agency 角色的用户须属于第三方稳评机构", code="user.role_org_mismatch")
+        user = self.users.add(
+            User(
+                username=data.username,
+                display_name=data.display_name,
+                password_hash=await hash_password_async(data.password),
+                roles=roles,
+                org_id=org.id,
+                region_code=org.region_code,
+                created_by=principal.subject,
+            )
+        )
+        audit.record(self.session, principal, "user.create", "user", user.id, region_code=user.region_code,
+                     changes={"username": user.username, "roles": roles, "org_id": org.id})
+        return user, org
+
+    async def list_users(
+        self, principal: Principal, page: PageParams, *, role: str | None, org_id: str | None, q: str | None
+    ) -> Sequence[User]:
+        assert principal.region_code is not None
+        return await self.users.list(page, subtree_of=principal.region_code, role=role, org_id=org_id, q=q)
+
+    async def me(self, principal: Principal) -> tuple[User, Organization | None]:
+        user = await self.users.get(principal.subject) if principal.kind == "user" else None
+        if user is None:
+            raise NotFound("当前令牌不属于平台用户", code="user.not_found")
+        return user, await self.organizations.get(user.org_id)

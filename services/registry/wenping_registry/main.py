@@ -1,0 +1,66 @@
+"""The registry service: regions, organisations, users, tokens and keys, experts, agencies."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlmodel import col, select
+
+from wenping_shared import ProductionConfigError, check_production, configure_logging, install_conventions, open_runtime
+from wenping_shared.demo import ACCOUNTS
+
+from .auth.endpoints import router as auth_router
+from .config import RegistrySettings
+from .identity.endpoints import router as identity_router
+from .identity.models import User
+from .keys import load_signing_key
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: RegistrySettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    settings = settings or RegistrySettings()
+    configure_logging("registry", settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_production("registry", settings.production_problems())
+        key = await asyncio.to_thread(load_signing_key, settings)
+        app.state.signing_key = key
+
+        async def own_key(kid: str) -> dict[str, Any] | None:
+            # The registry verifies its own tokens without an HTTP round trip to itself.
+            return key.jwk if kid == key.kid else None
+
+        runtime = await open_runtime(app, settings, audience="registry", transport=transport, key_lookup=own_key)
+        try:
+            if settings.environment == "production":
+                await _refuse_demo_accounts(app)
+            yield
+        finally:
+            await runtime.close()
+
+    app = FastAPI(
+        title="稳评 · 注册服务（registry）",
+        version="1.0.0",
+        description="行政区划、单位、用户、令牌与密钥、专家库与抽取、第三方稳评机构与等级。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_conventions(app, settings, MIGRATIONS)
+    app.include_router(auth_router)
+    app.include_router(identity_router)
+    return app
+
+
+async def _refuse_demo_accounts(app: FastAPI) -> None:
+    async with app.state.sessionmaker() as session:
+        demo = (await session.exec(select(User.username).where(col(User.username).in_([a[0] for a in ACCOUNTS])))).first()
+    if demo is not None:
+        raise ProductionConfigError("registry", [f"数据库中存在演示账号（{demo}），生产模式不得使用演示数据"])

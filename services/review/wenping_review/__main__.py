@@ -1,0 +1,7 @@
+from wenping_shared.cli import run_cli
+
+from .config import ReviewSettings
+from .main import MIGRATIONS
+from .seed import seed_demo
+
+run_cli("review", ReviewSettings, "wenping_review.main:create_app", MIGRATIONS, seed_demo)  # type: ignore[arg-type]

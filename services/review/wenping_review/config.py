@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from wenping_shared import ServiceSettings
+
+
+class ReviewSettings(ServiceSettings):
+    """review settings, from ``WENPING_REVIEW_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="WENPING_REVIEW_", extra="ignore")
+
+    port: int = 8002
+    data_dir: Path = Path("data/review")
+    client_id: str = "review-service"
+    client_secret: str = "wenping-dev-review-secret"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'review.db'}"

@@ -1,0 +1,113 @@
+"""What every service app has: conventions, health, and the runtime created in ``lifespan``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ._auth import KeyLookup, RemoteJWKS, TokenVerifier
+from ._db import create_engine, create_sessionmaker
+from ._errors import PreconditionFailed, PreconditionRequired, install_error_handlers
+from ._http import ServiceClient, ServiceTokens
+from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from ._migrations import migrations_current
+from ._settings import ServiceSettings
+
+
+@dataclass
+class ServiceRuntime:
+    """Process-wide resources, created once in ``lifespan`` and closed there."""
+
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    peers: ServiceClient
+    verifier: TokenVerifier
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.engine.dispose()
+
+
+async def open_runtime(
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    audience: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    key_lookup: KeyLookup | None = None,
+) -> ServiceRuntime:
+    engine = create_engine(settings.resolved_database_url)
+    sessionmaker = create_sessionmaker(engine)
+    http = httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(settings.http_timeout_seconds, connect=min(2.0, settings.http_timeout_seconds)),
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+    )
+    base_urls = {"intake": settings.intake_url, "review": settings.review_url, "registry": settings.registry_url}
+    tokens = (
+        ServiceTokens(http, settings.registry_url.rstrip("/") + "/api/v1/auth/token", settings.client_id, settings.client_secret)
+        if settings.client_id
+        else None
+    )
+    peers = ServiceClient(http, base_urls, tokens, retries=settings.http_retries)
+    if key_lookup is None:
+        key_lookup = RemoteJWKS(
+            http, settings.registry_url.rstrip("/") + "/.well-known/jwks.json", settings.jwks_min_refresh_seconds
+        )
+    verifier = TokenVerifier(key_lookup, issuer=settings.jwt_issuer, audience=audience)
+    runtime = ServiceRuntime(engine, sessionmaker, http, peers, verifier)
+    app.state.runtime = runtime
+    app.state.sessionmaker = sessionmaker
+    app.state.token_verifier = verifier
+    app.state.peers = peers
+    return runtime
+
+
+def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Path) -> None:
+    """Middleware, the error handler, /healthz and /readyz."""
+    install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_json=settings.max_json_body_bytes, max_upload=settings.max_upload_body_bytes
+    )
+    app.add_middleware(RequestContextMiddleware)
+
+    @app.get("/healthz", tags=["health"], summary="存活检查（不访问数据库）")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], summary="就绪检查（数据库可达且迁移为最新）")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: ServiceRuntime = request.app.state.runtime
+        checks: dict[str, Any] = {}
+        try:
+            async with runtime.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+            checks["migrations"] = "ok" if await migrations_current(runtime.engine, migrations) else "pending"
+        except Exception:  # readiness reports, it does not raise
+            checks["database"] = "unreachable"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+
+
+def etag_for(version: int | str) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(request: Request, current_etag: str) -> None:
+    """PATCH and state transitions: 428 without If-Match, 412 when stale."""
+    header = request.headers.get("if-match")
+    if header is None:
+        raise PreconditionRequired("此操作须携带 If-Match 请求头（取自资源的 ETag）", code="request.if_match_required")
+    candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
+    if "*" not in candidates and current_etag not in candidates:
+        raise PreconditionFailed("资源已被他人修改，请重新获取后再试", code="request.stale_etag")

@@ -1,0 +1,184 @@
+"""Who is calling: token verification against the registry's JWKS, and the auth dependencies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+from fastapi import Request
+
+from . import _jwt
+from ._errors import Forbidden, Unauthorized
+
+PrincipalKind = Literal["user", "service", "client"]
+
+#: Audience values (binding: domain.md "Tokens").
+AUDIENCES: tuple[str, ...] = ("intake", "review", "registry")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller. ``region_code`` scopes everything it may see."""
+
+    subject: str
+    kind: PrincipalKind
+    roles: frozenset[str] = frozenset()
+    org_id: str | None = None
+    region_code: str | None = None
+    scopes: frozenset[str] = frozenset()
+    token_id: str | None = None
+    name: str | None = None
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def is_service(self, name: str) -> bool:
+        return self.kind == "service" and self.subject == f"service:{name}"
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        sub = str(claims["sub"])
+        kind: PrincipalKind = "user"
+        if sub.startswith("service:"):
+            kind = "service"
+        elif sub.startswith("client:"):
+            kind = "client"
+        scope = claims.get("scope") or ""
+        return cls(
+            subject=sub,
+            kind=kind,
+            roles=frozenset(claims.get("roles") or ()),
+            org_id=claims.get("org_id"),
+            region_code=claims.get("region_code"),
+            scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(scope),
+            token_id=claims.get("jti"),
+            name=claims.get("name"),
+            claims=claims,
+        )
+
+
+def region_contains(ancestor: str, code: str) -> bool:
+    """GB/T 2260: 330000 contains 3304xx and 330421; 330400 contains 330421; a county only itself."""
+    if ancestor == code:
+        return True
+    if len(ancestor) != 6 or len(code) != 6:
+        return False
+    if ancestor.endswith("0000"):
+        return code[:2] == ancestor[:2]
+    if ancestor.endswith("00"):
+        return code[:4] == ancestor[:4]
+    return False
+
+
+def region_prefix(code: str) -> str:
+    """The code prefix shared by a region's whole subtree (for indexed LIKE queries)."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+KeyLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
+
+
+class RemoteJWKS:
+    """The registry's public keys, fetched over HTTP and cached.
+
+    An unknown ``kid`` triggers a refresh, but at most once per ``min_refresh_seconds`` so a
+    flood of forged kids cannot turn into a flood of requests to the registry.
+    """
+
+    def __init__(self, client: httpx.AsyncClient, url: str, min_refresh_seconds: float = 60.0) -> None:
+        self._client = client
+        self._url = url
+        self._min_refresh = min_refresh_seconds
+        self._keys: dict[str, dict[str, Any]] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def refresh(self) -> None:
+        self._fetched_at = time.monotonic()
+        try:
+            response = await self._client.get(self._url, timeout=5.0)
+            response.raise_for_status()
+            keys = response.json().get("keys", [])
+        except (httpx.HTTPError, ValueError):
+            return
+        self._keys = {k["kid"]: k for k in keys if isinstance(k, dict) and "kid" in k}
+
+    async def __call__(self, kid: str) -> dict[str, Any] | None:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh:
+                await self.refresh()
+        return self._keys.get(kid)
+
+
+class TokenVerifier:
+    def __init__(self, keys: KeyLookup, *, issuer: str, audience: str) -> None:
+        self._keys = keys
+        self.issuer = issuer
+        self.audience = audience
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = _jwt.unverified_header(token)
+            if header.get("alg") not in _jwt.ALLOWED_ALGORITHMS:
+                raise _jwt.TokenRejected(f"不接受的签名算法：{header.get('alg')}")
+            kid = header.get("kid")
+            if not isinstance(kid, str) or not kid:
+                raise _jwt.TokenRejected("令牌缺少密钥标识（kid）")
+            key = await self._keys(kid)
+            if key is None:
+                raise _jwt.TokenRejected("未知的签名密钥（kid）", code="auth.unknown_key")
+            claims = _jwt.verify(token, key, issuer=self.issuer, audience=self.audience)
+        except _jwt.TokenRejected as exc:
+            raise Unauthorized(exc.reason, code=exc.code) from exc
+        return Principal.from_claims(claims)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("缺少访问令牌（Authorization: Bearer …）", code="auth.missing_token")
+    return token.strip()
+
+
+async def authenticate(request: Request) -> Principal:
+    """FastAPI dependency: the verified principal (401 problem+json otherwise)."""
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = await verifier.verify(_bearer(request))
+    request.state.principal = principal
+    return principal
+
+
+def require_roles(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
+    """Dependency factory: the caller must hold one of ``roles`` (403 otherwise)."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticate(request)
+        if not principal.has_role(*roles):
+            raise Forbidden("当前账号无权执行此操作", code="auth.role_required")
+        return principal
+
+    return dependency
+
+
+def require_service(*names: str) -> Callable[[Request], Awaitable[Principal]]:
+    """Dependency factory: only the named peer services' tokens."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticate(request)
+        if not any(principal.is_service(n) for n in names):
+            raise Forbidden("此接口仅供系统服务调用", code="auth.service_only")
+        return principal
+
+    return dependency

@@ -1,0 +1,125 @@
+"""``Idempotency-Key`` for creates: the same key and body replays the first answer; another body
+with the key is 422 ``idempotency.key_reused``; a duplicate still in flight is 409.
+
+The key is reserved in its own short transaction before the work starts (so a concurrent
+duplicate sees it), and the answer is stored in the request's own transaction (so it commits
+with the work, or not at all). A failed attempt releases its reservation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import JSON, UniqueConstraint, delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ._auth import Principal
+from ._errors import BadRequest, Conflict, UnprocessableEntity
+from ._outbox import utcnow
+from ._types import UTCDateTime
+
+MAX_KEY_LENGTH = 200
+
+
+class IdempotencyRecordFields(SQLModel):
+    """Columns of a service's ``idempotency_record`` table."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    subject: str = Field(max_length=200)
+    key: str = Field(max_length=MAX_KEY_LENGTH)
+    endpoint: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    completed: bool = False
+    response_status: int | None = None
+    response_body: Any = Field(default=None, sa_type=JSON, nullable=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def idempotency_constraints() -> tuple[UniqueConstraint, ...]:
+    return (UniqueConstraint("subject", "key", name="uq_idempotency_subject_key"),)
+
+
+def _body_hash(raw: bytes) -> str:
+    try:
+        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, UnicodeDecodeError):
+        canonical = raw
+    return hashlib.sha256(canonical).hexdigest()
+
+
+async def run_idempotent(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    model: type[IdempotencyRecordFields],
+    work: Callable[[], Awaitable[Any]],
+    *,
+    status_code: int = 201,
+    headers: Callable[[Any], dict[str, str]] | None = None,
+) -> JSONResponse:
+    """Run ``work`` once per (caller, Idempotency-Key); without a key just run it.
+
+    Call it before the request's session has touched the database: the reservation is its own
+    transaction and must not wait on the request's.
+    """
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        result = await work()
+        return JSONResponse(jsonable_encoder(result), status_code=status_code, headers=headers(result) if headers else None)
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise BadRequest(f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符", code="idempotency.invalid_key")
+    endpoint = f"{request.method} {request.url.path}"
+    digest = _body_hash(await request.body())
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+
+    reservation = model(subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest)
+    async with sessionmaker() as reserve:
+        reserve.add(reservation)
+        try:
+            await reserve.commit()
+        except IntegrityError:
+            await reserve.rollback()
+            existing = (
+                await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
+            ).first()
+            if existing is None:  # released between our insert and our read: ask the client to retry
+                raise Conflict("相同 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency.in_progress") from None
+            if existing.request_hash != digest or existing.endpoint != endpoint:
+                raise UnprocessableEntity(
+                    "该 Idempotency-Key 已用于内容不同的请求", code="idempotency.key_reused"
+                ) from None
+            if not existing.completed:
+                raise Conflict("相同 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency.in_progress") from None
+            return JSONResponse(
+                existing.response_body,
+                status_code=existing.response_status or status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+    try:
+        result = await work()
+        body = jsonable_encoder(result)
+        reservation.completed = True
+        reservation.response_status = status_code
+        reservation.response_body = body
+        session.add(reservation)  # stored in the request's transaction, with the work itself
+        await session.flush()
+    except BaseException:
+        # Release our write lock first (SQLite has one writer), then free the key for a retry.
+        await session.rollback()
+        async with sessionmaker() as release:
+            await release.exec(delete(model).where(col(model.id) == reservation.id))  # type: ignore[call-overload]
+            await release.commit()
+        raise
+    return JSONResponse(body, status_code=status_code, headers=headers(result) if headers else None)

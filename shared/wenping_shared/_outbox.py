@@ -1,0 +1,162 @@
+"""The transactional outbox: a message to a peer is written in the same transaction as the change
+that causes it, then relayed until the peer accepts it.
+
+Delivery is at-least-once; each message carries an ``Idempotency-Key`` (``outbox:<id>``) and
+receivers apply it idempotently, so the effect is exactly once. A peer that is down only delays
+delivery; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Index
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ._errors import ServiceUnavailable
+from ._http import ServiceClient
+from ._types import UTCDateTime
+
+logger = logging.getLogger("wenping.outbox")
+
+#: Give up on a message a peer keeps rejecting with 4xx after this many attempts (kept for audit).
+MAX_ATTEMPTS_ON_REJECTION = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxMessageFields(SQLModel):
+    """Columns of a service's ``outbox_message`` table (each service declares the table on its own
+    metadata: ``class OutboxMessage(OutboxMessageFields, TableBase, table=True)``)."""
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    destination: str = Field(max_length=32, description="intake | review | registry")
+    method: str = Field(default="POST", max_length=8)
+    path: str = Field(max_length=300)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    available_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    attempts: int = 0
+    dead: bool = False
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+def outbox_indexes(table_name: str = "outbox_message") -> tuple[Index, ...]:
+    return (Index(f"ix_{table_name}_pending", "delivered_at", "dead", "available_at"),)
+
+
+def enqueue(
+    session: AsyncSession, model: type[OutboxMessageFields], destination: str, path: str, payload: dict[str, Any]
+) -> OutboxMessageFields:
+    """Stage a message in the caller's transaction (committed with it, or not at all)."""
+    message = model(destination=destination, path=path, payload=payload)
+    session.add(message)
+    return message
+
+
+class OutboxRelay:
+    """Background task that delivers pending messages; ``wake()`` after a commit sends at once."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        model: type[OutboxMessageFields],
+        client: ServiceClient,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._model = model
+        self._client = client
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._drain_lock = asyncio.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # the relay must outlive any one bad message or DB hiccup
+                logger.exception("outbox relay pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+            self._wake.clear()
+
+    async def drain(self, *, limit: int = 100) -> int:
+        """Deliver what is due now; return how many were delivered."""
+        async with self._drain_lock:
+            model = self._model
+            async with self._sessionmaker() as session:
+                result = await session.exec(
+                    select(model)
+                    .where(col(model.delivered_at).is_(None), col(model.dead).is_(False))
+                    .where(col(model.available_at) <= utcnow())
+                    .order_by(col(model.created_at))
+                    .limit(limit)
+                )
+                due = list(result.all())
+            delivered = 0
+            for message in due:
+                ok = await self._deliver(message)
+                delivered += ok
+                async with self._sessionmaker() as session:
+                    session.add(message)
+                    await session.commit()
+            return delivered
+
+    async def _deliver(self, message: OutboxMessageFields) -> bool:
+        message.attempts += 1
+        try:
+            response = await self._client.request(
+                message.destination,
+                message.method,
+                message.path,
+                json=message.payload,
+                headers={"Idempotency-Key": f"outbox:{message.id}"},
+            )
+        except ServiceUnavailable as exc:
+            self._retry_later(message, None, str(exc))
+            return False
+        message.last_status = response.status_code
+        if response.status_code < 300:
+            message.delivered_at = utcnow()
+            message.last_error = None
+            return True
+        error = response.text[:500]
+        if 400 <= response.status_code < 500 and response.status_code not in (401, 408, 429):
+            if message.attempts >= MAX_ATTEMPTS_ON_REJECTION:
+                message.dead = True
+                logger.error("outbox message %s rejected by %s: %s", message.id, message.destination, error)
+        self._retry_later(message, response.status_code, error)
+        return False
+
+    @staticmethod
+    def _retry_later(message: OutboxMessageFields, status: int | None, error: str) -> None:
+        message.last_status = status
+        message.last_error = error[:500]
+        delay = min(300.0, 2.0 ** min(message.attempts, 8))
+        message.available_at = utcnow() + timedelta(seconds=delay)

@@ -1,0 +1,98 @@
+"""Keyset (cursor) pagination: page 10,000 costs what page 1 costs.
+
+The cursor is opaque to clients: base64url JSON of the last row's sort key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, and_, or_
+
+from ._errors import BadRequest
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(default=None, description="下一页游标；为 null 表示没有更多数据")
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return date.fromisoformat(value["d"])
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("分页游标无效", code="pagination.invalid_cursor") from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise BadRequest("分页游标无效", code="pagination.invalid_cursor")
+    try:
+        return [_decode_value(v) for v in values]
+    except (ValueError, TypeError) as exc:
+        raise BadRequest("分页游标无效", code="pagination.invalid_cursor") from exc
+
+
+class PageParams(BaseModel):
+    limit: int
+    cursor: str | None
+
+    def after(self, columns: Sequence[Any], *, descending: bool = True) -> ColumnElement[bool] | None:
+        """The WHERE clause selecting rows strictly after the cursor in (columns...) order."""
+        if not self.cursor:
+            return None
+        values = decode_cursor(self.cursor, len(columns))
+        clauses: list[ColumnElement[bool]] = []
+        for i, column in enumerate(columns):
+            equal = [columns[j] == values[j] for j in range(i)]
+            beyond = column < values[i] if descending else column > values[i]
+            clauses.append(and_(*equal, beyond))
+        return or_(*clauses)
+
+    def page(self, rows: Sequence[T], key: Any) -> tuple[list[T], str | None]:
+        """Split the ``limit + 1`` fetched rows into the page and the next cursor."""
+        items = list(rows[: self.limit])
+        next_cursor = encode_cursor(key(items[-1])) if len(rows) > self.limit and items else None
+        return items, next_cursor
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数，默认 20，最大 200")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageParamsDep = Annotated[PageParams, Depends(_page_params)]

@@ -1,0 +1,81 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Secrets that ship in the repository for development. Production refuses them.
+DEV_SECRETS = frozenset({"wenping-dev-intake-secret", "wenping-dev-review-secret", "wenping-demo-secret"})
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings. Subclasses set ``model_config = SettingsConfigDict(env_prefix=...)``."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Peers. Tests point these at in-process apps.
+    registry_url: str = "http://127.0.0.1:8003"
+    intake_url: str = "http://127.0.0.1:8001"
+    review_url: str = "http://127.0.0.1:8002"
+
+    jwt_issuer: str = "https://registry.wenping.local"
+    #: An unknown ``kid`` triggers at most one JWKS refresh per this many seconds.
+    jwks_min_refresh_seconds: float = 60.0
+
+    #: This service's own client credentials at the registry (empty for the registry itself).
+    client_id: str = ""
+    client_secret: str = ""
+
+    http_timeout_seconds: float = 5.0
+    http_retries: int = 3
+
+    outbox_poll_seconds: float = 2.0
+
+    max_json_body_bytes: int = 1024 * 1024
+    max_upload_body_bytes: int = 50 * 1024 * 1024
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    #: Seeding demo data is a development convenience; production refuses it.
+    seed_demo: bool = Field(default=False)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'service.db'}"
+
+    def production_problems(self) -> list[str]:
+        """Why this configuration must not run in production (empty when it may)."""
+        problems: list[str] = []
+        if self.environment != "production":
+            return problems
+        if self.seed_demo:
+            problems.append("生产模式下不得加载演示数据（seed_demo=true）")
+        if self.client_secret and self.client_secret in DEV_SECRETS:
+            problems.append("生产模式下不得使用默认的服务客户端密钥（client_secret）")
+        if self.resolved_database_url.startswith("sqlite"):
+            problems.append("生产模式须使用 PostgreSQL 数据库（database_url）")
+        return problems
+
+
+class ProductionConfigError(RuntimeError):
+    """Raised at start-up when production mode meets a development-only setting."""
+
+    def __init__(self, service: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{service} 拒绝以生产模式启动：" + "；".join(problems))
+
+
+def check_production(service: str, problems: list[str]) -> None:
+    if problems:
+        raise ProductionConfigError(service, problems)

@@ -1,0 +1,40 @@
+"""The command line every service shares: ``python -m wenping_<service> migrate|seed|serve``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from ._migrations import upgrade_to_head
+from ._settings import ServiceSettings, check_production
+
+
+def run_cli(
+    service: str,
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: str,
+    migrations: Path,
+    seed: Callable[[ServiceSettings], Awaitable[Any]] | None = None,
+) -> None:
+    parser = argparse.ArgumentParser(prog=f"wenping-{service}")
+    parser.add_argument("command", choices=["migrate", "seed", "serve"])
+    args = parser.parse_args()
+    settings = settings_factory()
+    if args.command == "migrate":
+        upgrade_to_head(migrations, settings.resolved_database_url)
+        print(f"{service}: migrations applied")
+    elif args.command == "seed":
+        if settings.environment == "production":
+            raise SystemExit(f"{service}: 生产模式下不得加载演示数据")
+        if seed is not None:
+            asyncio.run(seed(settings))
+        print(f"{service}: demo data seeded")
+    else:
+        check_production(service, settings.production_problems())
+        uvicorn.run(app_factory, factory=True, host=settings.host, port=settings.port, log_config=None,
+                    access_log=False)
