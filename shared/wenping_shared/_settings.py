@@ -9,7 +9,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Secrets that ship in the repository for development. Production refuses them.
-DEV_SECRETS = frozenset({"wenping-dev-intake-secret", "wenping-dev-review-secret", "wenping-demo-secret"})
+DEV_SECRETS = frozenset(
+    {"wenping-dev-intake-secret", "wenping-dev-review-secret", "wenping-dev-registry-secret", "wenping-demo-secret"}
+)
 
 
 class ServiceSettings(BaseSettings):

@@ -72,7 +72,11 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 #: Development service credentials (production refuses them).
-SERVICE_CLIENTS: dict[str, str] = {"intake": "wenping-dev-intake-secret", "review": "wenping-dev-review-secret"}
+SERVICE_CLIENTS: dict[str, str] = {
+    "intake": "wenping-dev-intake-secret",
+    "review": "wenping-dev-review-secret",
+    "registry": "wenping-dev-registry-secret",
+}
 INTEGRATION_CLIENT = ("demo-platform", "wenping-demo-secret", "330400", ("projects:read",))
 
 

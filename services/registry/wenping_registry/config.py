@@ -14,6 +14,8 @@ class RegistrySettings(ServiceSettings):
 
     port: int = 8003
     data_dir: Path = Path("data/registry")
+    client_id: str = "registry-service"
+    client_secret: str = "wenping-dev-registry-secret"
 
     #: Production: the ES256 signing key as PEM, from a file or the environment.
     jwt_private_key_file: Path | None = None

@@ -39,7 +39,12 @@ SCOPE_AUDIENCE = {
 }
 
 #: Which peer each service may call.
-SERVICE_PEERS = {"intake": {"registry", "review"}, "review": {"registry", "intake"}}
+SERVICE_PEERS = {
+    "intake": {"registry", "review"},
+    "review": {"registry", "intake"},
+    # Expert draws read the project (decision body, implementing unit) from intake.
+    "registry": {"intake"},
+}
 
 
 class OAuthError(BadRequest):
