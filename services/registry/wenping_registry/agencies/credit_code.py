@@ -111,8 +111,7 @@ def validate_credit_code(code: str) -> CreditCodeCheck:
             valid=False,
             problem=CreditCodeProblem.charset,
             reason=(
-                f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}"
-                "（只允许数字0-9和大写字母，且不含 I、O、Z、S、V）"
+                f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（只允许数字0-9和大写字母，且不含 I、O、Z、S、V）"
             ),
         )
     if not normalized[2:8].isdigit():

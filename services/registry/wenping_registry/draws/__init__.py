@@ -1,0 +1,1 @@
+"""Expert draws (随机抽取): the versioned, reproducible draw algorithm."""
