@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ._auth import KeyLookup, RemoteJWKS, TokenVerifier
+from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
 from ._db import create_engine, create_sessionmaker
 from ._errors import PreconditionFailed, PreconditionRequired, install_error_handlers
 from ._http import ServiceClient, ServiceTokens
@@ -83,6 +83,24 @@ def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Pat
     @app.get("/healthz", tags=["health"], summary="存活检查（不访问数据库）")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get(
+        "/api/v1/whoami",
+        tags=["health"],
+        summary="本服务眼中的调用方（用于对接调试令牌）",
+        description="验证令牌并返回其主体、角色、单位、地区、scope 与受众；令牌无效时返回 401。",
+    )
+    async def whoami(principal: Annotated[Principal, Depends(authenticate)]) -> dict[str, Any]:
+        aud = principal.claims.get("aud")
+        return {
+            "subject": principal.subject,
+            "kind": principal.kind,
+            "roles": sorted(principal.roles),
+            "org_id": principal.org_id,
+            "region_code": principal.region_code,
+            "scopes": sorted(principal.scopes),
+            "audience": aud if isinstance(aud, list) else [aud],
+        }
 
     @app.get("/readyz", tags=["health"], summary="就绪检查（数据库可达且迁移为最新）")
     async def readyz(request: Request) -> JSONResponse:
