@@ -15,6 +15,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from pydantic import ValidationError
+
 from wenping_review.feedback import (
     FeedbackCategory,
     FeedbackItem,

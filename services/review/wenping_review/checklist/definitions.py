@@ -1,10 +1,9 @@
 """The review checklist (审查标准) as typed, versioned, cached models.
 
-The checklist ships inside the package as YAML (a transcription of the spec's
-checklist-v1.yaml); nothing is read from outside the package at run time. The project has no
-YAML library, and the file uses only block mappings, block sequences and plain one-line
-scalars, so a small parser for exactly that subset lives here; it refuses anything else rather
-than guess.
+The checklist ships inside the package as YAML (a verbatim copy of the spec's
+checklist-v1.yaml); nothing is read from outside the package at run time. It is read with
+PyYAML's safe loader (duplicate keys refused), validated into frozen models and cached per
+version, so every caller shares one object.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wenping_shared.contracts.vocab import ItemMode, Severity
@@ -82,75 +82,39 @@ class Checklist(BaseModel):
         return self.by_code[code]
 
 
-# --- the YAML subset parser ------------------------------------------------------------------
+# --- loading -------------------------------------------------------------------------------
 
 
 class ChecklistFormatError(ValueError):
     pass
 
 
-def _tokenise(text: str) -> list[tuple[int, int, str]]:
-    """(line number, indent, content) of every meaningful line."""
-    out: list[tuple[int, int, str]] = []
-    for no, raw in enumerate(text.splitlines(), 1):
-        stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-            raise ChecklistFormatError(f"line {no}: tabs in indentation")
-        out.append((no, len(raw) - len(raw.lstrip(" ")), raw.strip()))
-    return out
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load semantics, but a duplicated key is an error (PyYAML keeps the last silently,
+    which would let a typo override an item's severity unnoticed)."""
 
 
-def _scalar(text: str, no: int) -> str:
-    if text[:1] in {"'", '"', "[", "{", "|", ">", "&", "*", "!"}:
-        raise ChecklistFormatError(f"line {no}: unsupported YAML scalar {text!r}")
-    if " #" in text:
-        raise ChecklistFormatError(f"line {no}: trailing comment not supported")
-    return text
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise ChecklistFormatError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
 
 
-def _parse(lines: list[tuple[int, int, str]], pos: int, indent: int) -> tuple[Any, int]:
-    no, ind, text = lines[pos]
-    if text.startswith("- "):
-        seq: list[Any] = []
-        while pos < len(lines) and lines[pos][1] == indent and lines[pos][2].startswith("- "):
-            no, ind, text = lines[pos]
-            # "- key: value" opens a mapping whose keys sit two columns further in.
-            lines[pos] = (no, ind + 2, text[2:].lstrip())
-            value, pos = _parse(lines, pos, ind + 2)
-            seq.append(value)
-        return seq, pos
-    mapping: dict[str, Any] = {}
-    while pos < len(lines) and lines[pos][1] == indent and not lines[pos][2].startswith("- "):
-        no, ind, text = lines[pos]
-        key, sep, rest = text.partition(":")
-        if not sep or not key or (rest and not rest.startswith(" ")):
-            raise ChecklistFormatError(f"line {no}: expected 'key: value'")
-        if key in mapping:
-            raise ChecklistFormatError(f"line {no}: duplicate key {key!r}")
-        rest = rest.strip()
-        pos += 1
-        if rest:
-            mapping[key] = _scalar(rest, no)
-        else:
-            if pos >= len(lines) or lines[pos][1] < indent or (
-                lines[pos][1] == indent and not lines[pos][2].startswith("- ")
-            ):
-                raise ChecklistFormatError(f"line {no}: empty value for {key!r}")
-            mapping[key], pos = _parse(lines, pos, lines[pos][1])
-    if pos < len(lines) and lines[pos][1] > indent:
-        raise ChecklistFormatError(f"line {lines[pos][0]}: unexpected indentation")
-    return mapping, pos
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
 def parse_checklist_yaml(text: str) -> Checklist:
-    lines = _tokenise(text)
-    if not lines:
-        raise ChecklistFormatError("empty checklist")
-    data, pos = _parse(lines, 0, lines[0][1])
-    if pos != len(lines):
-        raise ChecklistFormatError(f"line {lines[pos][0]}: unexpected content")
+    """Parse (yaml.safe_load rules, duplicate keys refused) and validate a checklist."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise ChecklistFormatError(f"invalid checklist YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ChecklistFormatError("a checklist is a YAML mapping")
     return Checklist.model_validate(data)
 
 
