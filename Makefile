@@ -9,7 +9,7 @@ SERVICES := registry intake review
 
 $(STAMP): requirements.lock requirements-dev.lock shared/pyproject.toml services/intake/pyproject.toml services/review/pyproject.toml services/registry/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps \
 		-e shared -e services/intake -e services/review -e services/registry
 	@touch $(STAMP)
