@@ -78,7 +78,7 @@ class DrawCandidate(BaseModel):
     fields: frozenset[ExpertField]
     employer_org_id: str | None = None
     status: ExpertStatus
-    region_code: str
+    region_code: str = Field(pattern=r"^\d{6}$")
     draws_this_year: int = Field(ge=0)
     previously_drawn_for_project: bool = False
 

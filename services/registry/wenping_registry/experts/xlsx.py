@@ -217,8 +217,8 @@ def build_template() -> bytes:
         "手机号、身份证号属于个人信息，仅管理员和审查员可见。",
     ):
         notes.append([rule])
-    for col in ("A", "B", "C", "D"):
-        notes.column_dimensions[col].width = 16 if col != "C" else 70
+    for letter, width in (("A", 16), ("B", 16), ("C", 70), ("D", 22)):
+        notes.column_dimensions[letter].width = width
     for cell in notes[1]:
         cell.font = bold
 
