@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wenping_registry.experts.xlsx import (
     HEADERS,
@@ -83,6 +85,25 @@ def test_id_check_char_known_example() -> None:
         assert id_number_problem(good, TODAY) is None, good
 
 
+def _reference_id_check(first17: str) -> str:
+    # GB 11643 restated independently: weight of position i is 2**(17 - i) mod 11 (ISO 7064 MOD 11-2).
+    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(first17))
+    value = (12 - total % 11) % 11
+    return "X" if value == 10 else str(value)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_id_check_char_matches_reference(first17: str) -> None:
+    assert id_number_check_char(first17) == _reference_id_check(first17)
+
+
+def test_every_id_position_is_weighted() -> None:
+    base = "32031119751208421"
+    for pos in range(17):
+        changed = base[:pos] + str((int(base[pos]) + 1) % 10) + base[pos + 1 :]
+        assert id_number_check_char(changed) != id_number_check_char(base), pos
+
+
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
@@ -145,7 +166,7 @@ def test_good_rows_import() -> None:
                 职称=None,
                 工作单位=None,
                 所属地区=330421,
-                手机号="138 1234 5679",
+                手机号="+86 138-1234-5679",
                 身份证号=ID_X.lower(),
                 聘期开始="2024/3/1",
                 聘期结束=None,
