@@ -13,6 +13,9 @@ from wenping_shared import OutboxRelay, check_production, configure_logging, ins
 
 from .config import IntakeSettings
 from .database import OutboxMessage
+from .ledger.endpoints import router as ledger_router
+from .meta.endpoints import router as meta_router
+from .projects.endpoints import router as projects_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,4 +45,7 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     )
     app.state.settings = settings
     install_conventions(app, settings, MIGRATIONS)
+    app.include_router(projects_router)
+    app.include_router(ledger_router)
+    app.include_router(meta_router)
     return app

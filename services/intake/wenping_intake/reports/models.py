@@ -1,0 +1,78 @@
+"""Report rounds as submitted, the review events received for them, and return reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field
+
+from wenping_shared import UTCDateTime, utcnow
+
+from ..database import TableBase
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+class ReportRound(TableBase, table=True):
+    """One submitted round (1, 2, ...) of a project's assessment report."""
+
+    __tablename__ = "report_round"
+    __table_args__ = (UniqueConstraint("project_id", "round", name="uq_report_round_project_round"),)
+
+    id: str = Field(default_factory=_id, primary_key=True, max_length=36)
+    project_id: str = Field(max_length=36)
+    round: int
+    report: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    document_file_id: str | None = Field(default=None, max_length=36)
+    submitted_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    submitted_on: dt.date
+    submitted_by: str = Field(max_length=200)
+    submitted_by_org_id: str | None = Field(default=None, max_length=64)
+    assessor_kind: str = Field(max_length=8)
+    agency_id: str | None = Field(default=None, max_length=64)
+    review_id: str | None = Field(default=None, max_length=64, index=True)
+    verdict: str | None = Field(default=None, max_length=32)
+    score: float | None = None
+    rectification_deadline: dt.date | None = None
+    decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class ReviewEvent(TableBase, table=True):
+    """A review event received from the review service; unique per (review_id, event)."""
+
+    __tablename__ = "review_event"
+    __table_args__ = (UniqueConstraint("review_id", "event", name="uq_review_event_review_event"),)
+
+    id: str = Field(default_factory=_id, primary_key=True, max_length=36)
+    project_id: str = Field(max_length=36, index=True)
+    review_id: str = Field(max_length=64)
+    event: str = Field(max_length=16)
+    round: int
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    received_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class ReturnReason(TableBase, table=True):
+    """One failed checklist item of a returned round (statistics: return reasons by category)."""
+
+    __tablename__ = "return_reason"
+    __table_args__ = (
+        UniqueConstraint("review_id", "item_code", name="uq_return_reason_review_item"),
+        Index("ix_return_reason_region_decided", "region_code", "decided_at"),
+        Index("ix_return_reason_category", "category_code"),
+    )
+
+    id: str = Field(default_factory=_id, primary_key=True, max_length=36)
+    project_id: str = Field(max_length=36, index=True)
+    round: int
+    review_id: str = Field(max_length=64)
+    verdict: str = Field(max_length=32)
+    item_code: str = Field(max_length=16)
+    category_code: str = Field(max_length=16)
+    region_code: str = Field(max_length=6)
+    decided_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

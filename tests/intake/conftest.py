@@ -1,0 +1,80 @@
+"""Helpers for the intake tests: filing projects and moving them along as their owners would."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from wenping_intake.projects.models import Project
+
+
+def project_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": f"测试项目-{uuid.uuid4().hex[:8]}",
+        "category": "project",
+        "sub_kind": "urban_renewal",
+        "initiation": "initiation",
+        "filing_batch": "ad_hoc",
+        "interests": ["demolition", "environment"],
+        "affected_population": 1200,
+        "description": "老旧小区改造",
+        "implementing_unit_name": "南湖城市建设投资有限公司",
+        "planned_decision_date": "2026-12-31",
+        "deadline": "2026-12-01",
+    }
+    body.update(overrides)
+    return body
+
+
+class Projects:
+    """Drive the intake API as a given user."""
+
+    def __init__(self, system: Any) -> None:
+        self.system = system
+
+    async def create(self, user: str = "jx.fgw.filer", **overrides: Any) -> dict[str, Any]:
+        response = await self.system.intake.post(
+            "/api/v1/projects", json=project_body(**overrides), headers=await self.system.auth(user)
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def get(self, project_id: str, user: str = "jx.fgw.filer") -> dict[str, Any]:
+        response = await self.system.intake.get(f"/api/v1/projects/{project_id}", headers=await self.system.auth(user))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def act(
+        self, project_id: str, action: str, user: str = "jx.fgw.filer", expect: int = 200, **extra: Any
+    ) -> dict[str, Any]:
+        current = await self.get(project_id, user)
+        headers = {**await self.system.auth(user), "If-Match": f'"{current["version"]}"'}
+        response = await self.system.intake.post(
+            f"/api/v1/projects/{project_id}/transitions", json={"action": action, **extra}, headers=headers
+        )
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    async def assessing(self, user: str = "jx.fgw.filer", **overrides: Any) -> dict[str, Any]:
+        project = await self.create(user, **overrides)
+        await self.act(project["id"], "file", user)
+        return await self.act(project["id"], "start_assessment", user)
+
+    async def count(self) -> int:
+        async with self.system.apps["intake"].state.sessionmaker() as session:
+            return int((await session.exec(select(func.count()).select_from(Project))).one())
+
+
+@pytest.fixture
+def projects(system: Any) -> Projects:
+    return Projects(system)
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:10]}"
