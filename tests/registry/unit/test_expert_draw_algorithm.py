@@ -292,6 +292,8 @@ def test_verify_detects_tampering() -> None:
     forged = result.model_copy(update={"chosen_expert_ids": (other, *result.chosen_expert_ids[1:])})
     assert not verify(pool, request, 1, forged)
     assert not verify(pool, request, 2, result)  # wrong seed
+    # The result's own recorded seed must be the one verified with.
+    assert not verify(pool, request, 1, result.model_copy(update={"seed": 2}))
     assert not verify(pool, request, 1, result.chosen_expert_ids[::-1])  # order matters
     # A pool edited after the fact (someone now in conflict) no longer verifies.
     edited = [

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wenping_registry.experts import xlsx as xlsx_module
 from wenping_registry.experts.xlsx import (
     HEADERS,
     NOTES_SHEET_NAME,
@@ -217,6 +218,20 @@ def test_columns_found_by_header_in_any_order_and_blank_rows_skipped() -> None:
     assert result.ok, result.errors
     assert result.rows[0].row_number == 3
     assert result.rows[0].name == "李四"
+
+
+def test_blank_status_means_active() -> None:
+    result = parse(xlsx([good_row(状态=None)]))
+    assert result.ok, result.errors
+    assert result.rows[0].status is ExpertStatus.active
+
+
+def test_numeric_cells_read_as_text() -> None:
+    # Some writers store 330402 as 330402.0; the code must not become "330402.0".
+    assert xlsx_module._text(330402.0) == "330402"
+    assert xlsx_module._text(13812345678) == "13812345678"
+    assert xlsx_module._text(" 教授 ") == "教授"
+    assert xlsx_module._text(None) == ""
 
 
 def test_date_formats() -> None:
