@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from wenping_shared import OutboxRelay, Principal, ServiceClient, authenticate, db_session
 
 from .config import ReviewSettings
+from .sources import IntakeSource, RegistrySource
 
 
 def _settings(request: Request) -> ReviewSettings:
@@ -29,3 +30,15 @@ SettingsDep = Annotated[ReviewSettings, Depends(_settings)]
 PeersDep = Annotated[ServiceClient, Depends(_peers)]
 OutboxDep = Annotated[OutboxRelay, Depends(_outbox)]
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def _registry_source(request: Request) -> RegistrySource:
+    return request.app.state.registry_source
+
+
+def _intake_source(request: Request) -> IntakeSource:
+    return request.app.state.intake_source
+
+
+RegistrySourceDep = Annotated[RegistrySource, Depends(_registry_source)]
+IntakeSourceDep = Annotated[IntakeSource, Depends(_intake_source)]

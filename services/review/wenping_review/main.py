@@ -1,4 +1,4 @@
-"""The review service: projects, decision lists, reports as submitted, tracking, reminders, statistics, ledger."""
+"""The review service: checklists, prechecks, reviews, verdicts, feedback letters, return-reason statistics."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from fastapi import FastAPI
 
 from wenping_shared import OutboxRelay, check_production, configure_logging, install_conventions, open_runtime
 
+from . import meta
+from .checklist import endpoints as checklists
 from .config import ReviewSettings
 from .database import OutboxMessage
+from .precheck import endpoints as precheck
+from .region_configs import endpoints as region_configs
+from .region_configs.service import RegionConfigCache
+from .reviews import endpoints as reviews
+from .sources import IntakeSource, RegistrySource
+from .stats import endpoints as stats
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,6 +35,9 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
         runtime = await open_runtime(app, settings, audience="review", transport=transport)
         relay = OutboxRelay(runtime.sessionmaker, OutboxMessage, runtime.peers, settings.outbox_poll_seconds)
         app.state.outbox = relay
+        app.state.registry_source = RegistrySource(runtime.peers)
+        app.state.intake_source = IntakeSource(runtime.peers)
+        app.state.region_configs = RegionConfigCache(runtime.sessionmaker)
         relay.start()
         try:
             yield
@@ -42,4 +53,6 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
     )
     app.state.settings = settings
     install_conventions(app, settings, MIGRATIONS)
+    for module in (checklists, precheck, reviews, region_configs, stats, meta):
+        app.include_router(module.router)
     return app

@@ -85,6 +85,12 @@ class RegionReviewConfig(BaseModel):
     # C09.3 (suggestion): minimum characters of a measure.
     measure_min_length: int = Field(default=20, ge=0)
     grading: GradingScheme = GradingScheme()
+    # The decision: default rectification period (days after the decision) per verdict.
+    revision_deadline_days: int = Field(default=30, ge=1, le=365)
+    reassessment_deadline_days: int = Field(default=60, ge=1, le=730)
+    # The feedback letter's document number prefix (发文机关代字), e.g. 嘉政法函; None derives
+    # it from the issuing office's name (first character + 政法函).
+    document_number_prefix: str | None = Field(default=None, min_length=1, max_length=20)
 
     def period_days_for(self, category: ProjectCategory | None) -> int:
         """Unknown category -> the strictest period (a missing category must not shorten it)."""

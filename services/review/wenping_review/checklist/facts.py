@@ -32,9 +32,23 @@ class ProjectFacts:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProjectFacts:
-        d = dict(data)
+        """From the sample dict or an intake project (JSON: ISO dates, extra fields ignored)."""
+        d = {k: v for k, v in data.items() if k in _PROJECT_FIELDS}
+        if "project_id" not in d and "id" in data:
+            d["project_id"] = data["id"]
         d["interests"] = tuple(d.get("interests") or ())
+        pdd = d.get("planned_decision_date")
+        if isinstance(pdd, str):
+            d["planned_decision_date"] = dt.date.fromisoformat(pdd[:10])
+        d["already_implemented"] = bool(d.get("already_implemented") or False)
+        d["assessor_kind"] = d.get("assessor_kind") or "self"
+        for key in ("responsible_org_id", "responsible_org_name", "category", "sub_kind",
+                    "expected_participants", "planned_decision_date"):
+            d.setdefault(key, None)
         return cls(**d)
+
+
+_PROJECT_FIELDS = frozenset(ProjectFacts.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)

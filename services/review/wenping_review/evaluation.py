@@ -1,0 +1,63 @@
+"""Evaluating a report for a precheck or a review: fetch the registry facts, run the engine, and
+turn the registry-dependent items into `pending` when the registry is down.
+
+Registry down (documented choice): C02.2, C02.3 and C02.4 cannot be judged without it, so they
+become `pending` with the evidence "注册服务暂不可用，待人工核实" instead of failing — a report
+must not be returned because a peer was briefly unavailable. A reviewer judges them (an auto
+item, so with a comment). A registry that answers 404 is an answer: the items fail with evidence
+naming the id it does not know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from wenping_shared.contracts.report import Report
+from wenping_shared.contracts.vocab import ItemResult, ProjectLevel, project_level_for_region
+
+from .checklist import Checklist, ItemOutcome, ProjectFacts, RegionReviewConfig, evaluate, registry_needs
+from .sources import RegistryAnswer, RegistrySource
+
+REGISTRY_DOWN_EVIDENCE = "注册服务暂不可用，待人工核实"
+
+
+def project_level(project: ProjectFacts | None) -> ProjectLevel:
+    """The level the agency's eligibility is asked for; without a project the least demanding
+    one (C02.2 is not applicable then, only the agency's identity is needed for C02.4)."""
+    if project is None:
+        return ProjectLevel.county
+    try:
+        return project_level_for_region(project.region_code)
+    except ValueError:
+        return ProjectLevel.county
+
+
+async def evaluate_with_registry(
+    report: Report,
+    *,
+    checklist: Checklist,
+    config: RegionReviewConfig,
+    submitted_on: dt.date,
+    project: ProjectFacts | None,
+    registry: RegistrySource,
+) -> tuple[list[ItemOutcome], RegistryAnswer]:
+    """(outcomes in checklist order, the registry's answer — `.unavailable` when it was down)."""
+    agency_id, expert_ids = registry_needs(report, project)
+    answer = await registry.facts(agency_id, expert_ids, project_level(project), submitted_on)
+    outcomes = evaluate(
+        report, checklist=checklist, config=config, submitted_on=submitted_on, project=project, registry=answer.facts
+    )
+    if not answer.unavailable:
+        return outcomes, answer
+    depends = {
+        "C02.2": agency_id is not None,
+        "C02.3": bool(expert_ids),
+        "C02.4": agency_id is not None or bool(expert_ids),
+    }
+    marked = []
+    for o in outcomes:
+        if depends.get(o.code) and o.result != ItemResult.not_applicable:
+            o = replace(o, result=ItemResult.pending, evidence=REGISTRY_DOWN_EVIDENCE, details={"registry_unavailable": True})
+        marked.append(o)
+    return marked, answer

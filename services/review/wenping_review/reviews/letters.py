@@ -1,0 +1,41 @@
+"""The feedback letter of a decided review, built from the stored items (never re-evaluated)."""
+
+from __future__ import annotations
+
+from ..checklist import load_checklist
+from ..clock import date_cn
+from ..feedback import FeedbackCategory, FeedbackItem, FeedbackLetter
+from .models import Review, ReviewItem
+
+
+def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -> FeedbackLetter:
+    checklist = load_checklist(review.checklist_version)
+    failed = {i.code: i for i in items if i.result == "fail"}
+    sections = []
+    for category in checklist.categories:
+        entries = [
+            FeedbackItem(
+                code=d.code,
+                title=d.title,
+                comment=failed[d.code].comment,
+                evidence=failed[d.code].evidence,
+                requirement=d.require,
+            )
+            for d in category.items
+            if d.code in failed
+        ]
+        if entries:
+            sections.append(FeedbackCategory(code=category.code, title=category.title, items=entries))
+    assert review.decided_at is not None and review.verdict is not None and review.document_number is not None
+    return FeedbackLetter(
+        document_number=review.document_number,
+        report_title=review.report_title,
+        addressee=review.responsible_org_name or "决策主体",
+        verdict=review.verdict,  # type: ignore[arg-type]
+        score=review.score or 0.0,
+        round=review.round,
+        sections=sections,
+        rectification_deadline=review.rectification_deadline,
+        issuing_office=issuing_office,
+        issued_on=date_cn(review.decided_at),
+    )

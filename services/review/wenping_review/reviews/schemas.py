@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from wenping_shared.contracts.report import Report
+
+Id = str
+
+
+class ProjectFactsIn(BaseModel):
+    """The project as intake hands it over (contracts.md); fields intake adds later are ignored
+    rather than refused, so the hand-off survives a richer intake."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    project_id: str = Field(min_length=1, max_length=64)
+    number: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=300)
+    responsible_org_id: str | None = Field(default=None, max_length=64)
+    responsible_org_name: str | None = Field(default=None, max_length=200)
+    category: str | None = Field(default=None, max_length=32)
+    sub_kind: str | None = Field(default=None, max_length=32)
+    interests: list[str] = Field(default_factory=list)
+    expected_participants: int | None = Field(default=None, ge=0)
+    region_code: str = Field(pattern=r"^\d{6}$")
+    planned_decision_date: dt.date | None = None
+    already_implemented: StrictBool = False
+    assessor_kind: Literal["self", "agency"] = "self"
+    agency_id: str | None = Field(default=None, max_length=64)
+    agency_org_id: str | None = Field(default=None, max_length=64)
+    implementing_org_id: str | None = Field(default=None, max_length=64)
+
+
+class DocumentFileIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(max_length=64)
+    filename: str | None = Field(default=None, max_length=300)
+    sha256: str | None = Field(default=None, max_length=64)
+
+
+class ReviewOpen(BaseModel):
+    """Intake's hand-off carries everything; a reviewer sends only project_id and round."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: str = Field(min_length=1, max_length=64)
+    round: int = Field(ge=1, le=1000)
+    report: Report | None = None
+    submitted_on: dt.date | None = None
+    project: ProjectFactsIn | None = None
+    document_file: DocumentFileIn | None = None
+
+
+class ItemJudgement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    result: Literal["pass", "fail", "not_applicable"] = Field(description="审查员的判定")
+    comment: str | None = Field(default=None, max_length=2000, description="审查意见（推翻自动结果时必填）")
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rectification_deadline: dt.date | None = Field(
+        default=None, description="整改期限；不填则按地区配置（退回修改默认30日，重新评估默认60日）；审查通过时不得填写"
+    )
+    comment: str | None = Field(default=None, max_length=2000, description="审查结论说明")
+
+
+class ReviewItemPublic(BaseModel):
+    code: str
+    title: str
+    category_code: str
+    category_title: str
+    mode: str
+    severity: str
+    result: str
+    result_label: str
+    auto_result: str | None = Field(description="自动审查结果（自动项）")
+    overridden: bool = Field(description="审查员是否推翻了自动结果")
+    evidence: str
+    details: dict[str, Any]
+    suggestion: str | None = Field(description="人工项的系统建议（pass/fail），无建议为 null")
+    require: str = Field(description="不通过时的整改要求")
+    comment: str | None
+    judged_by: str | None
+    judged_by_name: str | None
+    judged_at: dt.datetime | None
+
+
+class FlippedItem(BaseModel):
+    code: str
+    title: str
+    before: str
+    after: str
+
+
+class ChangedField(BaseModel):
+    path: str
+    change: Literal["added", "removed", "changed"]
+    before: Any = None
+    after: Any = None
+
+
+class ChangesSincePrevious(BaseModel):
+    previous_review_id: str
+    previous_round: int
+    flipped_items: list[FlippedItem]
+    changed_fields: list[ChangedField]
+    changed_fields_truncated: bool = False
+
+
+class ReviewSummary(BaseModel):
+    id: str
+    project_id: str
+    project_number: str | None
+    project_title: str | None
+    report_title: str
+    round: int
+    status: str
+    region_code: str
+    responsible_org_name: str | None
+    submitted_on: dt.date
+    created_at: dt.datetime
+    verdict: str | None
+    verdict_label: str | None
+    score: float | None
+    decided_at: dt.datetime | None
+
+
+class ReviewPublic(ReviewSummary):
+    checklist_version: str
+    config_source: dict[str, Any] = Field(description="所用地区配置：{region_code, version}；均为 null 表示默认配置")
+    responsible_org_id: str | None
+    assessor_kind: str
+    agency_id: str | None
+    agency_org_id: str | None
+    registry_unavailable: bool
+    opened_by: str
+    pending_items: list[str] = Field(description="尚待审查员判定的条目")
+    provisional_verdict: str | None = Field(description="按当前各项结果推得的结论（仍有待判定条目时为 null）")
+    provisional_score: float
+    rectification_deadline: dt.date | None
+    decision_comment: str | None
+    decided_by: str | None
+    document_number: str | None
+    issuing_office: str | None
+    document_file: dict[str, Any] | None
+    items: list[ReviewItemPublic]
+    changes_since_previous: ChangesSincePrevious | None
+    report: dict[str, Any]
+    version: int

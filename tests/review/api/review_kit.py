@@ -1,0 +1,149 @@
+"""Helpers for the review service's API tests: report/project builders matching the demo
+organisations, a hand-off helper, and a registry front that answers the agency and expert
+lookups for the sample report's ids (everything else goes to the real registry app)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from wenping_shared.contracts import samples
+from wenping_shared.demo import org_id
+
+JX_ZJJ = "嘉兴市住房和城乡建设局"
+JX_AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
+ALL_AUTO_REGISTRY_ITEMS = ("C02.2", "C02.3", "C02.4")
+
+
+def report(**overrides: Any) -> dict[str, Any]:
+    """The complete sample report, filed by the demo 嘉兴市住建局 (so filers and C02.1 match)."""
+    data = samples.complete_report()
+    data["filing_form"]["decision_body_org_id"] = org_id(JX_ZJJ)
+    return samples._deep_merge(data, overrides)
+
+
+def project(project_id: str, **overrides: Any) -> dict[str, Any]:
+    facts = samples.sample_project_facts()
+    facts.update(
+        project_id=project_id,
+        number=f"WP-330400-2026-{project_id[:5]}",
+        title=samples.PROJECT_NAME,
+        responsible_org_id=org_id(JX_ZJJ),
+        responsible_org_name=JX_ZJJ,
+        interests=list(facts["interests"]),
+        planned_decision_date=facts["planned_decision_date"].isoformat(),
+        agency_org_id=org_id(JX_AGENCY),
+        implementing_org_id=samples.IMPLEMENTING_UNIT_ORG_ID,
+    )
+    facts.update(overrides)
+    return facts
+
+
+def handoff(project_id: str | None = None, round_: int = 1, *, rep: dict[str, Any] | None = None, **project_overrides: Any) -> dict[str, Any]:
+    pid = project_id or str(uuid.uuid4())
+    return {
+        "project_id": pid,
+        "round": round_,
+        "report": rep if rep is not None else report(),
+        "submitted_on": samples.SUBMITTED_ON.isoformat(),
+        "project": project(pid, **project_overrides),
+        "document_file": {"id": str(uuid.uuid4()), "filename": "report.pdf", "sha256": "0" * 64},
+    }
+
+
+@dataclass
+class RegistryFront(httpx.AsyncBaseTransport):
+    """Answers eligibility and experts-by-id for the sample's agency and experts like the
+    registry contract says, records what was asked, passes everything else to the real app."""
+
+    real: httpx.AsyncBaseTransport
+    calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    agency_status: str = "active"
+    agency_grade: str | None = "B"
+    grade_valid_until: dt.date = dt.date(2027, 12, 31)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        params = dict(request.url.params)
+        if path == f"/api/v1/agencies/{samples.AGENCY_ID}/eligibility":
+            self.calls.append((path, params))
+            on = dt.date.fromisoformat(params.get("on") or dt.date.today().isoformat())
+            reasons = []
+            if self.agency_status != "active":
+                reasons.append({"code": "agency.suspended", "message": "机构已被暂停"})
+            if self.grade_valid_until < on:
+                reasons.append({"code": "agency.grade_expired", "message": "机构等级已过期"})
+            body = {
+                "eligible": not reasons,
+                "reasons": reasons,
+                "agency": {
+                    "id": samples.AGENCY_ID,
+                    "name": samples.AGENCY_NAME,
+                    "org_id": org_id(JX_AGENCY),
+                    "credit_code": "91330400MA2B3C4D5E",
+                    "region_code": "330400",
+                    "status": self.agency_status,
+                    "on_file": True,
+                    "grade": self.agency_grade,
+                    "grade_valid_until": self.grade_valid_until.isoformat(),
+                },
+            }
+            return httpx.Response(200, json=body, request=request)
+        if path == "/api/v1/experts" and "ids" in params:
+            self.calls.append((path, params))
+            known = samples.sample_registry_facts()["experts"]
+            items = [
+                {**known[i], "title": "专家", "region_code": "330400"}
+                for i in params["ids"].split(",")
+                if i in known
+            ]
+            return httpx.Response(200, json={"items": items, "next_cursor": None}, request=request)
+        return await self.real.handle_async_request(request)
+
+
+def clear_review_caches(system: Any) -> None:
+    state = system.apps["review"].state
+    state.registry_source.eligibility.clear()
+    state.registry_source.experts.clear()
+    state.intake_source.projects.clear()
+    state.region_configs.clear()
+
+
+async def open_review(system: Any, body: dict[str, Any]) -> dict[str, Any]:
+    headers = await system.service_headers("intake", "review")
+    r = await system.review.post("/api/v1/reviews", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def judge_all_pending(system: Any, review: dict[str, Any], result: str = "pass") -> dict[str, Any]:
+    """Judge every pending item (manual ones, and registry ones when the registry was down)."""
+    headers = await system.auth("jx.reviewer")
+    for item in review["items"]:
+        if item["result"] == "pending":
+            r = await system.review.put(
+                f"/api/v1/reviews/{review['id']}/items/{item['code']}",
+                json={"result": result, "comment": "经人工核实"},
+                headers=headers,
+            )
+            assert r.status_code == 200, r.text
+            review = r.json()
+    return review
+
+
+def items_by_code(review: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {i["code"]: i for i in review["items"]}
+
+
+def deep_copy(value: Any) -> Any:
+    return copy.deepcopy(value)
+
+
+def jdump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
