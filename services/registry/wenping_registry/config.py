@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
 from wenping_shared import ServiceSettings
+
+from .agencies.eligibility import EligibilityRules
+from .agencies.grading import GradingThresholds
 
 
 class RegistrySettings(ServiceSettings):
     """Registry settings, from ``WENPING_REGISTRY_*`` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="WENPING_REGISTRY_", extra="ignore")
+    # Nested settings (grading thresholds) take ``__``: WENPING_REGISTRY_GRADING__A__MIN_PROJECTS=25.
+    model_config = SettingsConfigDict(env_prefix="WENPING_REGISTRY_", extra="ignore", env_nested_delimiter="__")
 
     port: int = 8003
     data_dir: Path = Path("data/registry")
@@ -28,6 +34,26 @@ class RegistrySettings(ServiceSettings):
     login_max_failures_per_address: int = 20
     login_window_seconds: int = 900
 
+    #: Agency grading thresholds (defaults documented in agencies/grading.py: A needs 20 projects,
+    #: average score 85, 10 certified staff, no misconduct; B 10/75/6/at most 1; C 3/60/3; D
+    #: otherwise; every grade keeps at least 3 certified staff to take work).
+    grading: GradingThresholds = GradingThresholds()
+    #: Agency eligibility: the highest project level per grade (D county, C city, A/B province)
+    #: and how long a misconduct record restricts an agency province-wide (1 year).
+    eligibility: EligibilityRules = EligibilityRules()
+    #: Time zone of "today" and "this year" (grade validity, draws this year).
+    time_zone: str = "Asia/Shanghai"
+
+    @field_validator("grading", "eligibility", mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, value: Any, info: Any) -> Any:
+        # One variable (…_GRADING__A__MIN_PROJECTS=25) overrides one number: merge it onto the
+        # defaults, since a nested model given a partial dict would otherwise lose the rest.
+        if not isinstance(value, dict):
+            return value
+        default = GradingThresholds() if info.field_name == "grading" else EligibilityRules()
+        return _deep_merge(default.model_dump(), value)
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'registry.db'}"
@@ -44,3 +70,11 @@ class RegistrySettings(ServiceSettings):
                 "不得使用自动生成的开发密钥"
             )
         return problems
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        current = merged.get(key)
+        merged[key] = _deep_merge(current, value) if isinstance(current, dict) and isinstance(value, dict) else value
+    return merged

@@ -15,8 +15,11 @@ from sqlmodel import col, select
 from wenping_shared import ProductionConfigError, check_production, configure_logging, install_conventions, open_runtime
 from wenping_shared.demo import ACCOUNTS
 
+from .agencies.endpoints import router as agencies_router
 from .auth.endpoints import router as auth_router
 from .config import RegistrySettings
+from .draws.endpoints import router as draws_router
+from .experts.endpoints import router as experts_router
 from .identity.endpoints import router as identity_router
 from .identity.models import User
 from .keys import load_signing_key
@@ -56,6 +59,9 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
     install_conventions(app, settings, MIGRATIONS)
     app.include_router(auth_router)
     app.include_router(identity_router)
+    app.include_router(experts_router)
+    app.include_router(draws_router)
+    app.include_router(agencies_router)
     return app
 
 

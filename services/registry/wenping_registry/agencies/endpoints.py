@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel
+
+from ..database import IdempotencyRecord
+from ..deps import AdminPrincipal, CurrentPrincipal, ReviewService, SessionDep, SettingsDep
+from .schemas import (
+    AgencyCreate,
+    AgencyPublic,
+    AgencyUpdate,
+    EligibilityAnswer,
+    GradingCreate,
+    GradingPublic,
+    MisconductCreate,
+    MisconductPublic,
+    PerformanceCreate,
+    PerformancePublic,
+    PractitionerCreate,
+    PractitionerPublic,
+)
+from .service import AgencyService, grading_public, misconduct_public, performance_public
+
+router = APIRouter(prefix="/api/v1", tags=["agencies"])
+
+
+@router.get("/agencies", response_model=Page[AgencyPublic], summary="第三方稳评机构列表（本省）")
+async def list_agencies(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    page: PageParamsDep,
+    status: AgencyStatus | None = None,
+    grade: Annotated[AgencyGrade | None, Query(description="现行等级")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="所在地区（含下级）")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="名称或信用代码关键字")] = None,
+) -> Page[AgencyPublic]:
+    service = AgencyService(session, settings)
+    rows = await service.list(principal, page, status=status.value if status else None,
+                              grade=grade.value if grade else None, region_code=region_code, q=q)
+    items, cursor = page.page(rows, key=lambda a: [a.name, a.id])
+    return Page(items=await service.public_many(items), next_cursor=cursor)
+
+
+@router.post("/agencies", response_model=AgencyPublic, status_code=201, summary="登记机构（管理员，本辖区）")
+async def create_agency(
+    request: Request, data: AgencyCreate, session: SessionDep, principal: AdminPrincipal, settings: SettingsDep
+) -> Response:
+    async def work() -> AgencyPublic:
+        service = AgencyService(session, settings)
+        return await service.public(await service.create(principal, data))
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work,
+                                headers=lambda a: {"ETag": etag_for(a.version)})
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyPublic, summary="机构详情（等级、备案、业绩）")
+async def get_agency(
+    agency_id: str, response: Response, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> AgencyPublic:
+    service = AgencyService(session, settings)
+    agency = await service.visible(principal, agency_id)
+    response.headers["ETag"] = etag_for(agency.version)
+    return await service.public(agency)
+
+
+@router.patch("/agencies/{agency_id}", response_model=AgencyPublic, summary="修改机构（管理员，须 If-Match）")
+async def update_agency(
+    agency_id: str, data: AgencyUpdate, request: Request, response: Response,
+    session: SessionDep, principal: AdminPrincipal, settings: SettingsDep,
+) -> AgencyPublic:
+    service = AgencyService(session, settings)
+    agency = await service.managed(principal, agency_id)
+    check_if_match(request, etag_for(agency.version))
+    agency = await service.update(principal, agency, data)
+    response.headers["ETag"] = etag_for(agency.version)
+    return await service.public(agency)
+
+
+@router.post("/agencies/{agency_id}/gradings", response_model=GradingPublic, status_code=201,
+             summary="等级评定（A-D，有效期与评定依据）")
+async def create_grading(
+    agency_id: str, data: GradingCreate, request: Request, session: SessionDep,
+    principal: AdminPrincipal, settings: SettingsDep,
+) -> Response:
+    async def work() -> GradingPublic:
+        service = AgencyService(session, settings)
+        agency = await service.managed(principal, agency_id)
+        return grading_public(await service.grade(principal, agency, data))
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+
+
+@router.get("/agencies/{agency_id}/gradings", response_model=list[GradingPublic], summary="等级评定记录")
+async def list_gradings(
+    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> list[GradingPublic]:
+    service = AgencyService(session, settings)
+    return await service.gradings(await service.visible(principal, agency_id))
+
+
+@router.get("/agencies/{agency_id}/eligibility", response_model=EligibilityAnswer, summary="承接资格判断")
+async def agency_eligibility(
+    agency_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    project_level: Annotated[ProjectLevel, Query(description="项目层级：county 县级、city 市级、province 省级")],
+    on: Annotated[dt.date | None, Query(description="判断日期，默认今天")] = None,
+    project_region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="项目所在地区（判断本省备案与不良记录）")] = None,
+) -> EligibilityAnswer:
+    service = AgencyService(session, settings)
+    agency = await service.visible(principal, agency_id)
+    return await service.eligibility(agency, project_level, on, project_region_code)
+
+
+@router.get("/agencies/{agency_id}/practitioners", response_model=list[PractitionerPublic], summary="从业人员及证书")
+async def list_practitioners(
+    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> list[PractitionerPublic]:
+    service = AgencyService(session, settings)
+    return await service.practitioners(await service.visible(principal, agency_id))
+
+
+@router.post("/agencies/{agency_id}/practitioners", response_model=PractitionerPublic, status_code=201,
+             summary="登记从业人员（含资格证书）")
+async def create_practitioner(
+    agency_id: str, data: PractitionerCreate, request: Request, session: SessionDep,
+    principal: AdminPrincipal, settings: SettingsDep,
+) -> Response:
+    async def work() -> PractitionerPublic:
+        service = AgencyService(session, settings)
+        agency = await service.managed(principal, agency_id)
+        return await service.add_practitioner(principal, agency, data)
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+
+
+@router.get("/agencies/{agency_id}/misconduct", response_model=list[MisconductPublic], summary="不良行为记录")
+async def list_misconduct(
+    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
+) -> list[MisconductPublic]:
+    service = AgencyService(session, settings)
+    return await service.misconduct(await service.visible(principal, agency_id))
+
+
+@router.post("/agencies/{agency_id}/misconduct", response_model=MisconductPublic, status_code=201,
+             summary="登记不良行为（全省范围内限制承接）")
+async def create_misconduct(
+    agency_id: str, data: MisconductCreate, request: Request, session: SessionDep,
+    principal: AdminPrincipal, settings: SettingsDep,
+) -> Response:
+    async def work() -> MisconductPublic:
+        service = AgencyService(session, settings)
+        # Any admin of the agency's province may record what happened in their own subtree.
+        agency = await service.visible(principal, agency_id)
+        return misconduct_public(await service.record_misconduct(principal, agency, data))
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+
+
+@router.post("/agencies/{agency_id}/performance", response_model=PerformancePublic, status_code=201,
+             summary="审查结果回流（仅审查服务；按 review_id 幂等）",
+             responses={200: {"model": PerformancePublic, "description": "同一 review_id 已记录，未作改变"}})
+async def record_performance(
+    agency_id: str, data: PerformanceCreate, session: SessionDep, principal: ReviewService, settings: SettingsDep
+) -> JSONResponse:
+    service = AgencyService(session, settings)
+    agency = await service.visible(principal, agency_id)
+    record, created = await service.record_performance(principal, agency, data)
+    return JSONResponse(performance_public(record).model_dump(mode="json"), status_code=201 if created else 200)

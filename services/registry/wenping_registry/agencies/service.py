@@ -1,0 +1,503 @@
+"""Rules for agencies: province-wide visibility ("一地备案、全省通行"), management by admins of
+the agency's region subtree, filings, gradings against configured thresholds, practitioners,
+misconduct records that restrict province-wide, review performance, and eligibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PageParams,
+    Principal,
+    region_contains,
+    region_prefix,
+    utcnow,
+)
+from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel, label_of
+
+from ..audit import service as audit
+from ..config import RegistrySettings
+from ..identity.models import Organization
+from ..identity.repository import OrganizationRepository, RegionRepository
+from .calendar import local_today
+from .eligibility import (
+    AgencySnapshot,
+    Certificate,
+    MisconductRecord,
+    Practitioner,
+    check_eligibility,
+    province_of,
+    years_before,
+)
+from .grading import AgencyGrading, GradingCriteria, current_grading, suggest_grade, unmet_criteria
+from .models import (
+    Agency,
+    AgencyGradingRecord,
+    AgencyMisconduct,
+    AgencyPerformanceRecord,
+    AgencyPractitioner,
+    PractitionerCertificate,
+)
+from .repository import AgencyRepository
+from .schemas import (
+    AgencyCreate,
+    AgencyFiling,
+    AgencyPerformance,
+    AgencyPublic,
+    AgencyUpdate,
+    CertificatePublic,
+    EligibilityAgency,
+    EligibilityAnswer,
+    GradingCreate,
+    GradingPublic,
+    MisconductCreate,
+    MisconductPublic,
+    PerformanceCreate,
+    PerformancePublic,
+    PractitionerCreate,
+    PractitionerPublic,
+)
+
+
+def _province_prefix(region_code: str) -> str:
+    return region_code[:2]
+
+
+def sees_agency(principal: Principal, agency: Agency) -> bool:
+    """Province-wide: the agency's own province and every province it is on file in."""
+    if principal.kind == "service":
+        return True
+    if principal.org_id and principal.org_id == agency.org_id:
+        return True
+    if principal.region_code is None:
+        return False
+    provinces = {_province_prefix(agency.region_code)} | {f["province_code"][:2] for f in agency.filings}
+    return _province_prefix(principal.region_code) in provinces
+
+
+def manages_region(principal: Principal, region_code: str) -> bool:
+    return (
+        principal.kind == "user"
+        and principal.has_role("admin")
+        and principal.region_code is not None
+        and region_contains(principal.region_code, region_code)
+    )
+
+
+def grading_model(row: AgencyGradingRecord) -> AgencyGrading:
+    return AgencyGrading(
+        grade=AgencyGrade(row.grade),
+        graded_on=row.graded_on,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        criteria=GradingCriteria.model_validate(row.criteria) if row.criteria else None,
+    )
+
+
+def grading_public(row: AgencyGradingRecord) -> GradingPublic:
+    return GradingPublic(
+        id=row.id,
+        grade=row.grade,
+        graded_on=row.graded_on,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        criteria=GradingCriteria.model_validate(row.criteria),
+        criteria_source=row.criteria_source,
+        suggested_grade=row.suggested_grade,
+        note=row.note,
+        graded_by=row.graded_by,
+        created_at=row.created_at,
+    )
+
+
+def current_grading_row(rows: Sequence[AgencyGradingRecord], today: dt.date) -> AgencyGradingRecord | None:
+    chosen = current_grading([grading_model(r) for r in rows], today)
+    if chosen is None:
+        return None
+    return next(
+        r
+        for r in sorted(rows, key=lambda r: r.created_at, reverse=True)
+        if (r.grade, r.graded_on, r.valid_from, r.valid_until)
+        == (chosen.grade.value, chosen.graded_on, chosen.valid_from, chosen.valid_until)
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class AgencyService:
+    def __init__(self, session: AsyncSession, settings: RegistrySettings) -> None:
+        self.session = session
+        self.settings = settings
+        self.agencies = AgencyRepository(session)
+        self.regions = RegionRepository(session)
+        self.organizations = OrganizationRepository(session)
+
+    @property
+    def today(self) -> dt.date:
+        return local_today(self.settings.time_zone)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def visible(self, principal: Principal, agency_id: str) -> Agency:
+        agency = await self.agencies.get(agency_id)
+        if agency is None or not sees_agency(principal, agency):
+            raise NotFound("机构不存在", code="agency.not_found")
+        return agency
+
+    async def managed(self, principal: Principal, agency_id: str) -> Agency:
+        agency = await self.visible(principal, agency_id)
+        if not manages_region(principal, agency.region_code):
+            raise Forbidden("只有机构所在辖区的管理员可以管理该机构", code="agency.manage_forbidden")
+        return agency
+
+    async def list(
+        self, principal: Principal, page: PageParams, *, status: str | None, grade: str | None,
+        region_code: str | None, q: str | None,
+    ) -> Sequence[Agency]:
+        if principal.kind != "service" and principal.region_code is None:
+            return []
+        province = None if principal.kind == "service" else _province_prefix(principal.region_code or "")
+        region = region_prefix(region_code) if region_code is not None else None
+        return await self.agencies.list(
+            page, province_prefix=province, region_prefix=region, status=status, grade=grade, q=q, today=self.today
+        )
+
+    async def public_many(self, agencies: Sequence[Agency]) -> list[AgencyPublic]:
+        ids = [a.id for a in agencies]
+        today = self.today
+        gradings = await self.agencies.gradings_for(ids)
+        performance = await self.agencies.performance_for(ids)
+        staff = await self.agencies.staff_counts(ids, today)
+        since = years_before(today, self.settings.eligibility.misconduct_lookback_years)
+        misconduct = await self.agencies.misconduct_counts(agencies, since)
+        return [
+            self._public(a, gradings.get(a.id, []), performance[a.id], staff[a.id], misconduct[a.id], today)
+            for a in agencies
+        ]
+
+    async def public(self, agency: Agency) -> AgencyPublic:
+        return (await self.public_many([agency]))[0]
+
+    def _public(
+        self,
+        agency: Agency,
+        gradings: Sequence[AgencyGradingRecord],
+        performance: AgencyPerformance,
+        staff: tuple[int, int],
+        misconduct: int,
+        today: dt.date,
+    ) -> AgencyPublic:
+        current = current_grading_row(gradings, today)
+        latest = max(gradings, key=lambda r: (r.graded_on, r.created_at), default=None)
+        province = province_of(agency.region_code)
+        return AgencyPublic(
+            id=agency.id,
+            name=agency.name,
+            credit_code=agency.credit_code,
+            org_id=agency.org_id,
+            region_code=agency.region_code,
+            status=agency.status,
+            status_label=label_of(AgencyStatus, agency.status),
+            status_reason=agency.status_reason,
+            filings=[AgencyFiling.model_validate(f) for f in agency.filings],
+            on_file=any(f["province_code"] == province for f in agency.filings),
+            grade=current.grade if current else None,
+            grade_label=label_of(AgencyGrade, current.grade) if current else None,
+            grade_valid_from=current.valid_from if current else None,
+            grade_valid_until=current.valid_until if current else None,
+            latest_grading=grading_public(latest) if latest else None,
+            certified_staff=staff[1],
+            practitioners_count=staff[0],
+            misconduct_last_year=misconduct,
+            performance=performance,
+            contact_person=agency.contact_person,
+            contact_phone=agency.contact_phone,
+            address=agency.address,
+            version=agency.version,
+            created_at=agency.created_at,
+            updated_at=agency.updated_at,
+        )
+
+    # --- changes ----------------------------------------------------------------------------
+
+    def _check_filings(self, principal: Principal, filings: Sequence[AgencyFiling]) -> None:
+        own = _province_prefix(principal.region_code or "")
+        for filing in filings:
+            if filing.province_code[:2] != own:
+                raise Forbidden(
+                    f"只能登记本省的备案（{filing.province_code} 不是本省）", code="agency.filing_outside_province"
+                )
+
+    async def create(self, principal: Principal, data: AgencyCreate) -> Agency:
+        if await self.regions.get(data.region_code) is None:
+            raise BadRequest(f"行政区划 {data.region_code} 不存在", code="region.not_found")
+        if not manages_region(principal, data.region_code):
+            raise Forbidden("只能在本辖区内登记机构", code="agency.outside_region")
+        self._check_filings(principal, data.filings)
+        if await self.agencies.by_credit_code(data.credit_code) is not None:
+            raise Conflict("该统一社会信用代码的机构已登记", code="agency.duplicate_credit_code")
+        if data.org_id:
+            org = await self.organizations.get(data.org_id)
+            if org is None or not manages_region(principal, org.region_code):
+                raise BadRequest("机构单位不存在或不在本辖区内", code="agency.organization_not_found")
+            if org.kind != "agency":
+                raise BadRequest("机构须关联类型为第三方稳评机构（agency）的单位", code="agency.organization_kind")
+            if await self.agencies.by_org_id(org.id) is not None:
+                raise Conflict("该单位已登记为机构", code="agency.organization_taken")
+            if org.credit_code and org.credit_code != data.credit_code:
+                raise Conflict("单位登记的统一社会信用代码与所填不一致", code="agency.credit_code_mismatch")
+        else:
+            if await self.organizations.by_name(data.name) is not None:
+                raise Conflict(f"单位“{data.name}”已存在，请通过 org_id 关联", code="organization.duplicate_name")
+            org = Organization(name=data.name, kind="agency", region_code=data.region_code,
+                               credit_code=data.credit_code, created_by=principal.subject)
+            self.organizations.add(org)
+            await self.agencies.flush()
+            audit.record(self.session, principal, "organization.create", "organization", org.id,
+                         region_code=org.region_code, changes={"name": org.name, "kind": "agency"})
+        agency = Agency(
+            name=data.name,
+            credit_code=data.credit_code,
+            org_id=org.id,
+            region_code=data.region_code,
+            filings=[f.model_dump(mode="json") for f in data.filings],
+            contact_person=data.contact_person,
+            contact_phone=data.contact_phone,
+            address=data.address,
+            created_by=principal.subject,
+        )
+        self.agencies.add(agency)
+        await self.agencies.flush()
+        audit.record(self.session, principal, "agency.create", "agency", agency.id, region_code=agency.region_code,
+                     changes=data.model_dump(mode="json") | {"org_id": org.id})
+        return agency
+
+    async def update(self, principal: Principal, agency: Agency, data: AgencyUpdate) -> Agency:
+        given = data.model_dump(exclude_unset=True, mode="json")
+        if "filings" in given:
+            assert data.filings is not None
+            self._check_filings(principal, data.filings)
+            own = _province_prefix(principal.region_code or "")
+            # Other provinces' filings are theirs to keep: replace only this province's.
+            given["filings"] = [f for f in agency.filings if f["province_code"][:2] != own] + given["filings"]
+        changes: dict[str, Any] = {}
+        for name, value in given.items():
+            if getattr(agency, name) != value:
+                changes[name] = {"from": _jsonable(getattr(agency, name)), "to": _jsonable(value)}
+                setattr(agency, name, value)
+        if changes:
+            agency.version += 1
+            agency.updated_at = utcnow()
+            self.session.add(agency)
+            audit.record(self.session, principal, "agency.update", "agency", agency.id,
+                         region_code=agency.region_code, changes=changes)
+        return agency
+
+    async def criteria_from_records(self, agency: Agency) -> GradingCriteria:
+        today = self.today
+        performance = (await self.agencies.performance_for([agency.id]))[agency.id]
+        staff = (await self.agencies.staff_counts([agency.id], today))[agency.id]
+        since = years_before(today, self.settings.eligibility.misconduct_lookback_years)
+        misconduct = (await self.agencies.misconduct_counts([agency], since))[agency.id]
+        return GradingCriteria(
+            projects_completed=performance.projects_completed,
+            average_review_score=performance.average_score,
+            certified_staff=staff[1],
+            misconduct_records=misconduct,
+        )
+
+    async def grade(self, principal: Principal, agency: Agency, data: GradingCreate) -> AgencyGradingRecord:
+        criteria = data.criteria or await self.criteria_from_records(agency)
+        thresholds = self.settings.grading
+        suggested = suggest_grade(criteria, thresholds)
+        gaps = unmet_criteria(criteria, data.grade, thresholds)
+        if gaps:
+            raise Conflict(
+                f"评定依据达不到{label_of(AgencyGrade, data.grade)}标准：{'；'.join(gaps)}（依据可评为"
+                f"{label_of(AgencyGrade, suggested)}）",
+                code="agency_grading.criteria_not_met",
+                unmet=gaps,
+                suggested_grade=suggested.value,
+                criteria=criteria.model_dump(mode="json"),
+            )
+        row = AgencyGradingRecord(
+            agency_id=agency.id,
+            grade=data.grade.value,
+            graded_on=data.graded_on or self.today,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            criteria=criteria.model_dump(mode="json"),
+            criteria_source="submitted" if data.criteria else "records",
+            suggested_grade=suggested.value,
+            note=data.note,
+            graded_by=principal.subject,
+        )
+        self.agencies.add(row)
+        await self.agencies.flush()
+        audit.record(self.session, principal, "agency.grade", "agency", agency.id, region_code=agency.region_code,
+                     changes={"grading_id": row.id, "grade": row.grade, "valid_from": row.valid_from.isoformat(),
+                              "valid_until": row.valid_until.isoformat(), "criteria": row.criteria,
+                              "suggested_grade": suggested.value})
+        return row
+
+    async def gradings(self, agency: Agency) -> list[GradingPublic]:
+        return [grading_public(r) for r in await self.agencies.gradings(agency.id)]
+
+    async def add_practitioner(
+        self, principal: Principal, agency: Agency, data: PractitionerCreate
+    ) -> PractitionerPublic:
+        taken = await self.agencies.certificate_numbers_taken([c.number for c in data.certificates])
+        if taken:
+            raise Conflict(f"证书编号已登记：{'、'.join(taken)}", code="practitioner.duplicate_certificate")
+        person = AgencyPractitioner(agency_id=agency.id, name=data.name, full_time=data.full_time,
+                                    education=data.education, created_by=principal.subject)
+        self.agencies.add(person)
+        await self.agencies.flush()
+        certs = [
+            PractitionerCertificate(practitioner_id=person.id, agency_id=agency.id, number=c.number,
+                                    issued_on=c.issued_on, expires_on=c.expires_on)
+            for c in data.certificates
+        ]
+        for cert in certs:
+            self.agencies.add(cert)
+        await self.agencies.flush()
+        audit.record(self.session, principal, "agency.practitioner.create", "agency", agency.id,
+                     region_code=agency.region_code,
+                     changes={"practitioner_id": person.id, "name": person.name,
+                              "certificates": [c.model_dump(mode="json") for c in data.certificates]})
+        return self.practitioner_public(person, certs)
+
+    def practitioner_public(self, person: AgencyPractitioner, certs: Sequence[PractitionerCertificate]) -> PractitionerPublic:
+        today = self.today
+        shown = [
+            CertificatePublic(number=c.number, issued_on=c.issued_on, expires_on=c.expires_on,
+                              valid_today=Certificate(number=c.number, issued_on=c.issued_on,
+                                                      expires_on=c.expires_on).is_valid_on(today))
+            for c in certs
+        ]
+        return PractitionerPublic(
+            id=person.id, agency_id=person.agency_id, name=person.name, employed=person.employed,
+            full_time=person.full_time, education=person.education,
+            certified=person.employed and any(c.valid_today for c in shown),
+            certificates=shown, created_at=person.created_at,
+        )
+
+    async def practitioners(self, agency: Agency) -> list[PractitionerPublic]:
+        return [self.practitioner_public(p, certs) for p, certs in await self.agencies.practitioners(agency.id)]
+
+    async def record_misconduct(self, principal: Principal, agency: Agency, data: MisconductCreate) -> AgencyMisconduct:
+        region_code = data.region_code or principal.region_code
+        assert region_code is not None
+        if await self.regions.get(region_code) is None:
+            raise BadRequest(f"行政区划 {region_code} 不存在", code="region.not_found")
+        if not manages_region(principal, region_code):
+            raise Forbidden("只能登记本辖区内发生的不良行为", code="misconduct.outside_region")
+        if data.recorded_on > self.today:
+            raise BadRequest("认定日期不能晚于今天", code="misconduct.future_date")
+        row = AgencyMisconduct(agency_id=agency.id, credit_code=agency.credit_code, recorded_on=data.recorded_on,
+                               region_code=region_code, description=data.description, project_id=data.project_id,
+                               recorded_by=principal.subject)
+        self.agencies.add(row)
+        await self.agencies.flush()
+        audit.record(self.session, principal, "agency.misconduct.create", "agency", agency.id,
+                     region_code=region_code,
+                     changes={"misconduct_id": row.id, "recorded_on": row.recorded_on.isoformat(),
+                              "region_code": region_code, "description": row.description})
+        return row
+
+    async def misconduct(self, agency: Agency) -> list[MisconductPublic]:
+        return [misconduct_public(m) for m in await self.agencies.misconduct(agency)]
+
+    async def record_performance(
+        self, principal: Principal, agency: Agency, data: PerformanceCreate
+    ) -> tuple[AgencyPerformanceRecord, bool]:
+        """(record, created). A repeat of a review id changes nothing."""
+        existing = await self.agencies.performance_by_review(data.review_id)
+        if existing is not None:
+            return existing, False
+        record = AgencyPerformanceRecord(agency_id=agency.id, review_id=data.review_id, project_id=data.project_id,
+                                         round=data.round, verdict=data.verdict.value, score=data.score,
+                                         decided_at=data.decided_at)
+        if await self.agencies.add_performance(record) is None:
+            existing = await self.agencies.performance_by_review(data.review_id)
+            assert existing is not None
+            return existing, False
+        audit.record(self.session, principal, "agency.performance.record", "agency", agency.id,
+                     region_code=agency.region_code, changes=data.model_dump(mode="json"))
+        return record, True
+
+    async def eligibility(
+        self, agency: Agency, level: ProjectLevel, on: dt.date | None, project_region_code: str | None
+    ) -> EligibilityAnswer:
+        day = on or self.today
+        gradings = await self.agencies.gradings(agency.id)
+        people = await self.agencies.practitioners(agency.id)
+        records = await self.agencies.misconduct(agency, limit=1000)
+        snapshot = AgencySnapshot(
+            status=AgencyStatus(agency.status),
+            region_code=agency.region_code,
+            filing_province_codes=frozenset(f["province_code"] for f in agency.filings if f["filed_on"] <= day.isoformat()),
+            gradings=tuple(grading_model(g) for g in gradings),
+            practitioners=tuple(
+                Practitioner(
+                    name=p.name,
+                    employed=p.employed,
+                    certificates=tuple(
+                        Certificate(number=c.number, issued_on=c.issued_on, expires_on=c.expires_on) for c in certs
+                    ),
+                )
+                for p, certs in people
+            ),
+            misconduct=tuple(
+                MisconductRecord(recorded_on=m.recorded_on, region_code=m.region_code, description=m.description)
+                for m in records
+            ),
+        )
+        answer = check_eligibility(
+            snapshot, level, day, project_region_code=project_region_code,
+            thresholds=self.settings.grading, rules=self.settings.eligibility,
+        )
+        current = current_grading_row(gradings, day)
+        return EligibilityAnswer(
+            eligible=answer.eligible,
+            reasons=list(answer.reasons),
+            project_level=level,
+            on=day,
+            province_code=answer.province_code,
+            certified_staff=answer.certified_staff,
+            agency=EligibilityAgency(
+                id=agency.id, name=agency.name, org_id=agency.org_id, credit_code=agency.credit_code,
+                region_code=agency.region_code, status=agency.status,
+                on_file=answer.province_code in snapshot.filing_province_codes,
+                grade=current.grade if current else None,
+                grade_valid_until=current.valid_until if current else None,
+            ),
+        )
+
+
+def misconduct_public(m: AgencyMisconduct) -> MisconductPublic:
+    return MisconductPublic(id=m.id, agency_id=m.agency_id, credit_code=m.credit_code, recorded_on=m.recorded_on,
+                            region_code=m.region_code, description=m.description, project_id=m.project_id,
+                            recorded_by=m.recorded_by, created_at=m.created_at)
+
+
+def performance_public(r: AgencyPerformanceRecord) -> PerformancePublic:
+    return PerformancePublic(id=r.id, agency_id=r.agency_id, review_id=r.review_id, project_id=r.project_id,
+                             round=r.round, verdict=r.verdict, score=r.score, decided_at=r.decided_at,
+                             received_at=r.received_at)

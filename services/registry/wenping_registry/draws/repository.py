@@ -1,0 +1,90 @@
+"""Queries for expert draws and the candidate pool."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import PageParams, region_prefix
+
+from ..experts.models import Expert, ExpertFieldEntry
+from .models import ExpertDraw, ExpertDrawSelection
+
+
+class ExpertDrawRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _pool_ids(self, region_code: str, fields: Sequence[str]):  # type: ignore[no-untyped-def]
+        return (
+            select(ExpertFieldEntry.expert_id)
+            .join(Expert, col(Expert.id) == col(ExpertFieldEntry.expert_id))
+            .where(col(ExpertFieldEntry.field).in_(list(fields)))
+            .where(col(Expert.region_code).startswith(region_prefix(region_code)))
+            .distinct()
+        )
+
+    async def pool(self, region_code: str, fields: Sequence[str]) -> Sequence[Expert]:
+        """Every expert of the region subtree with at least one of the fields, whatever its
+        status: the algorithm itself excludes the inactive, so the record shows why."""
+        query = select(Expert).where(col(Expert.id).in_(self._pool_ids(region_code, fields))).order_by(col(Expert.id))
+        return (await self.session.exec(query)).all()
+
+    async def draws_in_year(self, region_code: str, fields: Sequence[str], year: int) -> dict[str, int]:
+        query = (
+            select(ExpertDrawSelection.expert_id, func.count())
+            .where(ExpertDrawSelection.year == year)
+            .where(col(ExpertDrawSelection.expert_id).in_(self._pool_ids(region_code, fields)))
+            .group_by(col(ExpertDrawSelection.expert_id))
+        )
+        return {expert_id: n for expert_id, n in (await self.session.exec(query)).all()}
+
+    async def drawn_for_project(self, project_id: str) -> set[str]:
+        query = select(ExpertDrawSelection.expert_id).where(ExpertDrawSelection.project_id == project_id)
+        return set((await self.session.exec(query)).all())
+
+    async def get(self, draw_id: str) -> ExpertDraw | None:
+        return await self.session.get(ExpertDraw, draw_id)
+
+    async def list(
+        self,
+        page: PageParams,
+        *,
+        project_id: str | None,
+        region_subtree: str | None,
+        decision_body_org_id: str | None,
+    ) -> Sequence[ExpertDraw]:
+        query = select(ExpertDraw)
+        if project_id is not None:
+            query = query.where(ExpertDraw.project_id == project_id)
+        visible = []
+        if region_subtree is not None:
+            visible.append(col(ExpertDraw.project_region_code).startswith(region_prefix(region_subtree)))
+        if decision_body_org_id is not None:
+            visible.append(col(ExpertDraw.decision_body_org_id) == decision_body_org_id)
+        if visible:
+            query = query.where(or_(*visible))
+        after = page.after([col(ExpertDraw.drawn_at), col(ExpertDraw.id)], descending=True)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(ExpertDraw.drawn_at).desc(), col(ExpertDraw.id).desc()).limit(page.limit + 1)
+        return (await self.session.exec(query)).all()
+
+    async def add(self, draw: ExpertDraw) -> ExpertDraw:
+        self.session.add(draw)
+        await self.session.flush()  # the draw row first: the selections reference it
+        for position, expert_id in enumerate(draw.chosen_expert_ids, start=1):
+            self.session.add(
+                ExpertDrawSelection(
+                    draw_id=draw.id,
+                    expert_id=expert_id,
+                    project_id=draw.project_id,
+                    position=position,
+                    year=draw.year,
+                    drawn_at=draw.drawn_at,
+                )
+            )
+        return draw

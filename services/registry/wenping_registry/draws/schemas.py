@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from wenping_shared.contracts.vocab import ExpertField
+
+from .algorithm import SEED_MAX
+
+
+class ExpertDrawCreate(BaseModel):
+    """A draw request. Without ``fields`` the project's matching fields (C02.3) are used;
+    without ``seed`` the service generates an unpredictable one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="稳评项目 id（intake）")
+    fields: list[ExpertField] | None = Field(default=None, min_length=1, max_length=11, description="专业领域")
+    count: int = Field(ge=1, le=50, description="抽取人数")
+    region_code: str = Field(pattern=r"^\d{6}$", description="抽取范围：该地区及其下级的专家")
+    avoid_org_ids: list[str] = Field(default_factory=list, max_length=100, description="另需回避的单位 id")
+    seed: int | None = Field(default=None, ge=0, le=SEED_MAX, description="随机种子（可选）")
+
+    @field_validator("avoid_org_ids")
+    @classmethod
+    def _avoid(cls, value: list[str]) -> list[str]:
+        cleaned = sorted({v.strip() for v in value if v.strip()})
+        if any(len(v) > 64 for v in cleaned):
+            raise ValueError("回避单位 id 过长")
+        return cleaned
+
+
+class DrawProject(BaseModel):
+    """What a draw needs to know about the project (from intake ``GET /api/v1/projects/{id}``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    number: str | None = None
+    title: str | None = None
+    status: str | None = None
+    region_code: str = Field(pattern=r"^\d{6}$")
+    responsible_org_id: str | None = None
+    implementing_org_id: str | None = None
+    agency_org_id: str | None = None
+    category: str | None = None
+    sub_kind: str | None = None
+    interests: list[str] = Field(default_factory=list)
+
+
+class DrawnExpert(BaseModel):
+    position: int
+    expert_id: str
+    name: str
+    fields: list[str]
+    employer_org_id: str | None
+    region_code: str
+    draws_this_year: int = Field(description="抽取时本年度已被抽取次数")
+
+
+class PoolEntry(BaseModel):
+    """A candidate as recorded at the moment of the draw, and what became of it."""
+
+    expert_id: str
+    name: str
+    fields: list[str]
+    employer_org_id: str | None
+    status: str
+    region_code: str
+    draws_this_year: int
+    previously_drawn_for_project: bool
+    chosen: bool
+    excluded_for: list[str] = Field(description="排除原因（代码）")
+    excluded_for_labels: list[str]
+
+
+class ExpertDrawPublic(BaseModel):
+    id: str
+    project_id: str
+    project_number: str | None
+    project_title: str | None
+    project_region_code: str
+    decision_body_org_id: str | None
+    implementing_org_id: str | None
+    region_code: str
+    fields: list[str]
+    count: int
+    avoid_org_ids: list[str]
+    algorithm_version: str
+    seed: int
+    seed_supplied: bool = Field(description="种子是否由请求方指定")
+    year: int
+    drawn_at: dt.datetime
+    drawn_by: str
+    eligible_count: int
+    pool_size: int
+    chosen: list[DrawnExpert]
+    pool: list[PoolEntry]
+
+
+class DrawVerification(BaseModel):
+    draw_id: str
+    verified: bool
+    algorithm_version: str
+    seed: int
+    pool_size: int
+    recorded_expert_ids: list[str]
+    rerun_expert_ids: list[str]
+    detail: str
+
+
+def sorted_candidate_json(candidate: Any) -> dict[str, Any]:
+    """A DrawCandidate as stored: JSON, with its fields sorted (sets have no stable order)."""
+    data: dict[str, Any] = candidate.model_dump(mode="json")
+    data["fields"] = sorted(data["fields"])
+    return data

@@ -1,0 +1,330 @@
+"""Rules for expert draws: who may draw, the candidate pool as it is now, the recorded draw,
+the 409 when the pool is too small, and verification of a recorded draw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, PageParams, Principal, region_contains, utcnow
+from wenping_shared.contracts.vocab import matching_expert_fields
+
+from ..agencies.calendar import local_date_of
+from ..audit import service as audit
+from ..identity.repository import RegionRepository
+from .algorithm import (
+    ALGORITHM_VERSION,
+    EXCLUSION_LABELS,
+    DrawCandidate,
+    DrawRequest,
+    ExclusionReason,
+    NotEnoughEligibleExperts,
+    UnsupportedAlgorithmVersion,
+    draw_experts,
+    new_seed,
+    verify,
+)
+from .models import ExpertDraw
+from .repository import ExpertDrawRepository
+from .schemas import (
+    DrawnExpert,
+    DrawProject,
+    DrawVerification,
+    ExpertDrawCreate,
+    ExpertDrawPublic,
+    PoolEntry,
+    sorted_candidate_json,
+)
+
+#: Projects in these states take no more experts.
+CLOSED_STATES = frozenset({"withdrawn", "closed", "rejected"})
+
+
+def _in_region(principal: Principal, region_code: str) -> bool:
+    return principal.region_code is not None and region_contains(principal.region_code, region_code)
+
+
+def may_draw(principal: Principal, project: DrawProject) -> bool:
+    """The filer of the project's organisation, reviewers and admins of its region subtree."""
+    if principal.kind != "user":
+        return False
+    if principal.has_role("filer") and project.responsible_org_id and principal.org_id == project.responsible_org_id:
+        return True
+    return principal.has_role("reviewer", "admin") and _in_region(principal, project.region_code)
+
+
+def sees_project(principal: Principal, project: DrawProject) -> bool:
+    """Whether the caller may know the project exists (else 404, never 403)."""
+    if principal.kind == "service":
+        return True
+    if may_draw(principal, project):
+        return True
+    if principal.kind == "user" and principal.has_role("supervisor") and _in_region(principal, project.region_code):
+        return True
+    if principal.kind == "client":
+        return _in_region(principal, project.region_code)
+    return bool(principal.org_id and principal.org_id in {project.responsible_org_id, project.agency_org_id})
+
+
+def sees_draw(principal: Principal, draw: ExpertDraw) -> bool:
+    if principal.kind == "service":
+        return True
+    if principal.has_role("reviewer", "admin", "supervisor") and _in_region(principal, draw.project_region_code):
+        return True
+    return principal.has_role("filer") and bool(principal.org_id) and principal.org_id == draw.decision_body_org_id
+
+
+def candidate_of(data: dict[str, Any]) -> DrawCandidate:
+    return DrawCandidate.model_validate(data)
+
+
+def draw_request_of(draw: ExpertDraw) -> DrawRequest:
+    return DrawRequest(
+        fields=frozenset(draw.fields),  # type: ignore[arg-type]
+        count=draw.count,
+        avoid_org_ids=frozenset(draw.avoid_org_ids),
+        decision_body_org_id=draw.decision_body_org_id,
+        implementing_org_id=draw.implementing_org_id,
+        region_code=draw.region_code,
+    )
+
+
+def draw_public(draw: ExpertDraw) -> ExpertDrawPublic:
+    excluded = {e["expert_id"]: e["reasons"] for e in draw.exclusions}
+    chosen = set(draw.chosen_expert_ids)
+    by_id = {c["expert_id"]: c for c in draw.pool}
+    return ExpertDrawPublic(
+        id=draw.id,
+        project_id=draw.project_id,
+        project_number=draw.project_number,
+        project_title=draw.project_title,
+        project_region_code=draw.project_region_code,
+        decision_body_org_id=draw.decision_body_org_id,
+        implementing_org_id=draw.implementing_org_id,
+        region_code=draw.region_code,
+        fields=list(draw.fields),
+        count=draw.count,
+        avoid_org_ids=list(draw.avoid_org_ids),
+        algorithm_version=draw.algorithm_version,
+        seed=draw.seed,
+        seed_supplied=draw.seed_supplied,
+        year=draw.year,
+        drawn_at=draw.drawn_at,
+        drawn_by=draw.drawn_by,
+        eligible_count=draw.eligible_count,
+        pool_size=len(draw.pool),
+        chosen=[
+            DrawnExpert(
+                position=i,
+                expert_id=expert_id,
+                name=by_id[expert_id]["name"],
+                fields=list(by_id[expert_id]["fields"]),
+                employer_org_id=by_id[expert_id].get("employer_org_id"),
+                region_code=by_id[expert_id]["region_code"],
+                draws_this_year=by_id[expert_id]["draws_this_year"],
+            )
+            for i, expert_id in enumerate(draw.chosen_expert_ids, start=1)
+        ],
+        pool=[
+            PoolEntry(
+                expert_id=c["expert_id"],
+                name=c["name"],
+                fields=list(c["fields"]),
+                employer_org_id=c.get("employer_org_id"),
+                status=c["status"],
+                region_code=c["region_code"],
+                draws_this_year=c["draws_this_year"],
+                previously_drawn_for_project=c.get("previously_drawn_for_project", False),
+                chosen=c["expert_id"] in chosen,
+                excluded_for=list(excluded.get(c["expert_id"], [])),
+                excluded_for_labels=[EXCLUSION_LABELS[ExclusionReason(r)] for r in excluded.get(c["expert_id"], [])],
+            )
+            for c in draw.pool
+        ],
+    )
+
+
+class ExpertDrawService:
+    def __init__(self, session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], time_zone: str) -> None:
+        self.session = session
+        self.sessionmaker = sessionmaker
+        self.time_zone = time_zone
+        self.draws = ExpertDrawRepository(session)
+        self.regions = RegionRepository(session)
+
+    async def _refuse(self, principal: Principal, project: DrawProject, error: Exception, result: str) -> None:
+        """Audit a refused or failed draw in its own transaction (the request's rolls back)."""
+        await self.session.rollback()
+        extra: dict[str, Any] = {"reason": str(error), "project_id": project.id}
+        if isinstance(error, Conflict):
+            extra.update({k: v for k, v in error.extra.items() if k != "exclusions"})
+        async with self.sessionmaker() as own:
+            audit.record(own, principal, "expert_draw.create", "project", project.id,
+                         region_code=project.region_code, changes=extra, result=result)
+            await own.commit()
+
+    async def authorize(self, principal: Principal, project: DrawProject, region_code: str) -> None:
+        if not sees_project(principal, project):
+            raise NotFound("项目不存在", code="project.not_found")
+        if not may_draw(principal, project):
+            error = Forbidden(
+                "只有项目所属单位的报备员、项目所在辖区的审查员和管理员可以抽取专家", code="expert_draw.forbidden"
+            )
+            await self._refuse(principal, project, error, "denied")
+            raise error
+        if await self.regions.get(region_code) is None:
+            raise BadRequest(f"行政区划 {region_code} 不存在", code="region.not_found")
+        if not _in_region(principal, region_code):
+            error = Forbidden("只能在本辖区范围内抽取专家", code="expert_draw.region_outside")
+            await self._refuse(principal, project, error, "denied")
+            raise error
+        if project.status in CLOSED_STATES:
+            raise Conflict(f"项目已{_status_word(project.status)}，不能再抽取专家", code="expert_draw.project_closed")
+
+    async def draw(self, principal: Principal, data: ExpertDrawCreate, project: DrawProject) -> ExpertDraw:
+        """Draw experts for ``project`` (its facts as intake reported them)."""
+        await self.authorize(principal, project, data.region_code)
+        fields = sorted(
+            {f.value for f in data.fields}
+            if data.fields
+            else {f.value for f in matching_expert_fields(project.category, project.sub_kind, project.interests)}
+        )
+        if not fields:
+            raise BadRequest("无法根据项目确定专家领域，请在请求中指定 fields", code="expert_draw.fields_required")
+        now = utcnow()
+        year = local_date_of(now, self.time_zone).year
+        experts = await self.draws.pool(data.region_code, fields)
+        counts = await self.draws.draws_in_year(data.region_code, fields, year)
+        already = await self.draws.drawn_for_project(project.id)
+        pool = [
+            DrawCandidate(
+                expert_id=e.id,
+                name=e.name,
+                fields=frozenset(e.fields),  # type: ignore[arg-type]
+                employer_org_id=e.employer_org_id,
+                status=e.status,  # type: ignore[arg-type]
+                region_code=e.region_code,
+                draws_this_year=counts.get(e.id, 0),
+                previously_drawn_for_project=e.id in already,
+            )
+            for e in experts
+        ]
+        request = DrawRequest(
+            fields=frozenset(fields),  # type: ignore[arg-type]
+            count=data.count,
+            avoid_org_ids=frozenset(data.avoid_org_ids),
+            decision_body_org_id=project.responsible_org_id,
+            implementing_org_id=project.implementing_org_id,
+            region_code=data.region_code,
+        )
+        seed = data.seed if data.seed is not None else new_seed()
+        try:
+            result = draw_experts(pool, request, seed)
+        except NotEnoughEligibleExperts as short:
+            error = Conflict(
+                short.message,
+                code="expert_draw.not_enough_experts",
+                requested=short.requested,
+                eligible_count=short.eligible_count,
+                pool_size=short.pool_size,
+                excluded_count=short.excluded_count,
+                exclusions=[
+                    {"reason": reason.value, "label": EXCLUSION_LABELS[reason], "count": n}
+                    for reason, n in short.exclusion_counts.items()
+                ],
+            )
+            await self._refuse(principal, project, error, "failed")
+            raise error from None
+
+        draw = await self.draws.add(
+            ExpertDraw(
+                project_id=project.id,
+                project_number=project.number,
+                project_title=(project.title or "")[:300] or None,
+                project_region_code=project.region_code,
+                decision_body_org_id=project.responsible_org_id,
+                implementing_org_id=project.implementing_org_id,
+                region_code=data.region_code,
+                fields=fields,
+                count=data.count,
+                avoid_org_ids=list(data.avoid_org_ids),
+                algorithm_version=result.algorithm_version,
+                seed=seed,
+                seed_supplied=data.seed is not None,
+                pool=[sorted_candidate_json(c) for c in sorted(pool, key=lambda c: c.expert_id)],
+                chosen_expert_ids=list(result.chosen_expert_ids),
+                exclusions=[{"expert_id": e.expert_id, "reasons": [r.value for r in e.reasons]} for e in result.exclusions],
+                eligible_count=result.eligible_count,
+                year=year,
+                drawn_at=now,
+                drawn_by=principal.subject,
+                drawn_by_roles=sorted(principal.roles),
+            )
+        )
+        audit.record(
+            self.session, principal, "expert_draw.create", "expert_draw", draw.id,
+            region_code=project.region_code,
+            changes={
+                "project_id": project.id,
+                "fields": fields,
+                "count": data.count,
+                "region_code": data.region_code,
+                "avoid_org_ids": list(data.avoid_org_ids),
+                "algorithm_version": result.algorithm_version,
+                "seed": str(seed),
+                "pool_size": len(pool),
+                "eligible_count": result.eligible_count,
+                "chosen_expert_ids": list(result.chosen_expert_ids),
+            },
+        )
+        return draw
+
+    async def visible(self, principal: Principal, draw_id: str) -> ExpertDraw:
+        draw = await self.draws.get(draw_id)
+        if draw is None or not sees_draw(principal, draw):
+            raise NotFound("抽取记录不存在", code="expert_draw.not_found")
+        return draw
+
+    async def list(self, principal: Principal, page: PageParams, project_id: str | None) -> Sequence[ExpertDraw]:
+        if principal.kind == "service":
+            return await self.draws.list(page, project_id=project_id, region_subtree=None, decision_body_org_id=None)
+        region = principal.region_code if principal.has_role("reviewer", "admin", "supervisor") else None
+        org = principal.org_id if principal.has_role("filer") else None
+        if region is None and org is None:
+            return []
+        return await self.draws.list(page, project_id=project_id, region_subtree=region, decision_body_org_id=org)
+
+    def verify(self, draw: ExpertDraw) -> DrawVerification:
+        """Re-run the recorded algorithm on the recorded pool, request and seed."""
+        request = draw_request_of(draw)
+        pool = [candidate_of(c) for c in draw.pool]
+        rerun: list[str] = []
+        try:
+            if draw.algorithm_version != ALGORITHM_VERSION:
+                raise UnsupportedAlgorithmVersion(draw.algorithm_version)
+            rerun = list(draw_experts(pool, request, draw.seed).chosen_expert_ids)
+            same = verify(pool, request, draw.seed, draw.chosen_expert_ids)
+            detail = "复核一致：按记录的候选名单与随机种子重新抽取，结果与原抽取相同" if same else (
+                "复核不一致：按记录的候选名单与随机种子重新抽取，结果与记录的抽取结果不同"
+            )
+        except UnsupportedAlgorithmVersion as exc:
+            raise Conflict(str(exc), code="expert_draw.unsupported_algorithm") from None
+        except NotEnoughEligibleExperts:
+            same, detail = False, "复核不一致：记录的候选名单中符合条件的专家不足"
+        return DrawVerification(
+            draw_id=draw.id,
+            verified=same,
+            algorithm_version=draw.algorithm_version,
+            seed=draw.seed,
+            pool_size=len(pool),
+            recorded_expert_ids=list(draw.chosen_expert_ids),
+            rerun_expert_ids=rerun,
+            detail=detail,
+        )
+
+
+def _status_word(status: str | None) -> str:
+    return {"withdrawn": "撤回", "closed": "销号", "rejected": "决定不予实施"}.get(status or "", "结束")

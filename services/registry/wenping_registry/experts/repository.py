@@ -1,0 +1,142 @@
+"""Queries for the expert pool (the only place experts are read or written)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import PageParams, region_prefix
+
+from ..draws.models import ExpertDraw, ExpertDrawSelection
+from ..identity.models import Organization
+from .models import Expert, ExpertFieldEntry
+
+
+class ExpertFilters:
+    """The list's filters (shared by the list and the spreadsheet export)."""
+
+    def __init__(
+        self,
+        *,
+        subtree_of: str | None,
+        field: str | None = None,
+        region_code: str | None = None,
+        status: str | None = None,
+        org_id: str | None = None,
+        q: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> None:
+        self.subtree_of = subtree_of
+        self.field = field
+        self.region_code = region_code
+        self.status = status
+        self.org_id = org_id
+        self.q = q
+        self.ids = ids
+
+
+class ExpertRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, expert_id: str) -> Expert | None:
+        return await self.session.get(Expert, expert_id)
+
+    async def by_id_numbers(self, id_numbers: Iterable[str]) -> Sequence[Expert]:
+        wanted = sorted(set(id_numbers))
+        if not wanted:
+            return []
+        return (await self.session.exec(select(Expert).where(col(Expert.id_number).in_(wanted)))).all()
+
+    async def by_user_id(self, user_id: str) -> Expert | None:
+        return (await self.session.exec(select(Expert).where(Expert.user_id == user_id))).first()
+
+    def _filtered(self, filters: ExpertFilters):  # type: ignore[no-untyped-def]
+        query = select(Expert)
+        if filters.subtree_of is not None:
+            query = query.where(col(Expert.region_code).startswith(region_prefix(filters.subtree_of)))
+        if filters.region_code is not None:
+            query = query.where(col(Expert.region_code).startswith(region_prefix(filters.region_code)))
+        if filters.status is not None:
+            query = query.where(Expert.status == filters.status)
+        if filters.org_id is not None:
+            query = query.where(Expert.employer_org_id == filters.org_id)
+        if filters.field is not None:
+            with_field = select(ExpertFieldEntry.expert_id).where(ExpertFieldEntry.field == filters.field)
+            query = query.where(col(Expert.id).in_(with_field))
+        if filters.q:
+            query = query.where(
+                or_(
+                    col(Expert.name).contains(filters.q),
+                    col(Expert.title).contains(filters.q),
+                    col(Expert.employer_name).contains(filters.q),
+                )
+            )
+        if filters.ids is not None:
+            query = query.where(col(Expert.id).in_(list(filters.ids)))
+        return query
+
+    async def list(self, page: PageParams, filters: ExpertFilters) -> Sequence[Expert]:
+        query = self._filtered(filters)
+        after = page.after([col(Expert.name), col(Expert.id)], descending=False)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Expert.name), col(Expert.id)).limit(page.limit + 1)
+        return (await self.session.exec(query)).all()
+
+    async def batch(self, filters: ExpertFilters, after: tuple[str, str] | None, size: int) -> Sequence[Expert]:
+        """A keyset batch for streaming exports."""
+        query = self._filtered(filters)
+        if after is not None:
+            query = query.where(
+                or_(col(Expert.name) > after[0], (col(Expert.name) == after[0]) & (col(Expert.id) > after[1]))
+            )
+        return (await self.session.exec(query.order_by(col(Expert.name), col(Expert.id)).limit(size))).all()
+
+    async def add(self, expert: Expert) -> Expert:
+        self.session.add(expert)
+        await self.session.flush()  # the expert row first: its field rows reference it
+        for value in expert.fields:
+            self.session.add(ExpertFieldEntry(expert_id=expert.id, field=value))
+        return expert
+
+    async def replace_fields(self, expert: Expert, fields: Sequence[str]) -> None:
+        await self.session.exec(delete(ExpertFieldEntry).where(col(ExpertFieldEntry.expert_id) == expert.id))  # type: ignore[call-overload]
+        for value in fields:
+            self.session.add(ExpertFieldEntry(expert_id=expert.id, field=value))
+
+    async def draw_counts(self, expert_id: str, year: int) -> tuple[int, int]:
+        """(draws this year, draws in total) of one expert."""
+        rows = (
+            await self.session.exec(
+                select(ExpertDrawSelection.year, func.count())
+                .where(ExpertDrawSelection.expert_id == expert_id)
+                .group_by(col(ExpertDrawSelection.year))
+            )
+        ).all()
+        return sum(n for y, n in rows if y == year), sum(n for _, n in rows)
+
+    async def participation(self, expert_id: str, limit: int = 50) -> Sequence[tuple[ExpertDrawSelection, ExpertDraw]]:
+        query = (
+            select(ExpertDrawSelection, ExpertDraw)
+            .join(ExpertDraw, col(ExpertDraw.id) == col(ExpertDrawSelection.draw_id))
+            .where(ExpertDrawSelection.expert_id == expert_id)
+            .order_by(col(ExpertDrawSelection.drawn_at).desc())
+            .limit(limit)
+        )
+        return (await self.session.exec(query)).all()
+
+    async def organization_lookup(self, subtree_of: str) -> dict[str, str]:
+        """Name -> id and id -> id of the organisations of a region subtree (the import's
+        工作单位 column takes either)."""
+        query = select(Organization.id, Organization.name).where(
+            col(Organization.region_code).startswith(region_prefix(subtree_of))
+        )
+        lookup: dict[str, str] = {}
+        for org_id, name in (await self.session.exec(query)).all():
+            lookup[org_id] = org_id
+            lookup.setdefault(name, org_id)
+        return lookup
