@@ -44,7 +44,9 @@ async def evaluate_with_registry(
 ) -> tuple[list[ItemOutcome], RegistryAnswer]:
     """(outcomes in checklist order, the registry's answer — `.unavailable` when it was down)."""
     agency_id, expert_ids = registry_needs(report, project)
-    answer = await registry.facts(agency_id, expert_ids, project_level(project), submitted_on)
+    answer = await registry.facts(
+        agency_id, expert_ids, project_level(project), submitted_on, project.region_code if project else None
+    )
     outcomes = evaluate(
         report, checklist=checklist, config=config, submitted_on=submitted_on, project=project, registry=answer.facts
     )

@@ -129,14 +129,18 @@ class RegistrySource:
             raise PeerDown("registry", f"注册服务返回 HTTP {response.status_code}")
         return 200, response.json()
 
-    async def agency(self, agency_id: str, level: ProjectLevel, on: dt.date) -> AgencyFacts | None:
-        key = (agency_id, level.value, on)
+    async def agency(
+        self, agency_id: str, level: ProjectLevel, on: dt.date, region_code: str | None = None
+    ) -> AgencyFacts | None:
+        key = (agency_id, level.value, on, region_code)
         cached = self.eligibility.get(key)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
-        status, body = await self._get(
-            f"/api/v1/agencies/{agency_id}/eligibility", {"project_level": level.value, "on": on.isoformat()}
-        )
+        params = {"project_level": level.value, "on": on.isoformat()}
+        if region_code:
+            # The registry also checks the provincial filing and misconduct for the project's region.
+            params["project_region_code"] = region_code
+        status, body = await self._get(f"/api/v1/agencies/{agency_id}/eligibility", params)
         facts = agency_facts(body) if status == 200 else None
         self.eligibility.put(key, facts)
         return facts
@@ -163,11 +167,16 @@ class RegistrySource:
         return found
 
     async def facts(
-        self, agency_id: str | None, expert_ids: list[str], level: ProjectLevel, on: dt.date
+        self,
+        agency_id: str | None,
+        expert_ids: list[str],
+        level: ProjectLevel,
+        on: dt.date,
+        region_code: str | None = None,
     ) -> RegistryAnswer:
         """Everything the engine needs; a registry that is down gives empty facts, flagged."""
         try:
-            agency = await self.agency(agency_id, level, on) if agency_id else None
+            agency = await self.agency(agency_id, level, on, region_code) if agency_id else None
             experts = await self.experts_by_id(expert_ids) if expert_ids else {}
         except PeerDown:
             return RegistryAnswer(RegistryFacts(), unavailable=True)

@@ -28,6 +28,16 @@ def report(**overrides: Any) -> dict[str, Any]:
     return samples._deep_merge(data, overrides)
 
 
+def draft(**overrides: Any) -> dict[str, Any]:
+    """The sample report as a draft checked today: measure deadlines moved a year ahead of
+    today (the sample's are after its own submission date, not after today's)."""
+    data = report(**overrides)
+    later = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    for m in data["measures"]["items"]:
+        m["deadline"] = later
+    return data
+
+
 def project(project_id: str, **overrides: Any) -> dict[str, Any]:
     facts = samples.sample_project_facts()
     facts.update(
