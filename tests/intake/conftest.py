@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from wenping_intake.projects.models import Project
+from wenping_shared.contracts.samples import complete_report
 
 
 def project_body(**overrides: Any) -> dict[str, Any]:
@@ -68,6 +71,68 @@ class Projects:
     async def count(self) -> int:
         async with self.system.apps["intake"].state.sessionmaker() as session:
             return int((await session.exec(select(func.count()).select_from(Project))).one())
+
+
+def docx_bytes(text: str = "评估报告") -> bytes:
+    """A minimal but structurally real .docx (a zip with [Content_Types].xml and word/document.xml)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
+    return buffer.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Reports:
+    def __init__(self, system: Any) -> None:
+        self.system = system
+
+    async def upload(self, user: str, content: bytes | None = None, filename: str = "报告.docx") -> dict[str, Any]:
+        response = await self.system.intake.post(
+            "/api/v1/files",
+            files={"file": (filename, content if content is not None else docx_bytes(), "application/octet-stream")},
+            headers=await self.system.auth(user),
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def submit(
+        self, project_id: str, user: str = "jx.fgw.filer", expect: int = 201, report: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        document = await self.upload(user)
+        response = await self.system.intake.post(
+            f"/api/v1/projects/{project_id}/reports",
+            json={"report": report if report is not None else complete_report(), "document_file_id": document["id"]},
+            headers=await self.system.auth(user),
+        )
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    async def opened(self, project_id: str, user: str = "jx.fgw.filer") -> str:
+        """Let the real review service receive the round and open its review; its id."""
+        await self.system.drain_outboxes()
+        response = await self.system.intake.get(f"/api/v1/projects/{project_id}", headers=await self.system.auth(user))
+        body = response.json()
+        assert body["status"] == "under_review", body
+        return str(body["current_review_id"])
+
+    async def event(self, project_id: str, expect: int = 201, **body: Any) -> dict[str, Any]:
+        payload = {"verdict": None, "score": None, "rectification_deadline": None, "failed_items": [], "decided_at": None}
+        payload.update(body)
+        response = await self.system.intake.post(
+            f"/api/v1/projects/{project_id}/review-events",
+            json=payload,
+            headers=await self.system.service_headers("review", "intake"),
+        )
+        assert response.status_code == expect, response.text
+        return response.json()
+
+
+@pytest.fixture
+def reports(system: Any) -> Reports:
+    return Reports(system)
 
 
 @pytest.fixture

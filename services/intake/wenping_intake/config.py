@@ -16,6 +16,12 @@ class IntakeSettings(ServiceSettings):
     data_dir: Path = Path("data/intake")
     client_id: str = "intake-service"
     client_secret: str = "wenping-dev-intake-secret"
+    #: Largest original report document accepted by POST /api/v1/files (the body cap is separate).
+    document_max_bytes: int = 50 * 1024 * 1024
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
 
     @property
     def resolved_database_url(self) -> str:

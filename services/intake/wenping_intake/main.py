@@ -13,9 +13,11 @@ from wenping_shared import OutboxRelay, check_production, configure_logging, ins
 
 from .config import IntakeSettings
 from .database import OutboxMessage
+from .files.endpoints import router as files_router
 from .ledger.endpoints import router as ledger_router
 from .meta.endpoints import router as meta_router
 from .projects.endpoints import router as projects_router
+from .reports.endpoints import router as reports_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -46,6 +48,8 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.state.settings = settings
     install_conventions(app, settings, MIGRATIONS)
     app.include_router(projects_router)
+    app.include_router(reports_router)
+    app.include_router(files_router)
     app.include_router(ledger_router)
     app.include_router(meta_router)
     return app

@@ -295,7 +295,7 @@ class ProjectService:
             "registry",
             "GET",
             f"/api/v1/agencies/{quote(agency_id, safe='')}/eligibility",
-            params={"project_level": project.level, "on": local_today().isoformat()},
+            params={"project_level": project.level, "on": local_today().isoformat(), "project_region_code": project.region_code},
         )
         if response.status_code == 404:
             raise NotFound("评估机构不存在", code="agency.not_found")

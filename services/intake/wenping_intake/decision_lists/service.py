@@ -1,0 +1,207 @@
+"""Decision-list rules: filing a list creates all its projects in one transaction, or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import Forbidden, NotFound, PageParams, Principal, ServiceClient, UnprocessableEntity, utcnow
+from wenping_shared.contracts.vocab import FilingBatch, ProjectStatus, label_of, project_level_for_region
+
+from ..clock import local_date, local_today
+from ..ledger import service as ledger
+from ..projects.models import Project
+from ..projects.numbering import next_number
+from ..projects.schemas import ProjectCreate, ProjectUpdate
+from ..projects.service import ProjectService
+from ..projects.triggers import mandatory_triggers
+from .closeout import CLOSE_OUT_LABELS, CloseOutState, close_out_reason, close_out_state
+from .models import DecisionList
+from .repository import DecisionListRepository, can_see_list
+from .schemas import CloseOutCounts, DecisionListCreate, DecisionListDetail, DecisionListItemPublic, DecisionListPublic
+
+#: How far from the current year a list's year may be (a start-of-year list is often filed in December).
+YEAR_SLACK = 1
+
+
+def _item_problem(index: int, field: str, message: str, code: str) -> UnprocessableEntity:
+    loc: list[str | int] = ["items", index, field]
+    return UnprocessableEntity(
+        f"请求数据校验失败：items.{index}.{field} {message}",
+        code=code,
+        errors=[{"loc": loc, "msg": message, "type": "value_error"}],
+    )
+
+
+def _list_public(decision_list: DecisionList, counts: CloseOutCounts) -> DecisionListPublic:
+    return DecisionListPublic(
+        id=decision_list.id,
+        title=decision_list.title,
+        batch=FilingBatch(decision_list.batch),
+        batch_label=label_of(FilingBatch, decision_list.batch),
+        year=decision_list.year,
+        region_code=decision_list.region_code,
+        responsible_org_id=decision_list.responsible_org_id,
+        responsible_org_name=decision_list.responsible_org_name,
+        item_count=decision_list.item_count,
+        close_out=counts,
+        created_by=decision_list.created_by,
+        created_at=decision_list.created_at,
+        version=decision_list.version,
+    )
+
+
+def _days_left(deadline: dt.date | None, state: CloseOutState, today: dt.date) -> int | None:
+    if deadline is None or state == CloseOutState.closed_out:
+        return None
+    return (deadline - today).days
+
+
+class DecisionListService:
+    def __init__(self, session: AsyncSession, peers: ServiceClient) -> None:
+        self.session = session
+        self.peers = peers
+        self.lists = DecisionListRepository(session)
+
+    async def create(self, principal: Principal, data: DecisionListCreate) -> DecisionListDetail:
+        if principal.kind != "user" or not principal.has_role("filer"):
+            raise Forbidden("只有决策部门的报备员可以报送决策清单", code="decision_list.filer_only")
+        if not principal.org_id or not principal.region_code:
+            raise Forbidden("当前账号未关联单位或行政区划，无法报送决策清单", code="decision_list.no_tenant")
+        today = local_today()
+        if abs(data.year - today.year) > YEAR_SLACK:
+            raise UnprocessableEntity(
+                f"请求数据校验失败：year 清单年度须在 {today.year - YEAR_SLACK} 至 {today.year + YEAR_SLACK} 之间",
+                code="decision_list.year_out_of_range",
+                errors=[{"loc": ["year"], "msg": "清单年度超出允许范围", "type": "value_error"}],
+            )
+        for index, item in enumerate(data.items):
+            # An item may omit filing_batch (it takes the list's); stating another batch is a contradiction.
+            if "filing_batch" in item.model_fields_set and item.filing_batch != data.batch:
+                raise _item_problem(
+                    index, "filing_batch", "清单事项的报备批次须与清单批次一致", "decision_list.item_batch_mismatch"
+                )
+        # The registry is asked before the database is touched: no write lock is held across the call.
+        org = await ProjectService(self.session, self.peers).organization(principal.org_id)
+        org_name = org["name"] if org else None
+
+        now = utcnow()
+        decision_list = DecisionList(
+            title=data.title,
+            batch=data.batch.value,
+            year=data.year,
+            region_code=principal.region_code,
+            responsible_org_id=principal.org_id,
+            responsible_org_name=org_name,
+            item_count=len(data.items),
+            created_by=principal.subject,
+            created_at=now,
+        )
+        self.session.add(decision_list)
+        projects = []
+        for position, item in enumerate(data.items, start=1):
+            project = await self._new_project(principal, item, decision_list, org_name, now)
+            await ledger.append(
+                self.session, project, principal, "file_in_list", None, ProjectStatus.filed,
+                {
+                    "number": project.number,
+                    "title": project.title,
+                    "decision_list_id": decision_list.id,
+                    "decision_list_title": decision_list.title,
+                    "position": position,
+                    "mandatory_triggers": project.mandatory_triggers,
+                },
+            )
+            projects.append(project)
+        await self.session.flush()
+        return self._detail(decision_list, projects, {}, today)
+
+    async def _new_project(
+        self, principal: Principal, item: ProjectCreate, decision_list: DecisionList, org_name: str | None, now: dt.datetime
+    ) -> Project:
+        """A project as a single filing creates it (same numbering), already filed (报备) with the list."""
+        region_code = decision_list.region_code
+        year = local_date(now).year
+        seq, number = await next_number(self.session, region_code, year)
+        project = Project(
+            number=number,
+            year=year,
+            seq=seq,
+            title=item.title,
+            category=item.category.value,
+            initiation=item.initiation.value,
+            region_code=region_code,
+            level=project_level_for_region(region_code).value,
+            responsible_org_id=decision_list.responsible_org_id,
+            responsible_org_name=org_name,
+            created_by=principal.subject,
+            created_at=now,
+            updated_at=now,
+            status=ProjectStatus.filed,
+            filed_at=now,
+            decision_list_id=decision_list.id,
+        )
+        for name in ProjectUpdate.model_fields:  # the fields a filer states, as the project service applies them
+            value = getattr(item, name)
+            if name == "interests":
+                value = [str(v) for v in value]
+            elif hasattr(value, "value"):
+                value = value.value
+            setattr(project, name, value)
+        project.filing_batch = decision_list.batch
+        project.mandatory_triggers = mandatory_triggers(project.category, project.interests, project.expected_participants)
+        project.mandatory = bool(project.mandatory_triggers)
+        self.session.add(project)
+        return project
+
+    async def get(self, principal: Principal, list_id: str) -> DecisionListDetail:
+        decision_list = await self.lists.get(list_id)
+        if decision_list is None or not can_see_list(principal, decision_list):
+            raise NotFound("决策清单不存在", code="decision_list.not_found")
+        projects = await self.lists.items(list_id)
+        withdrawn = [p.id for p in projects if p.status == ProjectStatus.withdrawn]
+        reasons = await self.lists.withdraw_reasons(withdrawn)
+        return self._detail(decision_list, projects, reasons, local_today())
+
+    async def list(
+        self, principal: Principal, page: PageParams, *, batch: str | None, year: int | None, region_code: str | None
+    ) -> tuple[list[DecisionListPublic], str | None]:
+        rows = await self.lists.list(principal, page, batch=batch, year=year, region_code=region_code)
+        items, cursor = page.page(rows, key=lambda d: [d.created_at, d.id])
+        today = local_today()
+        counts = {d.id: CloseOutCounts() for d in items}
+        for list_id, status, deadline, count in await self.lists.item_states([d.id for d in items]):
+            state = close_out_state(status, deadline, today)
+            setattr(counts[list_id], state.value, getattr(counts[list_id], state.value) + count)
+        return [_list_public(d, counts[d.id]) for d in items], cursor
+
+    def _detail(
+        self, decision_list: DecisionList, projects: Sequence[Project], reasons: dict[str, str], today: dt.date
+    ) -> DecisionListDetail:
+        counts = CloseOutCounts()
+        items = []
+        for position, project in enumerate(projects, start=1):
+            state = close_out_state(project.status, project.deadline, today)
+            setattr(counts, state.value, getattr(counts, state.value) + 1)
+            items.append(
+                DecisionListItemPublic(
+                    position=position,
+                    project_id=project.id,
+                    number=project.number,
+                    title=project.title,
+                    category=project.category,  # type: ignore[arg-type]
+                    status=project.status,  # type: ignore[arg-type]
+                    status_label=label_of(ProjectStatus, project.status),
+                    deadline=project.deadline,
+                    planned_decision_date=project.planned_decision_date,
+                    close_out_state=state,
+                    close_out_label=CLOSE_OUT_LABELS[state.value],
+                    close_out_reason=close_out_reason(project.status, reasons.get(project.id)),
+                    days_left=_days_left(project.deadline, state, today),
+                    closed_at=project.closed_at,
+                )
+            )
+        public = _list_public(decision_list, counts)
+        return DecisionListDetail(**public.model_dump(), items=items)

@@ -1,0 +1,1 @@
+"""The ledger as Excel: the project list's filtered projects with their key ledger dates."""

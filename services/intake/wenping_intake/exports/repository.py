@@ -1,0 +1,60 @@
+"""Export queries: the project list's query (same filters, same visibility) read in keyset
+batches, and each batch's key ledger dates in one GROUP BY."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import Principal
+from wenping_shared.contracts.vocab import ProjectStatus
+
+from ..ledger.models import LedgerEntry
+from ..projects.models import Project
+from ..projects.repository import ProjectFilters, ProjectRepository
+
+S = ProjectStatus
+DECIDED = (S.implement, S.implement_with_measures, S.deferred, S.rejected)
+#: Ledger states whose dates the export shows.
+KEY_STATES = (S.filed, S.report_submitted, S.approved, *DECIDED, S.closed)
+
+Key = tuple[dt.datetime, str]
+
+
+async def project_batch(
+    session: AsyncSession, principal: Principal, filters: ProjectFilters, today: dt.date, after: Key | None, size: int
+) -> Sequence[Project]:
+    """The next ``size`` projects of the list's order (newest first) after ``after``."""
+    query = ProjectRepository(session).select_visible(principal, filters, today)
+    if after is not None:
+        created, ident = after
+        query = query.where(
+            (col(Project.created_at) < created) | ((col(Project.created_at) == created) & (col(Project.id) < ident))
+        )
+    query = query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(size)
+    return (await session.exec(query)).all()
+
+
+async def ledger_dates(session: AsyncSession, project_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """{project id: {to_status: (first, last) time}} for the key states."""
+    if not project_ids:
+        return {}
+    query = (
+        select(
+            col(LedgerEntry.project_id),
+            col(LedgerEntry.to_status),
+            func.min(col(LedgerEntry.recorded_at)),
+            func.max(col(LedgerEntry.recorded_at)),
+        )
+        .where(col(LedgerEntry.project_id).in_(list(project_ids)), col(LedgerEntry.to_status).in_(list(KEY_STATES)))
+        .group_by(col(LedgerEntry.project_id), col(LedgerEntry.to_status))
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for project_id, status, first, last in (await session.exec(query)).all():  # type: ignore[call-overload]
+        out.setdefault(project_id, {})[status] = (first, last)
+    return out

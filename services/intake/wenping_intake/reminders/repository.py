@@ -1,0 +1,114 @@
+"""Reminder queries: projects and list items past or near their deadline, and measures past or
+near theirs, for whatever the caller may see (projects/access.py). Both sources are read in
+(due date, id) order with a keyset condition, so any page costs what the first costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import Principal
+
+from ..projects.access import visible_filter
+from ..projects.lifecycle import FINISHED_STATUSES
+from ..projects.models import Project
+from ..tracking.models import TrackedMeasure
+from ..tracking.schemas import MeasureStatus
+
+#: Sort rank of each source within one due date (the cursor's middle value).
+PROJECT_RANK = 0
+MEASURE_RANK = 1
+
+Cursor = tuple[dt.date, int, str]
+
+
+def _after(due: Any, ident: Any, rank: int, cursor: Cursor | None) -> ColumnElement[bool] | None:
+    """Rows of a source of fixed ``rank`` strictly after the cursor in (due, rank, id) order."""
+    if cursor is None:
+        return None
+    c_due, c_rank, c_id = cursor
+    if rank > c_rank:
+        return due >= c_due  # type: ignore[no-any-return]
+    if rank < c_rank:
+        return due > c_due  # type: ignore[no-any-return]
+    return or_(due > c_due, and_(due == c_due, ident > c_id))
+
+
+def _open_project(principal: Principal) -> list[ColumnElement[bool]]:
+    return [visible_filter(principal), col(Project.status).not_in(sorted(FINISHED_STATUSES))]
+
+
+class ReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _projects_due(self, principal: Principal, horizon: dt.date) -> list[ColumnElement[bool]]:
+        return [*_open_project(principal), col(Project.deadline).is_not(None), col(Project.deadline) <= horizon]
+
+    def _measures_due(self, principal: Principal, horizon: dt.date) -> list[ColumnElement[bool]]:
+        return [
+            *_open_project(principal),
+            col(TrackedMeasure.status) != MeasureStatus.completed,
+            col(TrackedMeasure.deadline).is_not(None),
+            col(TrackedMeasure.deadline) <= horizon,
+        ]
+
+    async def projects(
+        self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int, kind_list: bool | None
+    ) -> Sequence[Project]:
+        query = select(Project).where(*self._projects_due(principal, horizon))
+        if kind_list is True:
+            query = query.where(col(Project.decision_list_id).is_not(None))
+        elif kind_list is False:
+            query = query.where(col(Project.decision_list_id).is_(None))
+        after = _after(col(Project.deadline), col(Project.id), PROJECT_RANK, cursor)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Project.deadline), col(Project.id)).limit(limit)
+        return (await self.session.exec(query)).all()
+
+    async def measures(
+        self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int
+    ) -> Sequence[tuple[TrackedMeasure, Project]]:
+        query = (
+            select(TrackedMeasure, Project)
+            .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
+            .where(*self._measures_due(principal, horizon))
+        )
+        after = _after(col(TrackedMeasure.deadline), col(TrackedMeasure.id), MEASURE_RANK, cursor)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(TrackedMeasure.deadline), col(TrackedMeasure.id)).limit(limit)
+        return (await self.session.exec(query)).all()  # type: ignore[return-value]
+
+    async def counts(
+        self, principal: Principal, horizon: dt.date, today: dt.date, kinds: set[str]
+    ) -> tuple[int, int]:
+        """(total, overdue) over the kinds asked for: two aggregate queries at most."""
+        total = overdue = 0
+        project_kinds = kinds & {"project_deadline", "decision_list_item"}
+        if project_kinds:
+            query = select(func.count(), func.sum(case((col(Project.deadline) < today, 1), else_=0))).where(
+                *self._projects_due(principal, horizon)
+            )
+            if project_kinds == {"decision_list_item"}:
+                query = query.where(col(Project.decision_list_id).is_not(None))
+            elif project_kinds == {"project_deadline"}:
+                query = query.where(col(Project.decision_list_id).is_(None))
+            n, late = (await self.session.exec(query)).one()  # type: ignore[call-overload]
+            total, overdue = total + int(n or 0), overdue + int(late or 0)
+        if "measure_deadline" in kinds:
+            query = (
+                select(func.count(), func.sum(case((col(TrackedMeasure.deadline) < today, 1), else_=0)))
+                .select_from(TrackedMeasure)
+                .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
+                .where(*self._measures_due(principal, horizon))
+            )
+            n, late = (await self.session.exec(query)).one()  # type: ignore[call-overload]
+            total, overdue = total + int(n or 0), overdue + int(late or 0)
+        return total, overdue

@@ -1,0 +1,1 @@
+"""Statistics for the stability office (统计分析)."""

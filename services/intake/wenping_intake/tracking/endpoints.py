@@ -1,0 +1,104 @@
+"""/api/v1/projects/{id}/tracking and /evaluation: after the decision (跟踪问效, 效果评价)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from wenping_shared import PageParamsDep, check_if_match, etag_for, run_idempotent
+
+from ..database import IdempotencyRecord
+from ..deps import CurrentPrincipal, SessionDep
+from .schemas import EvaluationCreate, EvaluationPublic, TrackingCreate, TrackingOverview, TrackingResult
+from .service import TrackingService
+
+router = APIRouter(prefix="/api/v1/projects", tags=["tracking"])
+
+_NOT_FOUND = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
+
+
+@router.post(
+    "/{project_id}/tracking",
+    status_code=201,
+    response_model=TrackingResult,
+    summary="填报措施落实进展（跟踪问效）",
+    description=(
+        "项目责任单位（决策部门报备员）填报一项防范化解措施的落实进展。measure 为已通过审查报告中措施清单的序号"
+        "（整数，从 0 开始）或措施内容文本（与报告中某项措施内容相同即为该措施，否则为报告外新增措施，须填写 responsible_unit）。"
+        "项目须为准予实施、落实措施后实施或跟踪问效状态（否则 409 tracking.not_trackable）；"
+        "首次填报使项目进入跟踪问效（tracking），报告中的全部措施同时列入措施工作清单。"
+        "每次填报都记入电子台账。状态与进度须一致：completed 对应 100，not_started 对应 0。支持 Idempotency-Key。"
+    ),
+    responses={**_NOT_FOUND, 403: {"description": "非项目责任单位"}, 409: {"description": "项目状态不允许填报"}},
+)
+async def record_tracking(
+    project_id: str, data: TrackingCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> JSONResponse:
+    async def work() -> TrackingResult:
+        return await TrackingService(session).record(principal, project_id, data)
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+
+
+@router.get(
+    "/{project_id}/tracking",
+    response_model=TrackingOverview,
+    summary="措施工作清单与落实进展",
+    description=(
+        "措施工作清单（报告中的措施及新增措施，每项的责任单位、时限、当前进度与是否逾期）和最近的进展记录"
+        "（新的在前，游标分页：limit、cursor 作用于 records）。项目可见者均可查看。"
+    ),
+    responses=_NOT_FOUND,
+)
+async def get_tracking(
+    project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageParamsDep
+) -> TrackingOverview:
+    return await TrackingService(session).overview(principal, project_id, page)
+
+
+@router.post(
+    "/{project_id}/evaluation",
+    status_code=201,
+    response_model=EvaluationPublic,
+    summary="报送效果评价",
+    description=(
+        "项目责任单位报送实施后的效果评价（出现的矛盾纠纷、措施是否有效、评价结论等）。项目须处于跟踪问效（tracking），"
+        "否则 409 project.invalid_transition；报送后项目进入效果评价（evaluated）并记入电子台账，"
+        "之后以 POST /api/v1/projects/{id}/transitions {\"action\": \"close\"} 销号。"
+        "这是一次状态变更：须携带项目的 If-Match（缺少 428，过期 412）；支持 Idempotency-Key。"
+        "响应头 ETag 为项目的新版本。"
+    ),
+    responses={
+        **_NOT_FOUND,
+        403: {"description": "非项目责任单位"},
+        409: {"description": "项目不在跟踪问效状态"},
+        412: {"description": "If-Match 与项目当前 ETag 不符"},
+        428: {"description": "缺少 If-Match"},
+    },
+)
+async def create_evaluation(
+    project_id: str, data: EvaluationCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> JSONResponse:
+    async def work() -> EvaluationPublic:
+        return await TrackingService(session).evaluate(
+            principal, project_id, data, lambda etag: check_if_match(request, etag)
+        )
+
+    return await run_idempotent(
+        request, session, principal, IdempotencyRecord, work, headers=lambda e: {"ETag": etag_for(e.project_version)}
+    )
+
+
+@router.get(
+    "/{project_id}/evaluation",
+    response_model=EvaluationPublic,
+    summary="效果评价",
+    description="项目的效果评价；尚未报送答 404 evaluation.not_found。",
+    responses=_NOT_FOUND,
+)
+async def get_evaluation(
+    project_id: str, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> EvaluationPublic:
+    evaluation, project = await TrackingService(session).evaluation(principal, project_id)
+    response.headers["ETag"] = etag_for(project.version)
+    return evaluation

@@ -1,0 +1,359 @@
+"""Tracking and effect-evaluation rules.
+
+The decision body (a filer of the project's responsible organisation) records progress on the
+measures of the approved report (跟踪问效); the first record moves an implemented project into
+``tracking``. The effect evaluation (效果评价) moves ``tracking`` to ``evaluated``; closing (销号)
+is then the ordinary ``close`` transition. Every change is written to the project's ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import Conflict, Forbidden, NotFound, PageParams, Principal, UnprocessableEntity, utcnow
+from wenping_shared.contracts.vocab import ProjectStatus, label_of
+
+from ..clock import local_today
+from ..ledger import service as ledger
+from ..projects import lifecycle
+from ..projects.access import ensure_visible, is_filer_of
+from ..projects.models import Project
+from ..projects.repository import ProjectRepository
+from .models import EffectEvaluation, TrackedMeasure, TrackingRecord
+from .repository import TrackingRepository
+from .schemas import (
+    MEASURE_STATUS_LABELS,
+    EvaluationCreate,
+    EvaluationPublic,
+    MeasureStatus,
+    TrackedMeasurePublic,
+    TrackingCreate,
+    TrackingOverview,
+    TrackingRecordPublic,
+    TrackingResult,
+)
+
+S = ProjectStatus
+#: Implemented projects start tracking with their first progress record.
+IMPLEMENTED: frozenset[str] = frozenset({S.implement, S.implement_with_measures})
+TRACKABLE: frozenset[str] = IMPLEMENTED | {S.tracking}
+
+Precondition = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportMeasure:
+    index: int
+    content: str
+    responsible_unit: str | None
+    deadline: dt.date | None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def report_measures(report: dict[str, Any] | None) -> list[ReportMeasure]:
+    """The measures of a structured report (``measures.items``), in report order."""
+    measures = (report or {}).get("measures") or {}
+    items = measures.get("items") if isinstance(measures, dict) else None
+    out = []
+    for index, item in enumerate(items or []):
+        if not isinstance(item, dict):
+            continue
+        content = str(item.get("content") or "").strip() or f"第 {index + 1} 项措施"
+        unit = str(item.get("responsible_unit") or "").strip() or None
+        out.append(ReportMeasure(index, content, unit, _date(item.get("deadline"))))
+    return out
+
+
+def text_key(text: str) -> str:
+    return "text:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _days_left(deadline: dt.date | None, status: str, today: dt.date) -> int | None:
+    if deadline is None or status == MeasureStatus.completed:
+        return None
+    return (deadline - today).days
+
+
+def measure_public(measure: TrackedMeasure, today: dt.date) -> TrackedMeasurePublic:
+    days_left = _days_left(measure.deadline, measure.status, today)
+    return TrackedMeasurePublic(
+        id=measure.id,
+        measure_index=measure.measure_index,
+        content=measure.content,
+        responsible_unit=measure.responsible_unit,
+        deadline=measure.deadline,
+        status=MeasureStatus(measure.status),
+        status_label=MEASURE_STATUS_LABELS[measure.status],
+        progress_percent=measure.progress_percent,
+        last_note=measure.last_note,
+        record_count=measure.record_count,
+        overdue=days_left is not None and days_left < 0,
+        days_left=days_left,
+        updated_at=measure.updated_at,
+        completed_at=measure.completed_at,
+    )
+
+
+def untracked_public(measure: ReportMeasure, today: dt.date) -> TrackedMeasurePublic:
+    days_left = _days_left(measure.deadline, MeasureStatus.not_started, today)
+    return TrackedMeasurePublic(
+        id=None,
+        measure_index=measure.index,
+        content=measure.content,
+        responsible_unit=measure.responsible_unit,
+        deadline=measure.deadline,
+        status=MeasureStatus.not_started,
+        status_label=MEASURE_STATUS_LABELS[MeasureStatus.not_started],
+        progress_percent=0,
+        last_note=None,
+        record_count=0,
+        overdue=days_left is not None and days_left < 0,
+        days_left=days_left,
+        updated_at=None,
+        completed_at=None,
+    )
+
+
+def record_public(record: TrackingRecord) -> TrackingRecordPublic:
+    return TrackingRecordPublic(
+        id=record.id,
+        project_id=record.project_id,
+        measure_id=record.measure_id,
+        progress_percent=record.progress_percent,
+        status=MeasureStatus(record.status),
+        status_label=MEASURE_STATUS_LABELS[record.status],
+        note=record.note,
+        responsible_unit=record.responsible_unit,
+        deadline=record.deadline,
+        recorded_by=record.recorded_by,
+        recorded_by_name=record.recorded_by_name,
+        recorded_at=record.recorded_at,
+    )
+
+
+def evaluation_public(evaluation: EffectEvaluation, project: Project) -> EvaluationPublic:
+    return EvaluationPublic(
+        **evaluation.model_dump(exclude={"id", "project_id"}),
+        id=evaluation.id,
+        project_id=evaluation.project_id,
+        project_status=ProjectStatus(project.status),
+        project_version=project.version,
+    )
+
+
+def _wrong_state(project: Project, message: str, code: str) -> Conflict:
+    return Conflict(
+        f"项目当前状态为「{label_of(ProjectStatus, project.status)}」，{message}",
+        code=code,
+        current_status=project.status,
+    )
+
+
+class TrackingService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.projects = ProjectRepository(session)
+        self.tracking = TrackingRepository(session)
+
+    async def visible_project(self, principal: Principal, project_id: str) -> Project:
+        return ensure_visible(principal, await self.projects.get(project_id))
+
+    async def _own_project_for_update(self, principal: Principal, project_id: str, action: str) -> Project:
+        project = ensure_visible(principal, await self.projects.get_for_update(project_id))
+        if not is_filer_of(principal, project):
+            raise Forbidden(f"只有项目责任单位（决策部门）可以{action}", code="tracking.forbidden")
+        return project
+
+    # --- tracking --------------------------------------------------------------------------------
+
+    async def record(self, principal: Principal, project_id: str, data: TrackingCreate) -> TrackingResult:
+        project = await self._own_project_for_update(principal, project_id, "填报措施落实进展")
+        if project.status not in TRACKABLE:
+            raise _wrong_state(
+                project, "只有准予实施（含落实措施后实施）或跟踪问效中的项目可以填报措施进展", "tracking.not_trackable"
+            )
+        from_report = report_measures(await self.tracking.approved_report(project.id))
+        existing = {m.measure_key: m for m in await self.tracking.measures(project.id)}
+        now = utcnow()
+
+        if project.status in IMPLEMENTED:
+            # The approved report's measures become the work list the moment tracking starts, so
+            # each one is reminded of its deadline even before anyone reports on it.
+            for rm in from_report:
+                key = f"report:{rm.index}"
+                if key not in existing:
+                    existing[key] = TrackedMeasure(
+                        project_id=project.id, measure_key=key, measure_index=rm.index, content=rm.content,
+                        responsible_unit=rm.responsible_unit, deadline=rm.deadline, created_at=now, updated_at=now,
+                    )
+                    self.session.add(existing[key])
+            await lifecycle.change_status(
+                self.session, project, principal, "start_tracking", S.tracking, {"measures": len(from_report)}
+            )
+
+        measure = self._resolve(project, data, from_report, existing, now)
+        measure.progress_percent = data.progress_percent
+        measure.status = data.status.value
+        measure.last_note = data.note
+        if data.responsible_unit:
+            measure.responsible_unit = data.responsible_unit
+        if data.deadline:
+            measure.deadline = data.deadline
+        measure.record_count += 1
+        measure.updated_at = now
+        measure.completed_at = now if data.status == MeasureStatus.completed else None
+        self.session.add(measure)
+        record = TrackingRecord(
+            project_id=project.id,
+            measure_id=measure.id,
+            progress_percent=data.progress_percent,
+            status=data.status.value,
+            note=data.note,
+            responsible_unit=measure.responsible_unit,
+            deadline=measure.deadline,
+            recorded_by=principal.subject,
+            recorded_by_name=principal.name,
+            recorded_at=now,
+        )
+        self.session.add(record)
+        lifecycle.touch(project)
+        await ledger.append(
+            self.session, project, principal, "tracking_progress", project.status, project.status,
+            {
+                "measure_id": measure.id,
+                "measure_index": measure.measure_index,
+                "measure": measure.content[:200],
+                "progress_percent": data.progress_percent,
+                "status": data.status.value,
+                "record_id": record.id,
+            },
+        )
+        await self.session.flush()
+        today = local_today()
+        return TrackingResult(
+            record=record_public(record), measure=measure_public(measure, today), project_status=ProjectStatus(project.status)
+        )
+
+    def _resolve(
+        self,
+        project: Project,
+        data: TrackingCreate,
+        from_report: Sequence[ReportMeasure],
+        existing: dict[str, TrackedMeasure],
+        now: dt.datetime,
+    ) -> TrackedMeasure:
+        """The tracked measure the record is about: by report index, by text (a report measure's
+        text names that measure), or a new measure outside the report."""
+        if isinstance(data.measure, int):
+            if data.measure >= len(from_report):
+                raise UnprocessableEntity(
+                    f"请求数据校验失败：measure 已通过审查的报告共有 {len(from_report)} 项措施，序号 {data.measure} 不存在",
+                    code="tracking.measure_not_found",
+                    errors=[{"loc": ["measure"], "msg": "措施序号不存在", "type": "value_error"}],
+                )
+            chosen: ReportMeasure | None = from_report[data.measure]
+        else:
+            chosen = next((rm for rm in from_report if rm.content == data.measure), None)
+        key = f"report:{chosen.index}" if chosen is not None else text_key(str(data.measure))
+        if key in existing:
+            return existing[key]
+        if chosen is None and not data.responsible_unit:
+            raise UnprocessableEntity(
+                "请求数据校验失败：responsible_unit 报告外新增的措施须填写责任单位",
+                code="tracking.responsible_unit_required",
+                errors=[{"loc": ["responsible_unit"], "msg": "报告外新增的措施须填写责任单位", "type": "value_error"}],
+            )
+        measure = TrackedMeasure(
+            project_id=project.id,
+            measure_key=key,
+            measure_index=chosen.index if chosen else None,
+            content=chosen.content if chosen else str(data.measure),
+            responsible_unit=chosen.responsible_unit if chosen else None,
+            deadline=chosen.deadline if chosen else None,
+            created_at=now,
+            updated_at=now,
+        )
+        existing[key] = measure
+        return measure
+
+    async def overview(self, principal: Principal, project_id: str, page: PageParams) -> TrackingOverview:
+        project = await self.visible_project(principal, project_id)
+        today = local_today()
+        tracked = list(await self.tracking.measures(project.id))
+        tracked_indexes = {m.measure_index for m in tracked if m.measure_index is not None}
+        untracked = [
+            untracked_public(rm, today)
+            for rm in report_measures(await self.tracking.approved_report(project.id))
+            if rm.index not in tracked_indexes
+        ]
+        measures = [measure_public(m, today) for m in tracked] + untracked
+        measures.sort(key=lambda m: (m.measure_index is None, m.measure_index or 0))
+        rows = await self.tracking.records(project.id, page)
+        records, cursor = page.page(rows, key=lambda r: [r.recorded_at, r.id])
+        return TrackingOverview(
+            project_id=project.id,
+            project_status=ProjectStatus(project.status),
+            project_status_label=label_of(ProjectStatus, project.status),
+            measures=measures,
+            records=[record_public(r) for r in records],
+            next_cursor=cursor,
+        )
+
+    # --- effect evaluation -----------------------------------------------------------------------
+
+    async def evaluate(
+        self, principal: Principal, project_id: str, data: EvaluationCreate, precondition: Precondition
+    ) -> EvaluationPublic:
+        project = await self._own_project_for_update(principal, project_id, "报送效果评价")
+        precondition(f'"{project.version}"')
+        if project.status != S.tracking:
+            raise _wrong_state(project, "只有跟踪问效中的项目可以报送效果评价", "project.invalid_transition")
+        measures = await self.tracking.measures(project.id)
+        evaluation = EffectEvaluation(
+            project_id=project.id,
+            disputes_arisen=data.disputes_arisen,
+            disputes_description=(data.disputes_description or "").strip() or None,
+            measures_effective=data.measures_effective,
+            summary=data.summary,
+            petitions_count=data.petitions_count,
+            mass_incidents_count=data.mass_incidents_count,
+            satisfaction_rate=data.satisfaction_rate,
+            measures_total=len(measures),
+            measures_completed=sum(1 for m in measures if m.status == MeasureStatus.completed),
+            evaluated_by=principal.subject,
+            evaluated_by_name=principal.name,
+        )
+        self.session.add(evaluation)
+        await lifecycle.change_status(
+            self.session, project, principal, "evaluate", S.evaluated,
+            {
+                "evaluation_id": evaluation.id,
+                "disputes_arisen": data.disputes_arisen,
+                "measures_effective": data.measures_effective,
+                "measures_completed": evaluation.measures_completed,
+                "measures_total": evaluation.measures_total,
+            },
+        )
+        await self.session.flush()
+        return evaluation_public(evaluation, project)
+
+    async def evaluation(self, principal: Principal, project_id: str) -> tuple[EvaluationPublic, Project]:
+        project = await self.visible_project(principal, project_id)
+        evaluation = await self.tracking.evaluation(project.id)
+        if evaluation is None:
+            raise NotFound("该项目尚未报送效果评价", code="evaluation.not_found")
+        return evaluation_public(evaluation, project), project
