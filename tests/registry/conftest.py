@@ -7,7 +7,6 @@ database once per session.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -34,7 +33,3 @@ async def test_counties(system: Any) -> dict[str, str]:
                 session.add(Region(code=code, name=name, parent_code=parent, level="county"))
         await session.commit()
     return {code: name for code, name, _ in TEST_COUNTIES}
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"

@@ -178,7 +178,8 @@ class ExpertService:
         await self.check_region(principal, data.region_code)
         employer_name = data.employer_name
         if data.employer_org_id:
-            employer_name = employer_name or (await self.employer(principal, data.employer_org_id)).name
+            # The platform's name wins: avoidance matches the organisation, so the name must too.
+            employer_name = (await self.employer(principal, data.employer_org_id)).name
         if data.id_number and await self.experts.by_id_numbers([data.id_number]):
             raise Conflict("该身份证号码的专家已在库中", code="expert.duplicate_id_number")
         if data.user_id:
@@ -219,7 +220,7 @@ class ExpertService:
             await self.check_region(principal, given["region_code"])
         if given.get("employer_org_id"):
             org = await self.employer(principal, given["employer_org_id"])
-            given.setdefault("employer_name", org.name)
+            given["employer_name"] = org.name
         if given.get("id_number") and given["id_number"] != expert.id_number:
             if await self.experts.by_id_numbers([given["id_number"]]):
                 raise Conflict("该身份证号码的专家已在库中", code="expert.duplicate_id_number")
