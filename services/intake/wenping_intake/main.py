@@ -13,10 +13,15 @@ from wenping_shared import OutboxRelay, check_production, configure_logging, ins
 
 from .config import IntakeSettings
 from .database import OutboxMessage
+from .decision_lists.endpoints import router as decision_lists_router
+from .exports.endpoints import router as exports_router
 from .files.endpoints import router as files_router
 from .ledger.endpoints import router as ledger_router
 from .meta.endpoints import router as meta_router
 from .projects.endpoints import router as projects_router
+from .reminders.endpoints import router as reminders_router
+from .stats.endpoints import router as stats_router
+from .tracking.endpoints import router as tracking_router
 from .reports.endpoints import router as reports_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -47,9 +52,14 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     )
     app.state.settings = settings
     install_conventions(app, settings, MIGRATIONS)
+    app.include_router(exports_router)  # before projects: /projects/export.xlsx is not a project id
     app.include_router(projects_router)
     app.include_router(reports_router)
     app.include_router(files_router)
     app.include_router(ledger_router)
     app.include_router(meta_router)
+    app.include_router(decision_lists_router)
+    app.include_router(tracking_router)
+    app.include_router(reminders_router)
+    app.include_router(stats_router)
     return app

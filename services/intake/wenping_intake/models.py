@@ -1,14 +1,18 @@
 """Every intake table, imported so the metadata (and Alembic) sees them all."""
 
 from .database import IdempotencyRecord, OutboxMessage, TableBase
+from .decision_lists.models import DecisionList
 from .files.models import StoredFile
 from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
+from .tracking.models import EffectEvaluation, TrackedMeasure, TrackingRecord
 
 metadata = TableBase.metadata
 
 __all__ = [
+    "DecisionList",
+    "EffectEvaluation",
     "IdempotencyRecord",
     "LedgerEntry",
     "OutboxMessage",
@@ -18,5 +22,7 @@ __all__ = [
     "ReturnReason",
     "ReviewEvent",
     "StoredFile",
+    "TrackedMeasure",
+    "TrackingRecord",
     "metadata",
 ]

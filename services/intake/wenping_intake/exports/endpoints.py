@@ -45,7 +45,8 @@ async def _file_chunks(path: str) -> AsyncIterator[bytes]:
 
 async def write_export(
     sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, filters: ProjectFilters, path: str
-) -> int:
+) -> tuple[int, int]:
+    """Write the workbook to ``path``: (rows, bytes)."""
     today = local_today()
     book = await asyncio.to_thread(LedgerWorkbook, "电子台账")
     after: Key | None = None
@@ -61,12 +62,13 @@ async def write_export(
             break
         after = (projects[-1].created_at, projects[-1].id)
 
-    def save() -> None:
+    def save() -> int:
         with open(path, "wb") as stream:
             book.save(stream)
+        return os.path.getsize(path)
 
-    await asyncio.to_thread(save)
-    return book.rows
+    size = await asyncio.to_thread(save)
+    return book.rows, size
 
 
 @router.get(
@@ -107,14 +109,14 @@ async def export_projects(
     handle, path = tempfile.mkstemp(prefix="wenping-export-", suffix=".xlsx")
     os.close(handle)
     try:
-        rows = await write_export(request.app.state.sessionmaker, principal, filters, path)
+        rows, size = await write_export(request.app.state.sessionmaker, principal, filters, path)
     except BaseException:
         os.unlink(path)
         raise
     filename = f"电子台账-{local_today().isoformat()}.xlsx"
     headers = {
         "Content-Disposition": f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(filename)}",
-        "Content-Length": str(os.path.getsize(path)),
+        "Content-Length": str(size),
         "X-Row-Count": str(rows),
     }
     return StreamingResponse(
