@@ -20,9 +20,9 @@ from .ledger.endpoints import router as ledger_router
 from .meta.endpoints import router as meta_router
 from .projects.endpoints import router as projects_router
 from .reminders.endpoints import router as reminders_router
+from .reports.endpoints import router as reports_router
 from .stats.endpoints import router as stats_router
 from .tracking.endpoints import router as tracking_router
-from .reports.endpoints import router as reports_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
