@@ -97,7 +97,7 @@ def project_facts(project: Project) -> dict[str, Any]:
     }
 
 
-def _apply_fields(project: Project, fields: ProjectFields) -> None:
+def apply_fields(project: Project, fields: ProjectFields) -> None:
     for name in EDITABLE_FIELDS:
         value = getattr(fields, name)
         if name == "interests":
@@ -156,7 +156,7 @@ class ProjectService:
             created_at=now,
             updated_at=now,
         )
-        _apply_fields(project, fields)
+        apply_fields(project, fields)
         return project
 
     async def create(self, principal: Principal, data: ProjectCreate) -> Project:
@@ -236,7 +236,7 @@ class ProjectService:
         # Validate the merged whole, so cross-field rules hold after a partial change (422 otherwise).
         merged = ProjectFields.model_validate({**current, **changes, "initiation": project.initiation})
         before = {name: _jsonable(getattr(project, name)) for name in EDITABLE_FIELDS}
-        _apply_fields(project, merged)
+        apply_fields(project, merged)
         diff = {
             name: {"from": before[name], "to": _jsonable(getattr(project, name))}
             for name in EDITABLE_FIELDS
