@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 
 from wenping_shared.contracts import samples
 from wenping_shared.demo import org_id
@@ -55,13 +56,20 @@ def project(project_id: str, **overrides: Any) -> dict[str, Any]:
     return facts
 
 
-def handoff(project_id: str | None = None, round_: int = 1, *, rep: dict[str, Any] | None = None, **project_overrides: Any) -> dict[str, Any]:
+def handoff(
+    project_id: str | None = None,
+    round_: int = 1,
+    *,
+    rep: dict[str, Any] | None = None,
+    submitted_on: dt.date = samples.SUBMITTED_ON,
+    **project_overrides: Any,
+) -> dict[str, Any]:
     pid = project_id or str(uuid.uuid4())
     return {
         "project_id": pid,
         "round": round_,
         "report": rep if rep is not None else report(),
-        "submitted_on": samples.SUBMITTED_ON.isoformat(),
+        "submitted_on": submitted_on.isoformat(),
         "project": project(pid, **project_overrides),
         "document_file": {"id": str(uuid.uuid4()), "filename": "report.pdf", "sha256": "0" * 64},
     }
@@ -157,3 +165,107 @@ def deep_copy(value: Any) -> Any:
 
 def jdump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- driving intake like its users (for the end-to-end tests) --------------------------------
+
+HEXIE_AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
+FGW = "嘉兴市发展和改革委员会"
+
+
+def docx_bytes(text: str = "评估报告") -> bytes:
+    """A minimal, structurally real .docx for intake's document upload."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
+    return buffer.getvalue()
+
+
+async def intake_project_commissioned(system: Any) -> dict[str, Any]:
+    """A 发改委 project in 330400, assessing, commissioned to the demo grade-B agency."""
+    from wenping_shared.demo import demo_id
+
+    filer = await system.auth("jx.fgw.filer")
+    body = {
+        "title": f"审查全流程测试项目-{uuid.uuid4().hex[:8]}",
+        "category": "project",
+        "sub_kind": "urban_renewal",
+        "initiation": "initiation",
+        "filing_batch": "ad_hoc",
+        "interests": ["land_requisition", "demolition", "environment", "employment"],
+        "affected_population": 3860,
+        "description": "老旧片区城市更新",
+        "implementing_unit_name": samples.IMPLEMENTING_UNIT,
+        "planned_decision_date": (dt.date.today() + dt.timedelta(days=120)).isoformat(),
+        "deadline": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+    }
+    r = await system.intake.post("/api/v1/projects", json=body, headers=filer)
+    if r.status_code in (404, 405):
+        pytest.skip("intake projects endpoints are not in the tree")
+    assert r.status_code == 201, r.text
+    project = r.json()
+    for action in ("file", "start_assessment"):
+        current = (await system.intake.get(f"/api/v1/projects/{project['id']}", headers=filer)).json()
+        r = await system.intake.post(
+            f"/api/v1/projects/{project['id']}/transitions",
+            json={"action": action},
+            headers={**filer, "If-Match": f'"{current["version"]}"'},
+        )
+        assert r.status_code == 200, r.text
+    r = await system.intake.post(
+        f"/api/v1/projects/{project['id']}/commission",
+        json={"agency_id": demo_id("agency", HEXIE_AGENCY)},
+        headers=filer,
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def registry_team(system: Any, avoid_org_ids: set[str]) -> list[str]:
+    """Three active 嘉兴 registry experts with a field matching urban renewal with land
+    requisition, none employed by an organisation to avoid."""
+    r = await system.registry.get("/api/v1/experts", params={"limit": 200}, headers=await system.auth("jx.reviewer"))
+    if r.status_code == 404:
+        pytest.skip("registry experts endpoints are not in the tree")
+    assert r.status_code == 200, r.text
+    wanted = {"construction", "land_requisition", "environment", "social_governance"}
+    found = [
+        e["id"]
+        for e in r.json()["items"]
+        if e.get("status") == "active"
+        and set(e.get("fields") or ()) & wanted
+        and e.get("employer_org_id") not in avoid_org_ids
+    ]
+    assert len(found) >= 3
+    return found[:3]
+
+
+async def agency_report_for(system: Any, project: dict[str, Any]) -> dict[str, Any]:
+    """The sample report rewritten for an intake project of 发改委 assessed by the demo agency,
+    with registry experts, submitted today."""
+    data = draft()
+    data["project_name"] = data["filing_form"]["project_name"] = project["title"]
+    data["filing_form"]["decision_body"] = FGW
+    data["filing_form"]["decision_body_org_id"] = org_id(FGW)
+    data["filing_form"]["planned_decision_date"] = project["planned_decision_date"]
+    data["assessor"]["agency_id"] = project["agency_id"]
+    experts = await registry_team(system, {org_id(FGW), org_id(JX_ZJJ)})
+    data["assessment_team"] = [{"name": f"专家{i}", "role": "评估专家", "expert_id": e} for i, e in enumerate(experts, 1)] + [
+        m for m in data["assessment_team"] if not m.get("expert_id")
+    ]
+    return data
+
+
+async def submit_to_intake(system: Any, project: dict[str, Any], data: dict[str, Any], user: str = "agency.jx") -> dict[str, Any]:
+    headers = await system.auth(user)
+    r = await system.intake.post("/api/v1/files", files={"file": ("报告.docx", docx_bytes(), "application/octet-stream")}, headers=headers)
+    assert r.status_code == 201, r.text
+    r = await system.intake.post(
+        f"/api/v1/projects/{project['id']}/reports", json={"report": data, "document_file_id": r.json()["id"]}, headers=headers
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
