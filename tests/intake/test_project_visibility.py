@@ -183,8 +183,8 @@ async def test_keyset_pagination_walks_every_row_once_in_order(system: Any, proj
     assert seen == list(reversed(created))
 
 
-async def test_list_uses_an_index_for_the_region_range(system: Any) -> None:
-    # The visibility filter of a reviewer is a range on region_code (index-friendly on both backends).
+async def test_reviewer_filter_is_a_range_on_the_region_code(system: Any) -> None:
+    # A reviewer of 330400 matches the codes 330400..330499 (a range any b-tree index serves).
     from wenping_intake.projects.access import visible_filter
     from wenping_shared import Principal
 
