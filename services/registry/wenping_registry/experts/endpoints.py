@@ -7,10 +7,18 @@ from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from wenping_shared import BadRequest, Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared import (
+    BadRequest,
+    Page,
+    PageParamsDep,
+    UnprocessableEntity,
+    check_if_match,
+    etag_for,
+    run_idempotent,
+)
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus
 
 from ..agencies.calendar import local_today
@@ -108,28 +116,58 @@ async def import_template(principal: CurrentPrincipal) -> Response:
     return Response(data, media_type=XLSX, headers=_attachment("专家导入模板.xlsx"))
 
 
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "专家名单 .xlsx"}},
+                }
+            },
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+async def _uploaded_workbook(request: Request) -> tuple[bytes, str | None]:
+    """The .xlsx of a multipart ``file`` field, or the raw body sent as an .xlsx."""
+    # Reading the body first caches it, so the form parser and Idempotency-Key hashing share it.
+    raw = await request.body()
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise UnprocessableEntity("请在 multipart/form-data 的 file 字段上传 .xlsx 文件", code="expert_import.file_required")
+        return await upload.read(), upload.filename
+    if not raw:
+        raise UnprocessableEntity("请上传 .xlsx 文件（multipart 的 file 字段或请求体）", code="expert_import.file_required")
+    return raw, None
+
+
 @router.post(
     "/experts/import",
     response_model=ExpertImportResult,
     summary="批量导入专家（.xlsx，全部成功或全部不导入）",
     description=(
-        "上传 multipart/form-data 的 file 字段（.xlsx，版式见导入模板）。先逐行校验全部数据：任何一行有错误，"
-        "返回 422 并列出每个错误的行号、列名和原因，一条都不导入；全部正确时一并导入。"
-        "身份证号已在本辖区专家库中的行更新该专家（导出后修改再导入）。"
+        "上传 multipart/form-data 的 file 字段（或以 .xlsx 作为请求体），版式见导入模板。先逐行校验全部数据："
+        "任何一行有错误，返回 422 并列出每个错误的行号、列名和原因，一条都不导入；全部正确时一并导入。"
+        "身份证号已在本辖区专家库中的行更新该专家（导出后修改再导入）。支持 Idempotency-Key。"
     ),
+    openapi_extra=_IMPORT_BODY,
 )
 async def import_experts(
-    request: Request,
-    session: SessionDep,
-    sessionmaker: SessionmakerDep,
-    principal: AdminPrincipal,
+    request: Request, session: SessionDep, sessionmaker: SessionmakerDep, principal: AdminPrincipal,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="专家名单 .xlsx")],
 ) -> Response:
+    data, filename = await _uploaded_workbook(request)
+
     async def work() -> ExpertImportResult:
-        data = await file.read()
         return await ExpertSpreadsheets(session, sessionmaker).import_file(
-            principal, data, file.filename, local_today(settings.time_zone)
+            principal, data, filename, local_today(settings.time_zone)
         )
 
     return await run_idempotent(request, session, principal, IdempotencyRecord, work, status_code=200)
