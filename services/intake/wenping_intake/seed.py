@@ -22,6 +22,7 @@ from wenping_shared.demo import ACCOUNTS, demo_id, org_id, user_id
 from .clock import local_date, local_today
 from .config import IntakeSettings
 from .database import OutboxMessage
+from .decision_lists.seed import seed_after_decision
 from .ledger import service as ledger
 from .projects import lifecycle
 from .projects.models import Project
@@ -217,3 +218,4 @@ async def seed_demo(settings: IntakeSettings) -> None:
             await session.commit()
     finally:
         await engine.dispose()
+    await seed_after_decision(settings)
