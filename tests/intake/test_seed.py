@@ -13,17 +13,21 @@ from wenping_shared.demo import demo_id
 async def test_demo_projects_are_seeded_with_verified_ledgers(system: Any, projects: Projects) -> None:
     await system.drain_outboxes()
     statuses: dict[str, str] = {}
+    outcomes: dict[str, str | None] = {}
     for spec in demo_projects():
         project_id = demo_id("project", spec.key)
         reader = "zy.reviewer" if spec.filer.startswith("zy") else "jx.reviewer"
         body = await projects.get(project_id, reader)
         statuses[spec.key] = body["status"]
+        outcomes[spec.key] = body["decision_outcome"]
         assert body["number"].startswith(f"WP-{body['region_code']}-")
         ledger = await system.intake.get(
             f"/api/v1/projects/{project_id}/ledger", params={"verify": "true"}, headers=await system.auth(reader)
         )
         assert ledger.json()["verified"] is True, (spec.key, ledger.json())
-    assert statuses["jx-old-town"] == "implement_with_measures"
+    # Decided to implement with measures; the tracking seed may already have moved it on.
+    assert outcomes["jx-old-town"] == "implement_with_measures"
+    assert statuses["jx-old-town"] in ("implement_with_measures", "tracking", "evaluated", "closed")
     assert statuses["jx-marathon"] == "returned"
     assert statuses["zy-forest-reform"] == "deferred"
     assert statuses["tx-land"] == "draft"
