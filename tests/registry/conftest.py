@@ -1,35 +1,7 @@
-"""Fixtures for the registry's expert, draw and agency tests.
+"""The registry's expert, draw and agency tests share the session's seeded databases.
 
-Draw tests need candidate pools nobody else touches, so they get counties of their own
-(real GB/T 2260 codes that the demo data does not use), inserted straight into the registry's
-database once per session.
+Pools of their own: the demo seed leaves 330411 (秀洲区) and 620724 (高台县) without experts, and
+each draw test that counts its pool exactly owns a field there:
+330411 construction/land_requisition (avoidance), 620724 water (the 409), 620724 heritage
+(fairness). Other tests may add experts there in other fields.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-import pytest
-
-from wenping_registry.identity.models import Region
-
-#: Counties reserved for these tests: (code, name, parent).
-TEST_COUNTIES: tuple[tuple[str, str, str], ...] = (
-    ("330424", "海盐县", "330400"),
-    ("330481", "海宁市", "330400"),
-    ("330482", "平湖市", "330400"),
-    ("620721", "肃南裕固族自治县", "620700"),
-    ("620722", "民乐县", "620700"),
-    ("620723", "临泽县", "620700"),
-    ("620725", "山丹县", "620700"),
-)
-
-
-@pytest.fixture(scope="session")
-async def test_counties(system: Any) -> dict[str, str]:
-    async with system.apps["registry"].state.sessionmaker() as session:
-        for code, name, parent in TEST_COUNTIES:
-            if await session.get(Region, code) is None:
-                session.add(Region(code=code, name=name, parent_code=parent, level="county"))
-        await session.commit()
-    return {code: name for code, name, _ in TEST_COUNTIES}

@@ -14,7 +14,7 @@ def unique(prefix: str) -> str:
 _seq = iter(range(1, 10**6))
 
 
-def id_number(region: str = "330424") -> str:
+def id_number(region: str = "330411") -> str:
     """A valid resident ID number nobody else in the session uses."""
     seq = next(_seq)
     first17 = f"{region}19{seq // 1000 % 100:02d}{1 + seq % 12:02d}{1 + seq % 28:02d}{seq % 1000:03d}"

@@ -331,8 +331,8 @@ async def test_admins_manage_only_their_subtree(system: Any) -> None:
     # A county admin of Jiaxing sees the province's agencies but manages only the county's.
     username = unique("js.admin.")
     user = await system.registry.post("/api/v1/users", headers=await system.auth("zj.admin"), json={
-        "username": username, "display_name": "嘉善县管理员", "password": "a-long-password-1", "roles": ["admin"],
-        "org_id": org_id("嘉善县住房和城乡建设局"),
+        "username": username, "display_name": "桐乡市管理员", "password": "a-long-password-1", "roles": ["admin"],
+        "org_id": org_id("桐乡市自然资源和规划局"),
     })
     assert user.status_code == 201, user.text
     county_admin = {"Authorization": f"Bearer {await system.token(username, password='a-long-password-1')}"}
@@ -346,7 +346,7 @@ async def test_admins_manage_only_their_subtree(system: Any) -> None:
         "name": unique("越权机构"), "credit_code": credit_code(), "region_code": "330400"})
     assert outside.status_code == 403 and outside.json()["code"] == "agency.outside_region"
     own = await system.registry.post("/api/v1/agencies", headers=county_admin, json={
-        "name": unique("嘉善机构"), "credit_code": credit_code("330421"), "region_code": "330421"})
+        "name": unique("桐乡机构"), "credit_code": credit_code("330483"), "region_code": "330483"})
     assert own.status_code == 201
 
     # Another province: 404 for reading and for managing.

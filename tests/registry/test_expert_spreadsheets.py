@@ -26,7 +26,7 @@ def sheet(rows: list[list[Any]], headers: tuple[str, ...] = xlsx.HEADERS) -> byt
     return out.getvalue()
 
 
-def row(name: str, region: str = "330481", **over: Any) -> list[Any]:
+def row(name: str, region: str = "330411", **over: Any) -> list[Any]:
     values = {
         xlsx.H_NAME: name, xlsx.H_FIELDS: "法律政策、社会管理", xlsx.H_TITLE: "教授", xlsx.H_EMPLOYER: "嘉兴学院",
         xlsx.H_REGION: region, xlsx.H_PHONE: "13912345678", xlsx.H_ID: id_number(region),
@@ -55,9 +55,9 @@ async def test_template_downloads_and_describes_the_layout(system: Any) -> None:
     assert (await system.registry.get("/api/v1/experts/import-template.xlsx")).status_code == 401
 
 
-async def test_import_all_rows_then_update_by_id_number(system: Any, test_counties: dict[str, str]) -> None:
+async def test_import_all_rows_then_update_by_id_number(system: Any) -> None:
     tag = unique("导入")
-    rows = [row(f"{tag}甲"), row(f"{tag}乙", region="330482", **{xlsx.H_EMPLOYER: None, xlsx.H_FIELDS: "water"})]
+    rows = [row(f"{tag}甲"), row(f"{tag}乙", region="330411", **{xlsx.H_EMPLOYER: None, xlsx.H_FIELDS: "water"})]
     r = await upload(system, sheet(rows))
     assert r.status_code == 200, r.text
     assert r.json()["created"] == 2 and r.json()["updated"] == 0
@@ -77,14 +77,14 @@ async def test_import_all_rows_then_update_by_id_number(system: Any, test_counti
     assert [e["name"] for e in suspended.json()["items"]] == [f"{tag}乙"]
 
 
-async def test_a_bad_row_imports_nothing_and_names_every_problem(system: Any, test_counties: dict[str, str]) -> None:
+async def test_a_bad_row_imports_nothing_and_names_every_problem(system: Any) -> None:
     tag = unique("坏行")
     rows = [
         row(f"{tag}一"),
         row(f"{tag}二", **{xlsx.H_FIELDS: "占星术"}),
         row(f"{tag}三", **{xlsx.H_ID: "330481197805120002"}),
         row(f"{tag}四", **{xlsx.H_PHONE: "12345"}),
-        row(f"{tag}五", region="620721"),  # another province: not this admin's
+        row(f"{tag}五", region="620724"),  # another province: not this admin's
         row(f"{tag}六", **{xlsx.H_EMPLOYER: "不存在的单位"}),
     ]
     r = await upload(system, sheet(rows))
@@ -99,9 +99,9 @@ async def test_a_bad_row_imports_nothing_and_names_every_problem(system: Any, te
     assert await names_in_pool(system, tag) == []
 
     # Outside the admin's subtree is a row error too (the rest being fine).
-    outside = await upload(system, sheet([row(f"{tag}七"), row(f"{tag}八", region="620721", **{xlsx.H_EMPLOYER: None})]))
+    outside = await upload(system, sheet([row(f"{tag}七"), row(f"{tag}八", region="620724", **{xlsx.H_EMPLOYER: None})]))
     assert outside.status_code == 422
-    assert outside.json()["errors"] == [{"row": 3, "column": xlsx.H_REGION, "message": "所属地区 620721 不在本辖区内"}]
+    assert outside.json()["errors"] == [{"row": 3, "column": xlsx.H_REGION, "message": "所属地区 620724 不在本辖区内"}]
     assert await names_in_pool(system, tag) == []
 
 
@@ -118,7 +118,7 @@ async def test_bad_files_and_callers(system: Any) -> None:
     assert no_file.status_code == 422
 
 
-async def test_export_follows_the_filters_and_the_personal_data_rule(system: Any, test_counties: dict[str, str]) -> None:
+async def test_export_follows_the_filters_and_the_personal_data_rule(system: Any) -> None:
     tag = unique("导出")
     imported = await upload(system, sheet([row(f"{tag}甲"), row(f"{tag}乙", **{xlsx.H_FIELDS: "heritage"})]))
     assert imported.status_code == 200, imported.text
@@ -145,7 +145,7 @@ async def test_export_follows_the_filters_and_the_personal_data_rule(system: Any
     assert again.status_code == 200 and again.json()["updated"] == 2 and again.json()["created"] == 0
 
 
-async def test_import_replays_with_the_same_idempotency_key(system: Any, test_counties: dict[str, str]) -> None:
+async def test_import_replays_with_the_same_idempotency_key(system: Any) -> None:
     """A retry resends the same bytes (here the .xlsx as the request body itself)."""
     data = sheet([row(unique("幂等"))])
     headers = {**await system.auth("zj.admin"), "Idempotency-Key": unique("import-"), "Content-Type": XLSX}

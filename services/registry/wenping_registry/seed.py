@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import create_engine, create_sessionmaker
+from wenping_shared import Principal, create_engine, create_sessionmaker
 from wenping_shared.demo import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -25,6 +27,9 @@ from .agencies.credit_code import credit_code_check_char
 from .agencies.grading import GradingCriteria, suggest_grade
 from .agencies.models import Agency, AgencyGradingRecord, AgencyMisconduct, AgencyPractitioner, PractitionerCertificate
 from .config import RegistrySettings
+from .draws.models import ExpertDraw
+from .draws.schemas import DrawProject, ExpertDrawCreate
+from .draws.service import ExpertDrawService
 from .experts.models import Expert, ExpertFieldEntry
 from .experts.xlsx import id_number_check_char
 from .identity.models import ApiClient, Organization, Region, User
@@ -77,8 +82,9 @@ _FIELD_CYCLE: tuple[tuple[str, ...], ...] = (
     ("construction",), ("social_governance",), ("law_policy",),
 )
 _TITLES = ("教授", "副教授", "高级工程师", "研究员", "律师", "高级经济师", "正高级工程师", "副研究员")
-_JX_REGIONS = ("330400", "330402", "330411", "330421", "330483")
-_ZY_REGIONS = ("620700", "620702", "620724")
+# 330411 (秀洲区) and 620724 (高台县) are left without demo experts: tests build pools of their own there.
+_JX_REGIONS = ("330400", "330402", "330421", "330483")
+_ZY_REGIONS = ("620700", "620702")
 _JX_EMPLOYERS = ("嘉兴学院", "嘉兴市发展和改革委员会", "嘉兴市住房和城乡建设局", None, None, None)
 _JX_OTHER = ("浙江禾城律师事务所", "嘉兴市规划设计研究院", "嘉兴市社会科学界联合会", "浙江清华长三角研究院")
 _ZY_OTHER = ("河西学院", "张掖市水利水电勘测设计院", "甘肃金张掖律师事务所", "张掖市生态环境研究所")
@@ -243,13 +249,49 @@ async def seed_agencies(session: AsyncSession, today: dt.date) -> None:
         await session.flush()
 
 
+# --- expert draws for two demo projects of the intake service -----------------------------
+
+#: (intake project key, title, region, filer's organisation, category, sub_kind, interests, drawn by, seed)
+DEMO_DRAWS: tuple[tuple[str, str, str, str, str, str | None, tuple[str, ...], str, int], ...] = (
+    ("jx-old-town", "嘉兴市南湖区建设街道老旧片区城市更新（旧城改造）项目", "330400", "嘉兴市住房和城乡建设局",
+     "project", "urban_renewal", ("land_requisition", "demolition", "environment", "employment"), "jx.reviewer", 330400),
+    ("zy-forest-reform", "张掖市国有林场改革实施方案", "620700", "张掖市自然资源局",
+     "reform", None, ("soe_restructuring", "employment"), "zy.reviewer", 620700),
+)
+
+
+def _account(username: str) -> Principal:
+    for name, _display, role, org, region in ACCOUNTS:
+        if name == username:
+            return Principal(subject=demo_user_id(name), kind="user", roles=frozenset({role}),
+                             org_id=demo_org_id(org), region_code=region)
+    raise KeyError(username)
+
+
+async def seed_draws(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], zone: str) -> None:
+    """Draws made through the real draw service (so they verify), for demo projects the intake
+    service seeds with the same deterministic ids."""
+    for key, title, region, org, category, sub_kind, interests, username, seed in DEMO_DRAWS:
+        project_id = demo_id("project", key)
+        if (await session.exec(select(ExpertDraw.id).where(ExpertDraw.project_id == project_id))).first():
+            continue
+        project = DrawProject(id=project_id, title=title, status="assessing", region_code=region,
+                              responsible_org_id=demo_org_id(org), category=category, sub_kind=sub_kind,
+                              interests=list(interests))
+        request = ExpertDrawCreate(project_id=project_id, count=3, region_code=region, seed=seed)
+        await ExpertDrawService(session, sessionmaker, zone).draw(_account(username), request, project)
+        await session.flush()
+
+
 async def seed_demo(settings: RegistrySettings) -> None:
     engine = create_engine(settings.resolved_database_url)
     try:
-        async with create_sessionmaker(engine)() as session:
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session:
             await seed_identity(session)
             await seed_experts(session)
             await seed_agencies(session, local_today(settings.time_zone))
+            await seed_draws(session, sessionmaker, settings.time_zone)
             await session.commit()
     finally:
         await engine.dispose()
