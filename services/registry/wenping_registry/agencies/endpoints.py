@@ -42,7 +42,7 @@ async def list_agencies(
     q: Annotated[str | None, Query(max_length=100, description="名称或信用代码关键字")] = None,
 ) -> Page[AgencyPublic]:
     service = AgencyService(session, settings)
-    rows = await service.list(principal, page, status=status.value if status else None,
+    rows = await service.list_agencies(principal, page, status=status.value if status else None,
                               grade=grade.value if grade else None, region_code=region_code, q=q)
     items, cursor = page.page(rows, key=lambda a: [a.name, a.id])
     return Page(items=await service.public_many(items), next_cursor=cursor)

@@ -42,7 +42,7 @@ class AgencyRepository:
     async def by_org_id(self, org_id: str) -> Agency | None:
         return (await self.session.exec(select(Agency).where(Agency.org_id == org_id))).first()
 
-    async def list(
+    async def page_of(
         self,
         page: PageParams,
         *,
@@ -121,7 +121,7 @@ class AgencyRepository:
         approved = case((col(p.verdict) == "approved", 1), else_=0)
         approved_project = case((col(p.verdict) == "approved", col(p.project_id)), else_=None)
         query = (
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to four columns
                 p.agency_id,
                 func.count(),
                 func.sum(approved),

@@ -166,7 +166,7 @@ class AgencyService:
             raise Forbidden("只有机构所在辖区的管理员可以管理该机构", code="agency.manage_forbidden")
         return agency
 
-    async def list(
+    async def list_agencies(
         self, principal: Principal, page: PageParams, *, status: str | None, grade: str | None,
         region_code: str | None, q: str | None,
     ) -> Sequence[Agency]:
@@ -174,7 +174,7 @@ class AgencyService:
             return []
         province = None if principal.kind == "service" else _province_prefix(principal.region_code or "")
         region = region_prefix(region_code) if region_code is not None else None
-        return await self.agencies.list(
+        return await self.agencies.page_of(
             page, province_prefix=province, region_prefix=region, status=status, grade=grade, q=q, today=self.today
         )
 

@@ -64,7 +64,7 @@ async def list_draws(
     page: PageParamsDep,
     project_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[ExpertDrawPublic]:
-    rows = await ExpertDrawService(session, sessionmaker, settings.time_zone).list(principal, page, project_id)
+    rows = await ExpertDrawService(session, sessionmaker, settings.time_zone).list_draws(principal, page, project_id)
     items, cursor = page.page(rows, key=lambda d: [d.drawn_at, d.id])
     return Page(items=[draw_public(d) for d in items], next_cursor=cursor)
 

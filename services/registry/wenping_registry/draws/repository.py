@@ -49,7 +49,7 @@ class ExpertDrawRepository:
     async def get(self, draw_id: str) -> ExpertDraw | None:
         return await self.session.get(ExpertDraw, draw_id)
 
-    async def list(
+    async def page_of(
         self,
         page: PageParams,
         *,

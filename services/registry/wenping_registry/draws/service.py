@@ -288,14 +288,14 @@ class ExpertDrawService:
             raise NotFound("抽取记录不存在", code="expert_draw.not_found")
         return draw
 
-    async def list(self, principal: Principal, page: PageParams, project_id: str | None) -> Sequence[ExpertDraw]:
+    async def list_draws(self, principal: Principal, page: PageParams, project_id: str | None) -> Sequence[ExpertDraw]:
         if principal.kind == "service":
-            return await self.draws.list(page, project_id=project_id, region_subtree=None, decision_body_org_id=None)
+            return await self.draws.page_of(page, project_id=project_id, region_subtree=None, decision_body_org_id=None)
         region = principal.region_code if principal.has_role("reviewer", "admin", "supervisor") else None
         org = principal.org_id if principal.has_role("filer") else None
         if region is None and org is None:
             return []
-        return await self.draws.list(page, project_id=project_id, region_subtree=region, decision_body_org_id=org)
+        return await self.draws.page_of(page, project_id=project_id, region_subtree=region, decision_body_org_id=org)
 
     def verify(self, draw: ExpertDraw) -> DrawVerification:
         """Re-run the recorded algorithm on the recorded pool, request and seed."""

@@ -77,7 +77,7 @@ async def list_experts(
     q: KeywordQuery = None,
     ids: Annotated[str | None, Query(description="按 id 批量查询，逗号分隔，最多 200 个")] = None,
 ) -> Page[ExpertPublic]:
-    rows = await ExpertService(session).list(
+    rows = await ExpertService(session).list_experts(
         principal, page, ids=parse_ids(ids), **filter_values(field, region_code, status, org_id, q)
     )
     items, cursor = page.page(rows, key=lambda e: [e.name, e.id])

@@ -79,7 +79,7 @@ class ExpertRepository:
             query = query.where(col(Expert.id).in_(list(filters.ids)))
         return query
 
-    async def list(self, page: PageParams, filters: ExpertFilters) -> Sequence[Expert]:
+    async def page_of(self, page: PageParams, filters: ExpertFilters) -> Sequence[Expert]:
         query = self._filtered(filters)
         after = page.after([col(Expert.name), col(Expert.id)], descending=False)
         if after is not None:

@@ -129,9 +129,9 @@ class ExpertService:
             return None
         return ExpertFilters(subtree_of=principal.region_code, **given)
 
-    async def list(self, principal: Principal, page: PageParams, **given: Any) -> Sequence[Expert]:
+    async def list_experts(self, principal: Principal, page: PageParams, **given: Any) -> Sequence[Expert]:
         filters = self.filters_for(principal, **given)
-        return [] if filters is None else await self.experts.list(page, filters)
+        return [] if filters is None else await self.experts.page_of(page, filters)
 
     async def detail(self, principal: Principal, expert: Expert, year: int) -> ExpertDetail:
         this_year, total = await self.experts.draw_counts(expert.id, year)
@@ -314,7 +314,7 @@ class ExpertSpreadsheets:
 
         created, updated, ids = 0, 0, []
         for row in parsed.rows:
-            values = {
+            values: dict[str, Any] = {
                 "name": row.name,
                 "fields": sorted(f.value for f in row.fields),
                 "title": row.title,
