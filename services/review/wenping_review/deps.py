@@ -13,15 +13,15 @@ from .config import ReviewSettings
 from .sources import IntakeSource, RegistrySource
 
 
-def _settings(request: Request) -> ReviewSettings:
+async def _settings(request: Request) -> ReviewSettings:
     return request.app.state.settings
 
 
-def _peers(request: Request) -> ServiceClient:
+async def _peers(request: Request) -> ServiceClient:
     return request.app.state.peers
 
 
-def _outbox(request: Request) -> OutboxRelay:
+async def _outbox(request: Request) -> OutboxRelay:
     return request.app.state.outbox
 
 
@@ -32,11 +32,11 @@ OutboxDep = Annotated[OutboxRelay, Depends(_outbox)]
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
-def _registry_source(request: Request) -> RegistrySource:
+async def _registry_source(request: Request) -> RegistrySource:
     return request.app.state.registry_source
 
 
-def _intake_source(request: Request) -> IntakeSource:
+async def _intake_source(request: Request) -> IntakeSource:
     return request.app.state.intake_source
 
 

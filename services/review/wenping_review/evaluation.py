@@ -11,7 +11,7 @@ naming the id it does not know.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from wenping_shared.contracts.report import Report
 from wenping_shared.contracts.vocab import ItemResult, ProjectLevel, project_level_for_region
@@ -33,6 +33,54 @@ def project_level(project: ProjectFacts | None) -> ProjectLevel:
         return ProjectLevel.county
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryLookup:
+    """What the registry said about a report's agency and experts (asked before evaluating, so
+    no database transaction waits on HTTP)."""
+
+    answer: RegistryAnswer
+    agency_id: str | None
+    expert_ids: list[str]
+
+
+async def lookup_registry(
+    report: Report, project: ProjectFacts | None, submitted_on: dt.date, registry: RegistrySource
+) -> RegistryLookup:
+    agency_id, expert_ids = registry_needs(report, project)
+    answer = await registry.facts(
+        agency_id, expert_ids, project_level(project), submitted_on, project.region_code if project else None
+    )
+    return RegistryLookup(answer, agency_id, expert_ids)
+
+
+def evaluate_report(
+    report: Report,
+    *,
+    checklist: Checklist,
+    config: RegionReviewConfig,
+    submitted_on: dt.date,
+    project: ProjectFacts | None,
+    lookup: RegistryLookup,
+) -> list[ItemOutcome]:
+    """All items in checklist order; the registry-dependent ones `pending` if it was down."""
+    outcomes = evaluate(
+        report, checklist=checklist, config=config, submitted_on=submitted_on, project=project, registry=lookup.answer.facts
+    )
+    if not lookup.answer.unavailable:
+        return outcomes
+    depends = {
+        "C02.2": lookup.agency_id is not None,
+        "C02.3": bool(lookup.expert_ids),
+        "C02.4": lookup.agency_id is not None or bool(lookup.expert_ids),
+    }
+    marked = []
+    for o in outcomes:
+        if depends.get(o.code) and o.result != ItemResult.not_applicable:
+            o = replace(o, result=ItemResult.pending, evidence=REGISTRY_DOWN_EVIDENCE, details={"registry_unavailable": True})
+        marked.append(o)
+    return marked
+
+
 async def evaluate_with_registry(
     report: Report,
     *,
@@ -43,23 +91,8 @@ async def evaluate_with_registry(
     registry: RegistrySource,
 ) -> tuple[list[ItemOutcome], RegistryAnswer]:
     """(outcomes in checklist order, the registry's answer — `.unavailable` when it was down)."""
-    agency_id, expert_ids = registry_needs(report, project)
-    answer = await registry.facts(
-        agency_id, expert_ids, project_level(project), submitted_on, project.region_code if project else None
+    lookup = await lookup_registry(report, project, submitted_on, registry)
+    outcomes = evaluate_report(
+        report, checklist=checklist, config=config, submitted_on=submitted_on, project=project, lookup=lookup
     )
-    outcomes = evaluate(
-        report, checklist=checklist, config=config, submitted_on=submitted_on, project=project, registry=answer.facts
-    )
-    if not answer.unavailable:
-        return outcomes, answer
-    depends = {
-        "C02.2": agency_id is not None,
-        "C02.3": bool(expert_ids),
-        "C02.4": agency_id is not None or bool(expert_ids),
-    }
-    marked = []
-    for o in outcomes:
-        if depends.get(o.code) and o.result != ItemResult.not_applicable:
-            o = replace(o, result=ItemResult.pending, evidence=REGISTRY_DOWN_EVIDENCE, details={"registry_unavailable": True})
-        marked.append(o)
-    return marked, answer
+    return outcomes, lookup.answer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from wenping_shared import NotFound, Principal, ServiceUnavailable, region_contains, require_roles
 from wenping_shared.contracts.vocab import ItemMode, ItemResult
@@ -15,7 +15,7 @@ from ..checklist import ProjectFacts, load_checklist, score, verdict
 from ..clock import today_cn
 from ..deps import IntakeSourceDep, RegistrySourceDep
 from ..evaluation import evaluate_with_registry
-from ..reviews.service import CURRENT_CHECKLIST
+from ..reviews.service import CURRENT_CHECKLIST, _plain
 from ..sources import PeerDown
 from .schemas import ManualSuggestion, PrecheckItem, PrecheckRequest, PrecheckResult
 
@@ -46,7 +46,7 @@ async def precheck(
     principal: PrecheckPrincipal,
     registry: RegistrySourceDep,
     intake: IntakeSourceDep,
-) -> PrecheckResult:
+) -> Response:
     project: ProjectFacts | None = None
     if data.project_id is not None:
         try:
@@ -63,6 +63,7 @@ async def precheck(
     outcomes, answer = await evaluate_with_registry(
         data.report, checklist=checklist, config=resolved.config, submitted_on=submitted_on, project=project, registry=registry
     )
+    # Models built without re-validation from values the engine produced, serialised once.
     items: list[PrecheckItem] = []
     manual: list[ManualSuggestion] = []
     counts = {r.value: 0 for r in ItemResult}
@@ -71,7 +72,7 @@ async def precheck(
         category = checklist.category_of[definition.code].code
         if definition.mode == ItemMode.manual:
             manual.append(
-                ManualSuggestion(
+                ManualSuggestion.model_construct(
                     code=o.code,
                     title=definition.title,
                     category_code=category,
@@ -84,20 +85,20 @@ async def precheck(
         counts[o.result.value] += 1
         assumed[o.code] = ItemResult.pass_ if o.result == ItemResult.pending else o.result
         items.append(
-            PrecheckItem(
+            PrecheckItem.model_construct(
                 code=o.code,
                 title=definition.title,
                 category_code=category,
                 severity=definition.severity.value,
                 result=o.result.value,
                 evidence=o.evidence,
-                details=o.details,
+                details=_plain(o.details),
                 require=definition.require,
             )
         )
     provisional = verdict(assumed, checklist)
     assert provisional is not None
-    return PrecheckResult(
+    result = PrecheckResult.model_construct(
         checklist_version=checklist.version,
         project_id=data.project_id,
         submitted_on=submitted_on.isoformat(),
@@ -111,3 +112,4 @@ async def precheck(
         provisional_score=score(assumed, checklist),
         registry_unavailable=answer.unavailable,
     )
+    return Response(result.model_dump_json(), media_type="application/json")

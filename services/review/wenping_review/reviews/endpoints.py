@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from wenping_shared import (
     Conflict,
@@ -34,9 +33,13 @@ ItemCode = Annotated[str, Path(pattern=r"^C\d{2}\.\d{1,2}$", description="条目
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _answer(detail: ReviewPublic, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(
-        detail.model_dump(mode="json"), status_code=status_code, headers={"ETag": etag_for(detail.version)}
+def _answer(detail: ReviewPublic, status_code: int = 200) -> Response:
+    # Serialised once, by pydantic-core (the detail carries 45 items and the report).
+    return Response(
+        detail.model_dump_json(),
+        status_code=status_code,
+        media_type="application/json",
+        headers={"ETag": etag_for(detail.version)},
     )
 
 
@@ -56,7 +59,7 @@ async def open_review(
     principal: CurrentPrincipal,
     registry: RegistrySourceDep,
     intake: IntakeSourceDep,
-) -> JSONResponse:
+) -> Response:
     svc = ReviewService(session, registry, intake)
     review, items, created = await svc.open(principal, data)
     detail = await svc.detail(review, items)
@@ -98,7 +101,7 @@ def _list_scope(principal: Principal, region_code: str | None) -> dict[str, str]
 @router.get("/{review_id}", response_model=ReviewPublic, summary="审查详情：各项结果、依据，及与上一轮相比的变化")
 async def get_review(
     review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> JSONResponse:
+) -> Response:
     svc = ReviewService(session, registry, intake)
     return _answer(await svc.detail(await svc.visible(principal, review_id)))
 
@@ -118,7 +121,7 @@ async def judge_item(
     principal: CurrentPrincipal,
     registry: RegistrySourceDep,
     intake: IntakeSourceDep,
-) -> JSONResponse:
+) -> Response:
     svc = ReviewService(session, registry, intake)
     review = await svc.judge(principal, review_id, code, data, request)
     return _answer(await svc.detail(review))
@@ -139,7 +142,7 @@ async def decide_review(
     principal: CurrentPrincipal,
     registry: RegistrySourceDep,
     intake: IntakeSourceDep,
-) -> JSONResponse:
+) -> Response:
     svc = ReviewService(session, registry, intake)
     review = await svc.decide(principal, review_id, data, request)
     detail = await svc.detail(review)

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -106,6 +106,10 @@ class ReviewRepository:
             .returning(table.c.last_number)
         )
         return int((await self.session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
+
+    async def insert_items(self, rows: list[dict[str, Any]]) -> None:
+        table: Any = ReviewItem.__table__  # Core, not ORM bulk: one executemany for all rows
+        await self.session.exec(insert(table), params=rows)  # type: ignore[call-overload]
 
     def add(self, *rows: Any) -> None:
         self.session.add_all(rows)

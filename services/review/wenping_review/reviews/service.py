@@ -12,9 +12,9 @@ Rules kept here:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request
@@ -50,7 +50,7 @@ from ..checklist import (
 )
 from ..clock import date_cn, today_cn
 from ..database import OutboxMessage
-from ..evaluation import evaluate_with_registry
+from ..evaluation import evaluate_report, lookup_registry
 from ..feedback import document_number_for
 from ..region_configs.service import RegionConfigService
 from ..sources import IntakeSource, PeerDown, RegistrySource
@@ -75,20 +75,23 @@ FALLBACK_DOCUMENT_PREFIX = "稳评审查函"
 
 
 def _plain(value: Any) -> Any:
-    """Evidence details as plain JSON (Decimal thresholds, dates, enums, tuples)."""
-
-    def default(o: Any) -> Any:
-        if isinstance(o, Decimal):
-            return float(o)
-        if isinstance(o, dt.date):
-            return o.isoformat()
-        if isinstance(o, Enum):
-            return o.value
-        if isinstance(o, set | frozenset | tuple):
-            return list(o)
-        return str(o)
-
-    return json.loads(json.dumps(value, default=default, ensure_ascii=False))
+    """Evidence details as plain JSON values (Decimal thresholds, dates, enums, tuples), by one
+    recursive walk (cheaper than a dumps/loads round trip on the precheck's hot path)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return {str(k.value if isinstance(k, Enum) else k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -122,7 +125,7 @@ def _actor_name(principal: Principal) -> str | None:
 
 
 def review_summary(review: Review) -> ReviewSummary:
-    return ReviewSummary(
+    return ReviewSummary.model_construct(
         id=review.id,
         project_id=review.project_id,
         project_number=review.project_number,
@@ -141,10 +144,11 @@ def review_summary(review: Review) -> ReviewSummary:
     )
 
 
-def item_public(item: ReviewItem, checklist: Checklist) -> ReviewItemPublic:
+def item_public(item: ReviewItem | SimpleNamespace, checklist: Checklist) -> ReviewItemPublic:
+    """Built from stored values (already valid), so without re-validation."""
     definition = checklist.by_code.get(item.code)
     category = checklist.category_of.get(item.code)
-    return ReviewItemPublic(
+    return ReviewItemPublic.model_construct(
         code=item.code,
         title=definition.title if definition else item.code,
         category_code=item.category_code,
@@ -167,7 +171,11 @@ def item_public(item: ReviewItem, checklist: Checklist) -> ReviewItemPublic:
 
 
 def changes_between(
-    previous: Review, previous_items: list[ReviewItem], review: Review, items: list[ReviewItem], checklist: Checklist
+    previous: Review,
+    previous_items: list[ReviewItem],
+    review: Review,
+    items: list[ReviewItem] | list[SimpleNamespace],
+    checklist: Checklist,
 ) -> ChangesSincePrevious:
     before = {i.code: i.result for i in previous_items}
     flipped = [
@@ -205,7 +213,9 @@ class ReviewService:
             raise NotFound("审查不存在", code="review.not_found")
         return review
 
-    async def detail(self, review: Review, items: list[ReviewItem] | None = None) -> ReviewPublic:
+    async def detail(
+        self, review: Review, items: list[ReviewItem] | list[SimpleNamespace] | None = None
+    ) -> ReviewPublic:
         checklist = load_checklist(review.checklist_version)
         if items is None:
             items = await self.repo.items(review.id)
@@ -217,8 +227,8 @@ class ReviewService:
             if previous is not None:
                 changes = changes_between(previous, await self.repo.items(previous.id), review, items, checklist)
         provisional = verdict(results, checklist)
-        return ReviewPublic(
-            **review_summary(review).model_dump(),
+        return ReviewPublic.model_construct(
+            **dict(review_summary(review)),
             checklist_version=review.checklist_version,
             config_source=review.config_source,
             responsible_org_id=review.responsible_org_id,
@@ -244,7 +254,9 @@ class ReviewService:
 
     # --- opening ---------------------------------------------------------------------------
 
-    async def open(self, principal: Principal, data: ReviewOpen) -> tuple[Review, list[ReviewItem] | None, bool]:
+    async def open(
+        self, principal: Principal, data: ReviewOpen
+    ) -> tuple[Review, list[SimpleNamespace] | None, bool]:
         """(review, its items when just created, created?)."""
         from_intake = principal.is_service("intake")
         if from_intake:
@@ -267,34 +279,33 @@ class ReviewService:
         else:
             raise Forbidden("仅受理服务或审查员可开启审查", code="review.open_forbidden")
 
-        existing = await self.repo.by_project_round(data.project_id, data.round)
-        if existing is not None:
-            if not can_read(principal, existing) and not from_intake:
-                raise NotFound("项目不存在", code="project.not_found")
-            return existing, None, False
-        # Release the database (SQLite: one writer) before talking to peers.
-        await self.session.rollback()
-
         if from_intake:
             assert data.project is not None and data.report is not None and data.submitted_on is not None
             project_in, report, submitted_on = data.project, data.report, data.submitted_on
             document_file = data.document_file.model_dump() if data.document_file else None
         else:
             project_in, report, submitted_on, document_file = await self._fetch_from_intake(principal, data)
-
         project = ProjectFacts.from_dict(project_in.model_dump())
         checklist = load_checklist(CURRENT_CHECKLIST)
-        # The region's configuration (database), then the registry (HTTP, cached): SQLite holds
-        # its write lock from the first read, so the read is short and the lock released before HTTP.
+        # Peers first (HTTP, the registry usually from its cache), then one database
+        # transaction: SQLite holds its write lock from the first statement, so nothing in the
+        # transaction waits on the network.
+        lookup = await lookup_registry(report, project, submitted_on, self.registry)
+        answer = lookup.answer
+
+        existing = await self.repo.by_project_round(data.project_id, data.round)
+        if existing is not None:
+            if not can_read(principal, existing) and not from_intake:
+                raise NotFound("项目不存在", code="project.not_found")
+            return existing, None, False
         resolved = await RegionConfigService(self.session).effective(project.region_code)
-        await self.session.rollback()
-        outcomes, answer = await evaluate_with_registry(
+        outcomes = evaluate_report(
             report,
             checklist=checklist,
             config=resolved.config,
             submitted_on=submitted_on,
             project=project,
-            registry=self.registry,
+            lookup=lookup,
         )
         agency_org_id = project_in.agency_org_id
         if agency_org_id is None and project.assessor_kind == "agency" and answer.facts.agency is not None:
@@ -326,23 +337,28 @@ class ReviewService:
             created_at=now,
             updated_at=now,
         )
-        items = []
+        details = _plain([o.details for o in outcomes])
+        rows: list[dict[str, Any]] = []
         for position, (definition, outcome) in enumerate(zip(checklist.items, outcomes, strict=True)):
             auto = definition.mode == ItemMode.auto
-            items.append(
-                ReviewItem(
-                    review_id=review.id,
-                    code=definition.code,
-                    position=position,
-                    category_code=checklist.category_of[definition.code].code,
-                    mode=definition.mode.value,
-                    severity=definition.severity.value,
-                    auto_result=outcome.result.value if auto else None,
-                    result=outcome.result.value,
-                    evidence=outcome.evidence,
-                    details=_plain(outcome.details),
-                    suggestion=outcome.suggestion.value if outcome.suggestion is not None else None,
-                )
+            rows.append(
+                {
+                    "review_id": review.id,
+                    "code": definition.code,
+                    "position": position,
+                    "category_code": checklist.category_of[definition.code].code,
+                    "mode": definition.mode.value,
+                    "severity": definition.severity.value,
+                    "auto_result": outcome.result.value if auto else None,
+                    "result": outcome.result.value,
+                    "evidence": outcome.evidence,
+                    "details": details[position],
+                    "suggestion": outcome.suggestion.value if outcome.suggestion is not None else None,
+                    "comment": None,
+                    "judged_by": None,
+                    "judged_by_name": None,
+                    "judged_at": None,
+                }
             )
         audit = ReviewAudit(
             review_id=review.id,
@@ -354,7 +370,7 @@ class ReviewService:
             after="pending",
             request_id=current_request_id(),
         )
-        self.repo.add(review, *items, audit)
+        self.repo.add(review, audit)
         enqueue(
             self.session,
             OutboxMessage,
@@ -371,8 +387,11 @@ class ReviewService:
                 "decided_at": None,
             },
         )
+        items = [SimpleNamespace(**row) for row in rows]
         try:
             await self.session.flush()
+            # 45 rows in one executemany, without building ORM objects for them.
+            await self.repo.insert_items(rows)
         except IntegrityError:
             # Opened concurrently by another request: answer that review.
             await self.session.rollback()
