@@ -234,3 +234,20 @@ async def test_fairness_over_many_seeded_draws(system: Any) -> None:
         )).all()
     round_openers = [r.chosen_expert_ids[0] for r in rows if all(c["draws_this_year"] == rows.index(r) // 5 for c in r.pool)]
     assert len(round_openers) == 12 and len(set(round_openers)) >= 3
+
+
+async def test_experts_outside_their_term_are_not_candidates(system: Any) -> None:
+    region = "620724"
+    in_term = await make_expert(system, "zy.admin", region, ["work_safety"], term_start="2024-01-01", term_end="2099-12-31")
+    await make_expert(system, "zy.admin", region, ["work_safety"], term_start="2019-01-01", term_end="2023-12-31")
+    await make_expert(system, "zy.admin", region, ["work_safety"], term_start="2098-01-01")
+    project = await make_project(system, "zy.filer", category="event", sub_kind=None, expected_participants=800)
+    body = {"project_id": project["id"], "fields": ["work_safety"], "count": 2, "region_code": region}
+    short = await draw(system, "zy.reviewer", body)
+    assert short.status_code == 409
+    assert short.json()["eligible_count"] == 1 and short.json()["out_of_term_count"] == 2
+    assert {"reason": "out_of_term", "label": "不在聘期内", "count": 2} in short.json()["exclusions"]
+    assert "另有 2 人不在聘期内" in short.json()["detail"]
+    one = await draw(system, "zy.reviewer", {**body, "count": 1})
+    assert one.status_code == 201
+    assert [p["expert_id"] for p in one.json()["pool"]] == [in_term["id"]]

@@ -127,7 +127,7 @@ def demo_experts() -> list[dict[str, Any]]:
                 "email": f"expert{n:02d}@example.cn",
                 "id_number": _id_number(regions[i % len(regions)], dt.date(1965 + n % 25, 1 + n % 12, 1 + n % 28), n),
                 "term_start": dt.date(2024, 1, 1),
-                "term_end": dt.date(2028, 12, 31),
+                "term_end": dt.date(dt.date.today().year + 2, 12, 31),
                 "status": status,
                 "status_reason": {"suspended": "年度考核暂停", "retired": "聘期内退休退出"}.get(status),
             })
@@ -145,7 +145,7 @@ def demo_experts() -> list[dict[str, Any]]:
         "email": "expert.jx1@example.cn",
         "id_number": _id_number("330402", dt.date(1972, 5, 18), 731),
         "term_start": dt.date(2024, 1, 1),
-        "term_end": dt.date(2028, 12, 31),
+        "term_end": dt.date(dt.date.today().year + 2, 12, 31),
         "status": "active",
         "status_reason": None,
         "user_id": demo_user_id("expert.jx1"),

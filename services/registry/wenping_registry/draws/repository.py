@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, not_
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,26 +19,38 @@ class ExpertDrawRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _pool_ids(self, region_code: str, fields: Sequence[str]):  # type: ignore[no-untyped-def]
+    def _pool_ids(self, region_code: str, fields: Sequence[str], today: dt.date, *, in_term: bool = True):  # type: ignore[no-untyped-def]
+        term = and_(
+            or_(col(Expert.term_start).is_(None), col(Expert.term_start) <= today),
+            or_(col(Expert.term_end).is_(None), col(Expert.term_end) >= today),
+        )
         return (
             select(ExpertFieldEntry.expert_id)
             .join(Expert, col(Expert.id) == col(ExpertFieldEntry.expert_id))
             .where(col(ExpertFieldEntry.field).in_(list(fields)))
             .where(col(Expert.region_code).startswith(region_prefix(region_code)))
+            .where(term if in_term else not_(term))
             .distinct()
         )
 
-    async def pool(self, region_code: str, fields: Sequence[str]) -> Sequence[Expert]:
-        """Every expert of the region subtree with at least one of the fields, whatever its
-        status: the algorithm itself excludes the inactive, so the record shows why."""
-        query = select(Expert).where(col(Expert.id).in_(self._pool_ids(region_code, fields))).order_by(col(Expert.id))
+    async def pool(self, region_code: str, fields: Sequence[str], today: dt.date) -> Sequence[Expert]:
+        """Every expert of the region subtree in term today with at least one of the fields,
+        whatever its status: the algorithm itself excludes the inactive, so the record shows why."""
+        query = (
+            select(Expert).where(col(Expert.id).in_(self._pool_ids(region_code, fields, today))).order_by(col(Expert.id))
+        )
         return (await self.session.exec(query)).all()
 
-    async def draws_in_year(self, region_code: str, fields: Sequence[str], year: int) -> dict[str, int]:
+    async def out_of_term(self, region_code: str, fields: Sequence[str], today: dt.date) -> int:
+        """Experts of the region and fields whose term (聘期) does not cover today."""
+        ids = self._pool_ids(region_code, fields, today, in_term=False).subquery()
+        return (await self.session.exec(select(func.count()).select_from(ids))).one()
+
+    async def draws_in_year(self, region_code: str, fields: Sequence[str], year: int, today: dt.date) -> dict[str, int]:
         query = (
             select(ExpertDrawSelection.expert_id, func.count())
             .where(ExpertDrawSelection.year == year)
-            .where(col(ExpertDrawSelection.expert_id).in_(self._pool_ids(region_code, fields)))
+            .where(col(ExpertDrawSelection.expert_id).in_(self._pool_ids(region_code, fields, today)))
             .group_by(col(ExpertDrawSelection.expert_id))
         )
         return {expert_id: n for expert_id, n in (await self.session.exec(query)).all()}
@@ -87,4 +100,6 @@ class ExpertDrawRepository:
                     drawn_at=draw.drawn_at,
                 )
             )
+        # Now, not at commit: a concurrent draw for the same project trips the unique key here.
+        await self.session.flush()
         return draw

@@ -3,9 +3,11 @@ the 409 when the pool is too small, and verification of a recorded draw."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +23,7 @@ from .algorithm import (
     DrawCandidate,
     DrawRequest,
     ExclusionReason,
+    ExpertDrawResult,
     NotEnoughEligibleExperts,
     UnsupportedAlgorithmVersion,
     draw_experts,
@@ -38,6 +41,8 @@ from .schemas import (
     PoolEntry,
     sorted_candidate_json,
 )
+
+OUT_OF_TERM_LABEL = "不在聘期内"
 
 #: Projects in these states take no more experts.
 CLOSED_STATES = frozenset({"withdrawn", "closed", "rejected"})
@@ -195,9 +200,10 @@ class ExpertDrawService:
         if not fields:
             raise BadRequest("无法根据项目确定专家领域，请在请求中指定 fields", code="expert_draw.fields_required")
         now = utcnow()
-        year = local_date_of(now, self.time_zone).year
-        experts = await self.draws.pool(data.region_code, fields)
-        counts = await self.draws.draws_in_year(data.region_code, fields, year)
+        today = local_date_of(now, self.time_zone)
+        year = today.year
+        experts = await self.draws.pool(data.region_code, fields, today)
+        counts = await self.draws.draws_in_year(data.region_code, fields, year, today)
         already = await self.draws.drawn_for_project(project.id)
         pool = [
             DrawCandidate(
@@ -224,21 +230,49 @@ class ExpertDrawService:
         try:
             result = draw_experts(pool, request, seed)
         except NotEnoughEligibleExperts as short:
+            exclusions = [
+                {"reason": reason.value, "label": EXCLUSION_LABELS[reason], "count": n}
+                for reason, n in short.exclusion_counts.items()
+            ]
+            message = short.message
+            out_of_term = await self.draws.out_of_term(data.region_code, fields, today)
+            if out_of_term:
+                # Not candidates at all (outside their term today), but the caller should know.
+                exclusions.append({"reason": "out_of_term", "label": OUT_OF_TERM_LABEL, "count": out_of_term})
+                message += f"；另有 {out_of_term} 人{OUT_OF_TERM_LABEL}，未列入候选"
             error = Conflict(
-                short.message,
+                message,
                 code="expert_draw.not_enough_experts",
                 requested=short.requested,
                 eligible_count=short.eligible_count,
                 pool_size=short.pool_size,
                 excluded_count=short.excluded_count,
-                exclusions=[
-                    {"reason": reason.value, "label": EXCLUSION_LABELS[reason], "count": n}
-                    for reason, n in short.exclusion_counts.items()
-                ],
+                out_of_term_count=out_of_term,
+                exclusions=exclusions,
             )
             await self._refuse(principal, project, error, "failed")
             raise error from None
 
+        try:
+            draw = await self._store(principal, data, project, fields, result, pool, seed, year, now)
+        except IntegrityError:
+            raise Conflict(
+                "同一项目的另一次抽取刚刚完成，请刷新后重试", code="expert_draw.concurrent_draw"
+            ) from None
+        return draw
+
+    async def _store(
+        self,
+        principal: Principal,
+        data: ExpertDrawCreate,
+        project: DrawProject,
+        fields: list[str],
+        result: ExpertDrawResult,
+        pool: list[DrawCandidate],
+        seed: int,
+        year: int,
+        now: dt.datetime,
+    ) -> ExpertDraw:
         draw = await self.draws.add(
             ExpertDraw(
                 project_id=project.id,
