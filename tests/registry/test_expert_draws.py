@@ -251,3 +251,19 @@ async def test_experts_outside_their_term_are_not_candidates(system: Any) -> Non
     one = await draw(system, "zy.reviewer", {**body, "count": 1})
     assert one.status_code == 201
     assert [p["expert_id"] for p in one.json()["pool"]] == [in_term["id"]]
+
+
+async def test_concurrent_draws_for_one_project_never_share_an_expert(system: Any) -> None:
+    import asyncio
+
+    region = "620724"
+    only = await make_expert(system, "zy.admin", region, ["petition_stability"])
+    project = await make_project(system, "zy.filer", category="other", sub_kind=None)
+    body = {"project_id": project["id"], "fields": ["petition_stability"], "count": 1, "region_code": region}
+    answers = await asyncio.gather(draw(system, "zy.reviewer", body), draw(system, "zy.admin", body))
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 409).json()
+    assert refused["code"] in {"expert_draw.not_enough_experts", "expert_draw.concurrent_draw"}
+    async with system.apps["registry"].state.sessionmaker() as session:
+        stored = (await session.exec(select(ExpertDraw).where(ExpertDraw.project_id == project["id"]))).all()
+    assert [d.chosen_expert_ids for d in stored] == [[only["id"]]]
