@@ -73,6 +73,25 @@ async def test_submit_review_decide_and_everyone_is_told(system: Any) -> None:
     assert "审查通过" in text and "备案" in text and "嘉兴市发展和改革委员会：" in text
 
 
+async def test_precheck_with_a_project(system: Any) -> None:
+    project = await intake_project_commissioned(system)
+    data = await agency_report_for(system, project)
+    r = await system.review.post(
+        "/api/v1/precheck", json={"report": data, "project_id": project["id"]}, headers=await system.auth("agency.jx")
+    )
+    assert r.status_code == 200, r.text
+    items = {i["code"]: i for i in r.json()["items"]}
+    for code in ("C01.2", "C02.1", "C02.2"):
+        assert items[code]["result"] == "pass", (code, items[code]["evidence"])
+    assert r.json()["failed_items"] == [] and r.json()["provisional_verdict"] == "approved"
+    # The project is the agency's and its filer's; another agency or city does not see it.
+    for user, status in (("jx.fgw.filer", 200), ("jx.reviewer", 200), ("agency.zy", 404), ("jx.zjj.filer", 404), ("zy.reviewer", 404)):
+        r = await system.review.post(
+            "/api/v1/precheck", json={"report": data, "project_id": project["id"]}, headers=await system.auth(user)
+        )
+        assert r.status_code == status, (user, r.text)
+
+
 async def test_decision_survives_peers_down_and_is_applied_once(system: Any, peer_down: Any) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)

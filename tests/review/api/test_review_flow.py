@@ -360,7 +360,11 @@ async def test_second_round_shows_what_changed(system: Any, registry_front: Any)
 async def test_region_config_is_recorded_and_later_versions_do_not_change_a_review(system: Any, registry_front: Any) -> None:
     # 330402 (南湖区) belongs to this test: notice_days 11 fails the sample's 10-day notice.
     sup = await system.auth("jx.supervisor")
-    r = await system.review.put("/api/v1/region-configs/330402", json={"overrides": {"notice_days": 11}}, headers=sup)
+    r = await system.review.put(
+        "/api/v1/region-configs/330402",
+        json={"overrides": {"notice_days": 11, "reassessment_deadline_days": 45}},
+        headers=sup,
+    )
     assert r.status_code == 200
     v = r.json()["version"]
     old = await open_review(system, handoff(region_code="330402"))
@@ -374,6 +378,12 @@ async def test_region_config_is_recorded_and_later_versions_do_not_change_a_revi
     new = await open_review(system, handoff(region_code="330402"))
     assert items_by_code(new)["C05.2"]["result"] == "pass"
     assert new["config_source"] == {"region_code": "330402", "version": v + 1}
+    # The old review is decided with the deadline of the configuration it was opened with.
+    old = await judge_all_pending(system, old)
+    r = await system.review.post(f"/api/v1/reviews/{old['id']}/decision", json={}, headers=await system.auth("jx.reviewer"))
+    assert r.status_code == 200 and r.json()["verdict"] == "returned_for_reassessment"
+    days = (dt.date.fromisoformat(r.json()["rectification_deadline"]) - dt.date.fromisoformat(r.json()["decided_at"][:10])).days
+    assert days in (45, 46)
     r = await system.review.put("/api/v1/region-configs/330402", json={"overrides": {}}, headers=sup)
     assert r.status_code == 200
 

@@ -108,3 +108,27 @@ async def test_region_override_changes_the_precheck_outcome(system: Any, registr
     assert body["provisional_verdict"] == "returned_for_reassessment"
     r = await system.review.put("/api/v1/region-configs/330421", json={"overrides": {}}, headers=sup)
     assert r.status_code == 200
+
+
+async def test_region_grading_scheme_changes_the_computed_levels(system: Any, registry_front: Any) -> None:
+    # The sample states one significant and five moderate initial factors -> medium by the
+    # default stacking rule. A region where one significant factor already means high, or one
+    # using the index method, computes another overall level, so C08.3 fails there.
+    sup = await system.auth("jx.supervisor")
+    filer = await system.auth("js.zjj.filer")
+    cases = (
+        ({"grading": {"stacking": {"high_if_significant_at_least": 1}}}, "叠加法综合等级为高"),
+        ({"grading": {"method": "index"}}, "指数法综合等级为低"),
+    )
+    try:
+        for overrides, evidence in cases:
+            r = await system.review.put("/api/v1/region-configs/330421", json={"overrides": overrides}, headers=sup)
+            assert r.status_code == 200, r.text
+            r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=filer)
+            c083 = next(i for i in r.json()["items"] if i["code"] == "C08.3")
+            assert c083["result"] == "fail" and evidence in c083["evidence"], c083
+    finally:
+        r = await system.review.put("/api/v1/region-configs/330421", json={"overrides": {}}, headers=sup)
+        assert r.status_code == 200
+    r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=filer)
+    assert next(i for i in r.json()["items"] if i["code"] == "C08.3")["result"] == "pass"
