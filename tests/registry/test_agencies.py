@@ -199,8 +199,10 @@ async def test_new_agency_collects_every_reason_until_it_qualifies(system: Any) 
     assert codes(await eligibility(system, agency["id"], "county")) == {"agency.suspended"}
     async with system.apps["registry"].state.sessionmaker() as session:
         trail = (await session.exec(select(AuditEntry).where(AuditEntry.object_id == agency["id"]))).all()
-    actions = sorted(a.action for a in trail)
+    actions = sorted(a.action for a in trail if a.result == "success")
     assert actions.count("agency.grade") == 2 and actions.count("agency.practitioner.create") == 4
+    [refused_grading] = [a for a in trail if a.result == "failed"]
+    assert refused_grading.action == "agency.grade" and refused_grading.changes["code"] == "agency_grading.criteria_not_met"
     assert "agency.create" in actions and actions.count("agency.update") == 2
     status_change = next(a for a in trail if a.action == "agency.update" and "status" in a.changes)
     assert status_change.changes["status"] == {"from": "active", "to": "suspended"}
@@ -342,6 +344,12 @@ async def test_admins_manage_only_their_subtree(system: Any) -> None:
     patch = await system.registry.patch(f"/api/v1/agencies/{JX_AGENCY}", json={"address": "x"},
                                         headers={**county_admin, "If-Match": seen.headers["etag"]})
     assert patch.status_code == 403 and patch.json()["code"] == "agency.manage_forbidden"
+    async with system.apps["registry"].state.sessionmaker() as session:
+        denied = (await session.exec(select(AuditEntry).where(AuditEntry.object_id == JX_AGENCY,
+                                                              AuditEntry.result == "denied"))).all()
+    assert any(a.action == "agency.update" and a.actor == user.json()["id"] for a in denied)
+    unchanged = await system.registry.get(f"/api/v1/agencies/{JX_AGENCY}", headers=county_admin)
+    assert unchanged.json()["version"] == seen.json()["version"]
     outside = await system.registry.post("/api/v1/agencies", headers=county_admin, json={
         "name": unique("越权机构"), "credit_code": credit_code(), "region_code": "330400"})
     assert outside.status_code == 403 and outside.json()["code"] == "agency.outside_region"

@@ -157,6 +157,11 @@ async def test_who_may_create_and_change(system: Any) -> None:
         assert r.status_code == 403 and r.json()["code"] == "auth.role_required"
     outside = await system.registry.post("/api/v1/experts", json=body, headers=await system.auth("zy.admin"))
     assert outside.status_code == 403 and outside.json()["code"] == "expert.outside_region"
+    async with system.apps["registry"].state.sessionmaker() as session:
+        refused = (await session.exec(select(AuditEntry).where(AuditEntry.action == "expert.create",
+                                                               AuditEntry.actor == demo_id("user", "zy.admin"),
+                                                               AuditEntry.result == "denied"))).all()
+    assert refused and refused[-1].changes["code"] == "expert.outside_region"
     created = await create_expert(system)
     url = f"/api/v1/experts/{created['id']}"
     other_province = await system.registry.patch(url, json={"title": "x"},

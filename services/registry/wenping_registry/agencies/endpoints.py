@@ -10,7 +10,8 @@ from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_id
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel
 
 from ..database import IdempotencyRecord
-from ..deps import AdminPrincipal, CurrentPrincipal, ReviewService, SessionDep, SettingsDep
+from ..deps import AdminPrincipal, CurrentPrincipal, ReviewService, SessionDep, SessionmakerDep, SettingsDep
+from .refusals import refusals_audited
 from .schemas import (
     AgencyCreate,
     AgencyPublic,
@@ -50,11 +51,14 @@ async def list_agencies(
 
 @router.post("/agencies", response_model=AgencyPublic, status_code=201, summary="登记机构（管理员，本辖区）")
 async def create_agency(
-    request: Request, data: AgencyCreate, session: SessionDep, principal: AdminPrincipal, settings: SettingsDep
+    request: Request, data: AgencyCreate, session: SessionDep, sessionmaker: SessionmakerDep,
+    principal: AdminPrincipal, settings: SettingsDep,
 ) -> Response:
     async def work() -> AgencyPublic:
         service = AgencyService(session, settings)
-        return await service.public(await service.create(principal, data))
+        async with refusals_audited(session, sessionmaker, principal, "agency.create", "agency", None, data.region_code):
+            agency = await service.create(principal, data)
+        return await service.public(agency)
 
     return await run_idempotent(request, session, principal, IdempotencyRecord, work,
                                 headers=lambda a: {"ETag": etag_for(a.version)})
@@ -73,12 +77,13 @@ async def get_agency(
 @router.patch("/agencies/{agency_id}", response_model=AgencyPublic, summary="修改机构（管理员，须 If-Match）")
 async def update_agency(
     agency_id: str, data: AgencyUpdate, request: Request, response: Response,
-    session: SessionDep, principal: AdminPrincipal, settings: SettingsDep,
+    session: SessionDep, sessionmaker: SessionmakerDep, principal: AdminPrincipal, settings: SettingsDep,
 ) -> AgencyPublic:
     service = AgencyService(session, settings)
-    agency = await service.managed(principal, agency_id)
-    check_if_match(request, etag_for(agency.version))
-    agency = await service.update(principal, agency, data)
+    async with refusals_audited(session, sessionmaker, principal, "agency.update", "agency", agency_id):
+        agency = await service.managed(principal, agency_id)
+        check_if_match(request, etag_for(agency.version))
+        agency = await service.update(principal, agency, data)
     response.headers["ETag"] = etag_for(agency.version)
     return await service.public(agency)
 
@@ -86,13 +91,14 @@ async def update_agency(
 @router.post("/agencies/{agency_id}/gradings", response_model=GradingPublic, status_code=201,
              summary="等级评定（A-D，有效期与评定依据）")
 async def create_grading(
-    agency_id: str, data: GradingCreate, request: Request, session: SessionDep,
+    agency_id: str, data: GradingCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
     principal: AdminPrincipal, settings: SettingsDep,
 ) -> Response:
     async def work() -> GradingPublic:
         service = AgencyService(session, settings)
-        agency = await service.managed(principal, agency_id)
-        return grading_public(await service.grade(principal, agency, data))
+        async with refusals_audited(session, sessionmaker, principal, "agency.grade", "agency", agency_id):
+            agency = await service.managed(principal, agency_id)
+            return grading_public(await service.grade(principal, agency, data))
 
     return await run_idempotent(request, session, principal, IdempotencyRecord, work)
 
@@ -131,13 +137,14 @@ async def list_practitioners(
 @router.post("/agencies/{agency_id}/practitioners", response_model=PractitionerPublic, status_code=201,
              summary="登记从业人员（含资格证书）")
 async def create_practitioner(
-    agency_id: str, data: PractitionerCreate, request: Request, session: SessionDep,
+    agency_id: str, data: PractitionerCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
     principal: AdminPrincipal, settings: SettingsDep,
 ) -> Response:
     async def work() -> PractitionerPublic:
         service = AgencyService(session, settings)
-        agency = await service.managed(principal, agency_id)
-        return await service.add_practitioner(principal, agency, data)
+        async with refusals_audited(session, sessionmaker, principal, "agency.practitioner.create", "agency", agency_id):
+            agency = await service.managed(principal, agency_id)
+            return await service.add_practitioner(principal, agency, data)
 
     return await run_idempotent(request, session, principal, IdempotencyRecord, work)
 
@@ -153,14 +160,15 @@ async def list_misconduct(
 @router.post("/agencies/{agency_id}/misconduct", response_model=MisconductPublic, status_code=201,
              summary="登记不良行为（全省范围内限制承接）")
 async def create_misconduct(
-    agency_id: str, data: MisconductCreate, request: Request, session: SessionDep,
+    agency_id: str, data: MisconductCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
     principal: AdminPrincipal, settings: SettingsDep,
 ) -> Response:
     async def work() -> MisconductPublic:
         service = AgencyService(session, settings)
         # Any admin of the agency's province may record what happened in their own subtree.
-        agency = await service.visible(principal, agency_id)
-        return misconduct_public(await service.record_misconduct(principal, agency, data))
+        async with refusals_audited(session, sessionmaker, principal, "agency.misconduct.create", "agency", agency_id):
+            agency = await service.visible(principal, agency_id)
+            return misconduct_public(await service.record_misconduct(principal, agency, data))
 
     return await run_idempotent(request, session, principal, IdempotencyRecord, work)
 

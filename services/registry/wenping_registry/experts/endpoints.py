@@ -22,6 +22,7 @@ from wenping_shared import (
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus
 
 from ..agencies.calendar import local_today
+from ..agencies.refusals import refusals_audited
 from ..database import IdempotencyRecord
 from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
 from . import xlsx
@@ -86,10 +87,11 @@ async def list_experts(
 
 @router.post("/experts", response_model=ExpertPublic, status_code=201, summary="新增专家（管理员，本辖区）")
 async def create_expert(
-    request: Request, data: ExpertCreate, session: SessionDep, principal: AdminPrincipal
+    request: Request, data: ExpertCreate, session: SessionDep, sessionmaker: SessionmakerDep, principal: AdminPrincipal
 ) -> Response:
     async def work() -> ExpertPublic:
-        return expert_public(await ExpertService(session).create(principal, data), principal)
+        async with refusals_audited(session, sessionmaker, principal, "expert.create", "expert", None, data.region_code):
+            return expert_public(await ExpertService(session).create(principal, data), principal)
 
     return await run_idempotent(
         request, session, principal, IdempotencyRecord, work, headers=lambda e: {"ETag": etag_for(e.version)}
@@ -224,11 +226,13 @@ async def update_expert(
     request: Request,
     response: Response,
     session: SessionDep,
+    sessionmaker: SessionmakerDep,
     principal: AdminPrincipal,
 ) -> ExpertPublic:
     service = ExpertService(session)
-    expert = await service.managed(principal, expert_id)
-    check_if_match(request, etag_for(expert.version))
-    expert = await service.update(principal, expert, data)
+    async with refusals_audited(session, sessionmaker, principal, "expert.update", "expert", expert_id):
+        expert = await service.managed(principal, expert_id)
+        check_if_match(request, etag_for(expert.version))
+        expert = await service.update(principal, expert, data)
     response.headers["ETag"] = etag_for(expert.version)
     return expert_public(expert, principal)
