@@ -27,6 +27,12 @@ async def draw(system: Any, caller: str, body: dict[str, Any]) -> Any:
     return await system.registry.post("/api/v1/expert-draws", json=body, headers=await system.auth(caller))
 
 
+async def shown(system: Any, draw_id: str, caller: str = "jx.reviewer") -> dict[str, Any]:
+    r = await system.registry.get(f"/api/v1/expert-draws/{draw_id}", headers=await system.auth(caller))
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
 async def audits(system: Any, **where: Any) -> list[AuditEntry]:
     async with system.apps["registry"].state.sessionmaker() as session:
         query = select(AuditEntry)
@@ -56,7 +62,12 @@ async def test_avoidance_no_repeats_verify_and_the_409(system: Any) -> None:
 
     first = await draw(system, "jx.fgw.filer", body)
     assert first.status_code == 201, first.text
-    one = first.json()
+    assert first.json()["pool"] is None  # the pool is for GET /expert-draws/{id}
+    assert {c["reason"]: c["count"] for c in first.json()["exclusion_counts"]} == {
+        "inactive": 1, "employer_is_decision_body": 2, "employer_is_implementing_unit": 1, "employer_avoided": 1}
+    one = await shown(system, first.json()["id"])
+    assert {k: v for k, v in one.items() if k != "pool"} == {k: v for k, v in first.json().items() if k != "pool"}
+    assert one["chosen"] == first.json()["chosen"] and one["seed"] == first.json()["seed"]
     free_ids = {e["id"] for e in free}
     chosen_first = [c["expert_id"] for c in one["chosen"]]
     assert len(chosen_first) == 2 and set(chosen_first) <= free_ids
@@ -72,7 +83,7 @@ async def test_avoidance_no_repeats_verify_and_the_409(system: Any) -> None:
     # Same project again: never the same people (and the rest of the pool is as before).
     second = await draw(system, "jx.reviewer", {**body, "seed": None})
     assert second.status_code == 201, second.text
-    two = second.json()
+    two = await shown(system, second.json()["id"])
     chosen_second = [c["expert_id"] for c in two["chosen"]]
     assert set(chosen_second) == free_ids - set(chosen_first)
     assert two["seed_supplied"] is False and 0 <= two["seed"] < 2**63
@@ -250,7 +261,7 @@ async def test_experts_outside_their_term_are_not_candidates(system: Any) -> Non
     assert "另有 2 人不在聘期内" in short.json()["detail"]
     one = await draw(system, "zy.reviewer", {**body, "count": 1})
     assert one.status_code == 201
-    assert [p["expert_id"] for p in one.json()["pool"]] == [in_term["id"]]
+    assert [p["expert_id"] for p in (await shown(system, one.json()["id"], "zy.reviewer"))["pool"]] == [in_term["id"]]
 
 
 async def test_concurrent_draws_for_one_project_never_share_an_expert(system: Any) -> None:

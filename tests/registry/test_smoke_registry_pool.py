@@ -18,7 +18,9 @@ async def test_demo_draws_are_recorded_and_verify(system) -> None:
     listed = await system.registry.get("/api/v1/expert-draws", params={"project_id": demo_id("project", "jx-old-town")},
                                        headers=headers)
     assert listed.status_code == 200
-    [draw] = listed.json()["items"]
+    [listed_draw] = listed.json()["items"]
+    assert listed_draw["pool"] is None
+    draw = (await system.registry.get(f"/api/v1/expert-draws/{listed_draw['id']}", headers=headers)).json()
     assert len(draw["chosen"]) == 3 and draw["fields"] == ["construction", "environment", "land_requisition",
                                                             "social_governance"]
     verified = await system.registry.get(f"/api/v1/expert-draws/{draw['id']}/verify", headers=headers)

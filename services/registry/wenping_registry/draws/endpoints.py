@@ -73,7 +73,8 @@ async def list_draws(
 async def get_draw(
     draw_id: str, session: SessionDep, sessionmaker: SessionmakerDep, principal: CurrentPrincipal, settings: SettingsDep
 ) -> ExpertDrawPublic:
-    return draw_public(await ExpertDrawService(session, sessionmaker, settings.time_zone).visible(principal, draw_id))
+    draw = await ExpertDrawService(session, sessionmaker, settings.time_zone).visible(principal, draw_id)
+    return draw_public(draw, with_pool=True)
 
 
 @router.get("/expert-draws/{draw_id}/verify", response_model=DrawVerification, summary="复核抽取：按记录重新运行算法")

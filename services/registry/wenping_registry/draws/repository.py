@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, not_
 from sqlmodel import col, or_, select
@@ -13,6 +14,15 @@ from wenping_shared import PageParams, region_prefix
 
 from ..experts.models import Expert, ExpertFieldEntry
 from .models import ExpertDraw, ExpertDrawSelection
+
+
+class PoolRow(NamedTuple):
+    id: str
+    name: str
+    fields: list[str]
+    employer_org_id: str | None
+    status: str
+    region_code: str
 
 
 class ExpertDrawRepository:
@@ -33,13 +43,16 @@ class ExpertDrawRepository:
             .distinct()
         )
 
-    async def pool(self, region_code: str, fields: Sequence[str], today: dt.date) -> Sequence[Expert]:
+    async def pool(self, region_code: str, fields: Sequence[str], today: dt.date) -> list[PoolRow]:
         """Every expert of the region subtree in term today with at least one of the fields,
         whatever its status: the algorithm itself excludes the inactive, so the record shows why."""
+        # Only the columns a candidate needs: pools run to thousands in a province.
         query = (
-            select(Expert).where(col(Expert.id).in_(self._pool_ids(region_code, fields, today))).order_by(col(Expert.id))
+            select(Expert.id, Expert.name, Expert.fields, Expert.employer_org_id, Expert.status, Expert.region_code)
+            .where(col(Expert.id).in_(self._pool_ids(region_code, fields, today)))
+            .order_by(col(Expert.id))
         )
-        return (await self.session.exec(query)).all()
+        return [PoolRow(*row) for row in (await self.session.exec(query)).all()]
 
     async def out_of_term(self, region_code: str, fields: Sequence[str], today: dt.date) -> int:
         """Experts of the region and fields whose term (聘期) does not cover today."""

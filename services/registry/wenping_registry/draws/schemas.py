@@ -76,6 +76,12 @@ class PoolEntry(BaseModel):
     excluded_for_labels: list[str]
 
 
+class ExclusionCount(BaseModel):
+    reason: str
+    label: str
+    count: int
+
+
 class ExpertDrawPublic(BaseModel):
     id: str
     project_id: str
@@ -96,8 +102,11 @@ class ExpertDrawPublic(BaseModel):
     drawn_by: str
     eligible_count: int
     pool_size: int
+    exclusion_counts: list[ExclusionCount] = Field(description="各排除原因的人数（一人可有多项原因）")
     chosen: list[DrawnExpert]
-    pool: list[PoolEntry]
+    pool: list[PoolEntry] | None = Field(
+        description="候选名单（抽取时每位候选专家的状态）；仅 GET /api/v1/expert-draws/{id} 返回，其余为 null"
+    )
 
 
 class DrawVerification(BaseModel):

@@ -4,6 +4,7 @@ the 409 when the pool is too small, and verification of a recorded draw."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ from .schemas import (
     DrawnExpert,
     DrawProject,
     DrawVerification,
+    ExclusionCount,
     ExpertDrawCreate,
     ExpertDrawPublic,
     PoolEntry,
@@ -97,8 +99,10 @@ def draw_request_of(draw: ExpertDraw) -> DrawRequest:
     )
 
 
-def draw_public(draw: ExpertDraw) -> ExpertDrawPublic:
+def draw_public(draw: ExpertDraw, *, with_pool: bool = False) -> ExpertDrawPublic:
+    """The draw; the (possibly large) candidate pool only when asked for (the single GET)."""
     excluded = {e["expert_id"]: e["reasons"] for e in draw.exclusions}
+    counts = Counter(reason for reasons in excluded.values() for reason in reasons)
     chosen = set(draw.chosen_expert_ids)
     by_id = {c["expert_id"]: c for c in draw.pool}
     return ExpertDrawPublic(
@@ -121,6 +125,11 @@ def draw_public(draw: ExpertDraw) -> ExpertDrawPublic:
         drawn_by=draw.drawn_by,
         eligible_count=draw.eligible_count,
         pool_size=len(draw.pool),
+        exclusion_counts=[
+            ExclusionCount(reason=reason.value, label=EXCLUSION_LABELS[reason], count=counts[reason.value])
+            for reason in ExclusionReason
+            if counts[reason.value]
+        ],
         chosen=[
             DrawnExpert(
                 position=i,
@@ -148,7 +157,9 @@ def draw_public(draw: ExpertDraw) -> ExpertDrawPublic:
                 excluded_for_labels=[EXCLUSION_LABELS[ExclusionReason(r)] for r in excluded.get(c["expert_id"], [])],
             )
             for c in draw.pool
-        ],
+        ]
+        if with_pool
+        else None,
     )
 
 
