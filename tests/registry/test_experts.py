@@ -266,3 +266,10 @@ async def test_idempotent_create(system: Any) -> None:
     assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
     other = await system.registry.post("/api/v1/experts", json={**body, "name": "别人"}, headers=headers)
     assert other.status_code == 422 and other.json()["code"] == "idempotency.key_reused"
+
+
+async def test_field_vocabulary_with_chinese_labels(system: Any) -> None:
+    r = await system.registry.get("/api/v1/experts/fields", headers=await system.auth("jx.fgw.filer"))
+    assert r.status_code == 200
+    labels = {f["value"]: f["label"] for f in r.json()}
+    assert len(labels) == 11 and labels["petition_stability"] == "信访维稳" and labels["water"] == "水利"

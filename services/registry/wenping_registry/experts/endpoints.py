@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from wenping_shared import (
     BadRequest,
@@ -19,7 +20,7 @@ from wenping_shared import (
     etag_for,
     run_idempotent,
 )
-from wenping_shared.contracts.vocab import ExpertField, ExpertStatus
+from wenping_shared.contracts.vocab import ExpertField, ExpertStatus, label
 
 from ..agencies.calendar import local_today
 from ..agencies.refusals import refusals_audited
@@ -96,6 +97,16 @@ async def create_expert(
     return await run_idempotent(
         request, session, principal, IdempotencyRecord, work, headers=lambda e: {"ETag": etag_for(e.version)}
     )
+
+
+class FieldLabel(BaseModel):
+    value: str
+    label: str
+
+
+@router.get("/experts/fields", response_model=list[FieldLabel], summary="专业领域词表（含中文名称）")
+async def expert_fields(principal: CurrentPrincipal) -> list[FieldLabel]:
+    return [FieldLabel(value=f.value, label=label(f)) for f in ExpertField]
 
 
 @lru_cache(maxsize=1)
