@@ -56,9 +56,10 @@ class ExpertCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    # The same limits as the import spreadsheet (experts/xlsx.py), so every export re-imports.
+    name: str = Field(min_length=1, max_length=50)
     fields: list[ExpertField] = Field(min_length=1, max_length=11, description="专业领域")
-    title: str | None = Field(default=None, max_length=100, description="职称/职务")
+    title: str | None = Field(default=None, max_length=50, description="职称/职务")
     employer_org_id: str | None = Field(default=None, max_length=36, description="工作单位（平台中的单位，用于回避）")
     employer_name: str | None = Field(default=None, max_length=200, description="工作单位名称（无平台单位时必填）")
     region_code: RegionCode
@@ -88,9 +89,9 @@ class ExpertUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=50)
     fields: list[ExpertField] | None = Field(default=None, min_length=1, max_length=11)
-    title: str | None = Field(default=None, max_length=100)
+    title: str | None = Field(default=None, max_length=50)
     employer_org_id: str | None = Field(default=None, max_length=36)
     employer_name: str | None = Field(default=None, min_length=1, max_length=200)
     region_code: RegionCode | None = None
