@@ -36,7 +36,7 @@ def main() -> int:
                 p.send_signal(signal.SIGINT)
         for p in processes:
             try:
-                p.wait(timeout=10)
+                p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 p.kill()
 
@@ -44,7 +44,10 @@ def main() -> int:
     try:
         for name, port in SERVICES:
             env = {**os.environ, f"WENPING_{name.upper()}_PORT": str(port)}
-            processes.append(subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env))
+            # Own session: the terminal's Ctrl-C reaches only this runner, which stops the services in order.
+            processes.append(
+                subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env, start_new_session=True)
+            )
             if not wait_healthy(port):
                 print(f"{name} 未能在 127.0.0.1:{port} 启动", file=sys.stderr)
                 stop()
@@ -67,6 +70,8 @@ def main() -> int:
         return 1
     except KeyboardInterrupt:
         print("\n正在停止……")
+        stop()
+        print("三个服务均已停止。")
         return 0
     finally:
         stop()

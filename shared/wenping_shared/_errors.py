@@ -159,6 +159,9 @@ def _translate(err: dict[str, Any]) -> str:
     if template is None:
         return "取值无效"
     ctx = dict(err.get("ctx") or {})
+    if "expected" in ctx:
+        # pydantic lists choices in English ("'a', 'b' or 'c'"); present them the Chinese way.
+        ctx["expected"] = str(ctx["expected"]).replace("' or '", "'、'").replace("', '", "'、'")
     if "error" in ctx:
         # Our own validators raise ValueError with a Chinese message; strip pydantic's prefix.
         ctx["error"] = str(ctx["error"]).removeprefix("Value error, ")
