@@ -205,3 +205,14 @@ async def test_close_out_state_follows_the_project(system: Any) -> None:
     page = (await system.intake.get("/api/v1/decision-lists", params={"limit": 200}, headers=headers)).json()
     summary = next(d for d in page["items"] if d["id"] == created["id"])
     assert summary["close_out"] == {"closed_out": 2, "open": 1, "overdue": 1}
+
+
+async def test_registry_down_answers_503_and_creates_nothing(system: Any, peer_down: Any) -> None:
+    headers = await system.auth("tx.filer")  # the token first: the registry issues it
+    assert (await system.intake.get("/api/v1/decision-lists", headers=headers)).status_code == 200  # keys fetched
+    before = await counts(system)
+    peer_down("registry")
+    response = await system.intake.post("/api/v1/decision-lists", json=list_body(2), headers=headers)
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert await counts(system) == before
