@@ -40,6 +40,8 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
 
+    # Explicit, because a shell that starts us in the background may have set SIGINT to "ignore".
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         for name, port in SERVICES:
