@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -102,6 +103,16 @@ class ExpertRepository:
         for value in expert.fields:
             self.session.add(ExpertFieldEntry(expert_id=expert.id, field=value))
         return expert
+
+    async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert of complete expert rows (every column given) and their field rows."""
+        if not rows:
+            return
+        # Core inserts on the request's connection (same transaction), one executemany each.
+        connection = await self.session.connection()
+        await connection.execute(insert(Expert.__table__), list(rows))  # type: ignore[attr-defined]
+        fields = [{"expert_id": r["id"], "field": value} for r in rows for value in r["fields"]]
+        await connection.execute(insert(ExpertFieldEntry.__table__), fields)  # type: ignore[attr-defined]
 
     async def replace_fields(self, expert: Expert, fields: Sequence[str]) -> None:
         await self.session.exec(delete(ExpertFieldEntry).where(col(ExpertFieldEntry.expert_id) == expert.id))  # type: ignore[call-overload]
