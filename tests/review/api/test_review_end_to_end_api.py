@@ -103,6 +103,7 @@ async def test_decision_survives_peers_down_and_is_applied_once(system: Any, pee
     registry_service = await system.service_headers("review", "registry")
     peer_down("intake")
     peer_down("registry")
+    system.apps["review"].state.registry_source.organizations.clear()  # the office name is not known either
     r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={"comment": "请补盖公章"}, headers=reviewer)
     assert r.status_code == 200, r.text
     decided = r.json()
@@ -133,6 +134,12 @@ async def test_decision_survives_peers_down_and_is_applied_once(system: Any, pee
     after = (await system.intake.get(f"/api/v1/projects/{project['id']}", headers=filer)).json()
     assert after["status"] == "returned" and after["version"] == moved["version"]
     assert len(await _performance_records(system, review["id"])) == 1
+    # The issuing office, unknown at the decision, is asked when the letter is read.
+    assert decided["issuing_office"] is None and decided["document_number"].startswith("稳评审查函〔")
+    r = await system.review.get(f"/api/v1/reviews/{review['id']}/feedback", headers=filer)
+    assert r.status_code == 200, r.text
+    assert r.json()["issuing_office"] == "嘉兴市委政法委"
+    assert "报备表须经决策主体负责人签署意见并加盖单位公章" in r.json()["text"]
 
 
 async def test_reviewer_opens_a_round_intake_could_not_hand_over(system: Any, peer_down: Any) -> None:

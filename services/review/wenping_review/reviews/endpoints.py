@@ -167,11 +167,14 @@ async def _letter(
     svc = ReviewService(session, registry, intake)
     review = await svc.visible(principal, review_id)
     if review.status != "decided":
-        raise_conflict()
+        raise Conflict("审查尚未作出结论，暂无书面反馈意见", code="review.not_decided")
     items = await svc.repo.items(review.id)
     office = review.issuing_office
     if office is None:
-        await session.rollback()  # no lock held while the registry is asked
+        # The registry was down at the decision: ask now, holding no database lock meanwhile
+        # (detached first, so the rollback does not expire what was read).
+        session.expunge_all()
+        await session.rollback()
         try:
             org = await registry.organization(review.issuing_org_id) if review.issuing_org_id else None
         except PeerDown as exc:
@@ -180,10 +183,6 @@ async def _letter(
             raise NotFound("发文机关不存在", code="review.office_not_found")
         office = str(org["name"])
     return build_letter(review, items, office)
-
-
-def raise_conflict() -> None:
-    raise Conflict("审查尚未作出结论，暂无书面反馈意见", code="review.not_decided")
 
 
 @router.get("/{review_id}/feedback", summary="书面反馈意见（JSON）")
