@@ -273,3 +273,17 @@ async def test_field_vocabulary_with_chinese_labels(system: Any) -> None:
     assert r.status_code == 200
     labels = {f["value"]: f["label"] for f in r.json()}
     assert len(labels) == 11 and labels["petition_stability"] == "信访维稳" and labels["water"] == "水利"
+
+
+async def test_integration_clients_never_see_personal_data(system: Any) -> None:
+    from wenping_shared.demo import INTEGRATION_CLIENT
+
+    client_id, secret, _region, _scopes = INTEGRATION_CLIENT
+    # The demo platform's scope (projects:read) does not cover the registry: no token, no experts.
+    response = await system.registry.post("/api/v1/auth/token", data={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "resource": "registry"})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_target"
+    # With a token for another service the registry refuses outright.
+    intake_token = await system.client_token(client_id, secret, resource="intake")
+    r = await system.registry.get(f"/api/v1/experts/{SEEDED}", headers={"Authorization": f"Bearer {intake_token}"})
+    assert r.status_code == 401
