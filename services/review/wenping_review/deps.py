@@ -14,15 +14,18 @@ from .sources import IntakeSource, RegistrySource
 
 
 async def _settings(request: Request) -> ReviewSettings:
-    return request.app.state.settings
+    settings: ReviewSettings = request.app.state.settings
+    return settings
 
 
 async def _peers(request: Request) -> ServiceClient:
-    return request.app.state.peers
+    peers: ServiceClient = request.app.state.peers
+    return peers
 
 
 async def _outbox(request: Request) -> OutboxRelay:
-    return request.app.state.outbox
+    relay: OutboxRelay = request.app.state.outbox
+    return relay
 
 
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
@@ -33,11 +36,13 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
 async def _registry_source(request: Request) -> RegistrySource:
-    return request.app.state.registry_source
+    source: RegistrySource = request.app.state.registry_source
+    return source
 
 
 async def _intake_source(request: Request) -> IntakeSource:
-    return request.app.state.intake_source
+    source: IntakeSource = request.app.state.intake_source
+    return source
 
 
 RegistrySourceDep = Annotated[RegistrySource, Depends(_registry_source)]

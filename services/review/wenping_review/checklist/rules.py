@@ -898,7 +898,7 @@ def c05_3(ctx: Ctx) -> RuleResult:
         problems.append("未载明日期的步骤：" + "、".join(undated))
     present = [(s, d) for s, d in ((s, dates.get(s)) for s in _ORDER) if d is not None]
     for (s1, d1), (s2, d2) in pairwise(present):
-        if d1 > d2:  # type: ignore[operator]
+        if d1 > d2:
             problems.append(f"{label(s2)}（{_iso(d2)}）早于{label(s1)}（{_iso(d1)}），顺序颠倒")
     details = {
         "field": "procedure",
@@ -1007,7 +1007,7 @@ def c06_4(ctx: Ctx) -> RuleResult:
     cat = ctx.category
     names_unit = ov is not None and (not _blank(ov.implementing_unit) or ov.implementing_unit_org_id is not None)
     if cat in (ProjectCategory.policy, ProjectCategory.reform) and not names_unit:
-        return NA, f"事项为{label(cat)}，概况未载明实施单位，本项不适用", {"category": cat.value}  # type: ignore[union-attr]
+        return NA, f"事项为{label(cat)}，概况未载明实施单位，本项不适用", {"category": cat.value}
     return _c06_4_group(ctx)
 
 

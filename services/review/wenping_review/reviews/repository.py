@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import ColumnElement, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -79,13 +79,13 @@ class ReviewRepository:
     async def bump_version(self, review: Review, now: dt.datetime) -> bool:
         """Optimistic concurrency: move from the version we read to the next one, or report
         that someone else changed the review in between."""
-        result = await self.session.exec(  # type: ignore[call-overload]
+        result = await self.session.exec(
             update(Review)
             .where(col(Review.id) == review.id, col(Review.version) == review.version)
             .values(version=review.version + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             return False
         review.version += 1
         review.updated_at = now
@@ -94,7 +94,7 @@ class ReviewRepository:
     async def next_document_number(self, issuing_region_code: str, year: int) -> int:
         """Allocate the next number of the series in one atomic upsert (no gaps under
         concurrency on either database)."""
-        table: Any = DocumentNumberSequence.__table__
+        table: Any = DocumentNumberSequence.__table__  # type: ignore[attr-defined]
         dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = (
@@ -105,11 +105,11 @@ class ReviewRepository:
             )
             .returning(table.c.last_number)
         )
-        return int((await self.session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
+        return int((await self.session.exec(stmt)).scalar_one())
 
     async def insert_items(self, rows: list[dict[str, Any]]) -> None:
-        table: Any = ReviewItem.__table__  # Core, not ORM bulk: one executemany for all rows
-        await self.session.exec(insert(table), params=rows)  # type: ignore[call-overload]
+        table: Any = ReviewItem.__table__  # type: ignore[attr-defined]  # Core, not ORM bulk: one executemany
+        await self.session.exec(insert(table), params=rows)
 
     def add(self, *rows: Any) -> None:
         self.session.add_all(rows)
@@ -131,7 +131,10 @@ class ReviewRepository:
         """(decided reviews, returned reviews, [(item code, category code, reviews failing it)],
         [(category code, reviews failing any of its items)]) in a region subtree and period."""
         prefix = region_prefix(region_code)
-        conds = [Review.status == "decided", col(Review.region_code).startswith(prefix)]
+        conds: list[ColumnElement[bool]] = [
+            col(Review.status) == "decided",
+            col(Review.region_code).startswith(prefix),
+        ]
         if start is not None:
             conds.append(col(Review.decided_at) >= start)
         if end is not None:
@@ -142,7 +145,7 @@ class ReviewRepository:
                 select(func.count()).select_from(Review).where(*conds, col(Review.verdict) != "approved")
             )
         ).one()
-        joined = [*conds, col(ReviewItem.review_id) == col(Review.id), ReviewItem.result == "fail"]
+        joined = [*conds, col(ReviewItem.review_id) == col(Review.id), col(ReviewItem.result) == "fail"]
         by_item = (
             await self.session.exec(
                 select(ReviewItem.code, ReviewItem.category_code, func.count())
