@@ -122,6 +122,12 @@ async def test_queue_is_oldest_first_with_keyset_pages(system: Any, registry_fro
     # Another city's reviewer does not see them.
     r = await system.review.get("/api/v1/reviews", params={"limit": 200}, headers=await system.auth("zy.reviewer"))
     assert not {s["id"] for s in r.json()["items"]} & set(mine)
+    # A region filter narrows to a subtree; outside the caller's own subtree there is nothing.
+    r = await system.review.get("/api/v1/reviews", params={"region_code": "330402", "limit": 200}, headers=headers)
+    assert all(s["region_code"] == "330402" for s in r.json()["items"])
+    assert not {s["id"] for s in r.json()["items"]} & set(mine)  # mine are in 330400
+    r = await system.review.get("/api/v1/reviews", params={"region_code": "620700"}, headers=headers)
+    assert r.status_code == 200 and r.json() == {"items": [], "next_cursor": None}
     r = await system.review.get("/api/v1/reviews", params={"cursor": "not-a-cursor"}, headers=headers)
     assert r.status_code == 400
     r = await system.review.get("/api/v1/reviews", params={"status": "open"}, headers=headers)

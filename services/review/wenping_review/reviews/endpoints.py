@@ -81,15 +81,18 @@ async def list_reviews(
 ) -> Page[ReviewSummary]:
     svc = ReviewService(session, registry, intake)
     scope = _list_scope(principal, region_code)
+    if scope is None:
+        return Page(items=[], next_cursor=None)
     rows = await svc.repo.list_page(page, status=status, project_id=project_id, **scope)
     items, cursor = page.page(rows, key=lambda r: [r.created_at, r.id])
     return Page(items=[review_summary(r) for r in items], next_cursor=cursor)
 
 
-def _list_scope(principal: Principal, region_code: str | None) -> dict[str, str]:
+def _list_scope(principal: Principal, region_code: str | None) -> dict[str, str] | None:
+    """The caller's slice of the reviews (None: a filter outside it, so nothing)."""
     if principal.kind == "user" and principal.has_role("reviewer", "supervisor") and principal.region_code:
         if region_code is not None and not region_contains(principal.region_code, region_code):
-            return {"region_code": "999999"}  # outside the caller's subtree: nothing to see
+            return None
         return {"region_code": region_code or principal.region_code}
     if principal.kind == "user" and principal.has_role("filer") and principal.org_id:
         return {"responsible_org_id": principal.org_id}
