@@ -159,7 +159,8 @@ async def test_query_count_is_constant(system: Any) -> None:
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        # The outbox relay polls the same engine in the background: count the summary's reads only.
+        if statement.lstrip().upper().startswith("SELECT") and "outbox_message" not in statement:
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
