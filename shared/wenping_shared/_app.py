@@ -20,6 +20,7 @@ from ._http import ServiceClient, ServiceTokens
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
 from ._settings import ServiceSettings
+from .contracts.vocab import enum_catalog
 
 
 @dataclass
@@ -101,6 +102,15 @@ def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Pat
             "scopes": sorted(principal.scopes),
             "audience": aud if isinstance(aud, list) else [aud],
         }
+
+    @app.get(
+        "/api/v1/meta/enums",
+        tags=["meta"],
+        summary="枚举值及中文名称",
+        description="所有词表：{名称: [{value, label}]}。无需令牌。",
+    )
+    async def enums() -> dict[str, list[dict[str, str]]]:
+        return enum_catalog()
 
     @app.get("/readyz", tags=["health"], summary="就绪检查（数据库可达且迁移为最新）")
     async def readyz(request: Request) -> JSONResponse:

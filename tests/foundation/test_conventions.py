@@ -110,3 +110,15 @@ async def test_log_lines_are_json_with_the_request_id(system: Any, caplog: pytes
     assert records, "access log line carries the request id"
     line = json.loads(JsonFormatter("intake").format(records[-1]))
     assert line["request_id"] == "log-check-1" and line["status"] == 200 and line["path"] == "/healthz"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_enums_with_chinese_labels_on_every_service(system: Any, service: str) -> None:
+    response = await system.client(service).get("/api/v1/meta/enums")
+    assert response.status_code == 200
+    catalog = response.json()
+    categories = {e["value"]: e["label"] for e in catalog["project_category"]}
+    assert categories == {"policy": "重大政策", "reform": "重大改革", "project": "重大工程项目", "event": "重大活动",
+                          "other": "其他"}
+    assert {"approved", "returned_for_revision", "returned_for_reassessment"} <= {
+        e["value"] for e in catalog["review_verdict"]}
