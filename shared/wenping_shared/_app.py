@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
-from ._db import create_engine, create_sessionmaker
+from ._db import create_engine, create_sessionmaker, is_sqlite
 from ._errors import PreconditionFailed, PreconditionRequired, install_error_handlers
 from ._http import ServiceClient, ServiceTokens
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -29,12 +29,16 @@ class ServiceRuntime:
 
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    read_engine: AsyncEngine
+    read_sessionmaker: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     peers: ServiceClient
     verifier: TokenVerifier
 
     async def close(self) -> None:
         await self.http.aclose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
         await self.engine.dispose()
 
 
@@ -46,8 +50,11 @@ async def open_runtime(
     transport: httpx.AsyncBaseTransport | None = None,
     key_lookup: KeyLookup | None = None,
 ) -> ServiceRuntime:
-    engine = create_engine(settings.resolved_database_url)
+    url = settings.resolved_database_url
+    engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
+    read_engine = create_engine(url, read_only=True) if is_sqlite(url) else engine
+    read_sessionmaker = create_sessionmaker(read_engine) if read_engine is not engine else sessionmaker
     http = httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(settings.http_timeout_seconds, connect=min(2.0, settings.http_timeout_seconds)),
@@ -65,9 +72,10 @@ async def open_runtime(
             http, settings.registry_url.rstrip("/") + "/.well-known/jwks.json", settings.jwks_min_refresh_seconds
         )
     verifier = TokenVerifier(key_lookup, issuer=settings.jwt_issuer, audience=audience)
-    runtime = ServiceRuntime(engine, sessionmaker, http, peers, verifier)
+    runtime = ServiceRuntime(engine, sessionmaker, read_engine, read_sessionmaker, http, peers, verifier)
     app.state.runtime = runtime
     app.state.sessionmaker = sessionmaker
+    app.state.read_sessionmaker = read_sessionmaker
     app.state.token_verifier = verifier
     app.state.peers = peers
     return runtime

@@ -21,18 +21,20 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, read_only: bool = False) -> AsyncEngine:
+    """``read_only`` (SQLite only) begins transactions deferred: for requests that only read, so a
+    long aggregate never holds the single write lock (WAL lets readers and a writer run together)."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
         # Let SQLAlchemy, not the driver, begin transactions (see _on_begin).
@@ -50,17 +52,24 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         # SQLite cannot upgrade a read lock to a write lock under contention without failing;
         # taking the write lock up front serialises writers instead of erroring them.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+_READING_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work. Use with ``Depends(db_session, scope="function")`` so the commit
-    happens before the response is sent and a failed commit is an error, not a lost write."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    happens before the response is sent and a failed commit is an error, not a lost write.
+    GET and HEAD get the read sessionmaker (the same one except on SQLite)."""
+    state = request.app.state
+    sessionmaker: async_sessionmaker[AsyncSession] = (
+        state.read_sessionmaker if request.method in _READING_METHODS else state.sessionmaker
+    )
     async with sessionmaker() as session:
         try:
             yield session

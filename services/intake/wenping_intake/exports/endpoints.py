@@ -109,7 +109,7 @@ async def export_projects(
     handle, path = tempfile.mkstemp(prefix="wenping-export-", suffix=".xlsx")
     os.close(handle)
     try:
-        rows, size = await write_export(request.app.state.sessionmaker, principal, filters, path)
+        rows, size = await write_export(request.app.state.read_sessionmaker, principal, filters, path)
     except BaseException:
         os.unlink(path)
         raise
