@@ -17,7 +17,6 @@ from .decision_lists.endpoints import router as decision_lists_router
 from .exports.endpoints import router as exports_router
 from .files.endpoints import router as files_router
 from .ledger.endpoints import router as ledger_router
-from .meta.endpoints import router as meta_router
 from .projects.endpoints import router as projects_router
 from .reminders.endpoints import router as reminders_router
 from .reports.endpoints import router as reports_router
@@ -57,7 +56,6 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(reports_router)
     app.include_router(files_router)
     app.include_router(ledger_router)
-    app.include_router(meta_router)
     app.include_router(decision_lists_router)
     app.include_router(tracking_router)
     app.include_router(reminders_router)

@@ -11,7 +11,6 @@ from fastapi import FastAPI
 
 from wenping_shared import OutboxRelay, check_production, configure_logging, install_conventions, open_runtime
 
-from . import meta
 from .checklist import endpoints as checklists
 from .config import ReviewSettings
 from .database import OutboxMessage
@@ -53,6 +52,6 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
     )
     app.state.settings = settings
     install_conventions(app, settings, MIGRATIONS)
-    for module in (checklists, precheck, reviews, region_configs, stats, meta):
+    for module in (checklists, precheck, reviews, region_configs, stats):
         app.include_router(module.router)
     return app
