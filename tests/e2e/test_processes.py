@@ -92,3 +92,23 @@ def test_bad_requests_over_real_http(services: dict[str, str]) -> None:
     big = httpx.post(services["review"] + "/api/v1/whoami", content=b"x" * (2 * 1024 * 1024),
                      headers={"content-type": "application/json"}, timeout=10)
     assert big.status_code == 413
+
+
+def test_filing_crosses_services_over_real_http(services: dict[str, str]) -> None:
+    """Filing in intake asks the registry (service token, audience registry) for the organisation."""
+    token = httpx.post(services["registry"] + "/api/v1/auth/token",
+                       data={"grant_type": "password", "username": "jx.fgw.filer", "password": "wenping-demo"},
+                       timeout=10).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "X-Request-ID": "e2e-filing-1"}
+    body = {"title": "嘉兴市城区停车收费价格调整（端到端测试）", "category": "policy", "initiation": "initiation",
+            "interests": ["pricing"], "affected_population": 120000, "planned_decision_date": "2027-03-01",
+            "deadline": "2027-02-01", "filing_batch": "ad_hoc"}
+    created = httpx.post(services["intake"] + "/api/v1/projects", json=body, headers=headers, timeout=20)
+    assert created.status_code == 201, created.text
+    project = created.json()
+    assert project["responsible_org_name"] == "嘉兴市发展和改革委员会"  # answered by the registry process
+    assert project["number"].startswith("WP-330400-")
+    assert created.headers["x-request-id"] == "e2e-filing-1"
+    bad = httpx.post(services["intake"] + "/api/v1/projects", json={**body, "region_code": "110000"},
+                     headers=headers, timeout=20)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["region_code"]
