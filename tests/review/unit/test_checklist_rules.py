@@ -920,3 +920,10 @@ def test_c09_3_short_and_repeated_measures_flagged() -> None:
     o = item("C09.3", mutate)
     assert o.suggestion == "fail"
     assert "第1项措施仅 4 字" in o.evidence and "内容完全相同" in o.evidence
+
+
+def test_c02_1_same_name_other_org_id_names_the_ids() -> None:
+    other = "ffffffff-0000-4000-8000-000000000000"
+    o = item("C02.1", project=project(responsible_org_id=other))
+    assert_item(o, "fail", "机构ID不一致")
+    assert other in o.evidence

@@ -374,6 +374,13 @@ def c02_1(ctx: Ctx) -> RuleResult:
     shown_resp = p.responsible_org_name or p.responsible_org_id
     if same:
         return PASS, f"报备表决策主体{_q(shown_body, 40)}即项目责任主体（按{basis}核对）", details
+    if basis == "机构ID" and body is not None and body.strip() == (p.responsible_org_name or "").strip():
+        # Same name, different registry id: say which ids, or the evidence reads as a contradiction.
+        return (
+            FAIL,
+            f"报备表决策主体名称与项目责任主体相同，但机构ID不一致（报备表 {body_id}，项目 {p.responsible_org_id}）",
+            details,
+        )
     return (
         FAIL,
         f"报备表决策主体{_q(shown_body, 40)}与项目责任主体{_q(shown_resp, 40)}不一致（按{basis}核对）",
