@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = '322d80079630'
 down_revision: str | None = 'bc6116724e25'
 branch_labels: str | Sequence[str] | None = None

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'bc6116724e25'
 down_revision: str | None = '8a85ace76561'
 branch_labels: str | Sequence[str] | None = None
