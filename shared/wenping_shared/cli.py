@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ def run_cli(
     settings_factory: Callable[[], ServiceSettings],
     app_factory: str,
     migrations: Path,
-    seed: Callable[[ServiceSettings], Awaitable[Any]] | None = None,
+    seed: Callable[[ServiceSettings], Coroutine[Any, Any, Any]] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"wenping-{service}")
     parser.add_argument("command", choices=["migrate", "seed", "serve"])
