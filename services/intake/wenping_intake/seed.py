@@ -197,7 +197,8 @@ async def _review(session: AsyncSession, project: Project, verdict: str, score: 
     session.add(round_row)
     for code, category in failed:
         session.add(ReturnReason(project_id=project.id, round=number, review_id=review_id, verdict=verdict,
-                                 item_code=code, category_code=category, region_code=project.region_code, decided_at=now))
+                                 item_code=code, category_code=category, region_code=project.region_code,
+                                 year=project.year, decided_at=now))
     if verdict == "approved":
         project.risk_level = (round_row.report.get("conclusion") or {}).get("residual_level")
     project.current_review_id = review_id

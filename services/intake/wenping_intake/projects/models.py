@@ -38,6 +38,14 @@ class Project(TableBase, table=True):
         Index("ix_project_risk_level", "risk_level"),
         Index("ix_project_deadline_status", "deadline", "status"),
         Index("ix_project_decision_list", "decision_list_id"),
+        # Statistics (stats/): every column the summary's two project aggregates read, led by the
+        # region subtree range and the year, so each is answered from the index alone (no table rows)
+        # and grouped in index order (no sort).
+        Index(
+            "ix_project_stats_facets",
+            "region_code", "year", "status", "deadline", "approved_on", "report_rounds", "filed_at",
+        ),
+        Index("ix_project_stats_kinds", "region_code", "year", "category", "initiation", "risk_level"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -71,6 +79,11 @@ class Project(TableBase, table=True):
 
     planned_decision_date: dt.date | None = None
     deadline: dt.date | None = None
+    approved_on: dt.date | None = Field(
+        default=None,
+        description="Asia/Shanghai date of the latest approved report round (denormalised from report_round for "
+        "the on-time statistic; kept by reports/models.py)",
+    )
 
     mandatory: bool = False
     mandatory_triggers: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)

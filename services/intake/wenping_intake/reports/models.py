@@ -6,12 +6,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Connection, Index, UniqueConstraint, event, or_, select, update
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field
 
 from wenping_shared import UTCDateTime, utcnow
+from wenping_shared.contracts.vocab import ReviewVerdict
 
+from ..clock import local_date
 from ..database import TableBase
+from ..projects.models import Project
 
 
 def _id() -> str:
@@ -63,8 +67,8 @@ class ReturnReason(TableBase, table=True):
     __tablename__ = "return_reason"
     __table_args__ = (
         UniqueConstraint("review_id", "item_code", name="uq_return_reason_review_item"),
-        Index("ix_return_reason_region_decided", "region_code", "decided_at"),
-        Index("ix_return_reason_category", "category_code"),
+        # Statistics by region subtree (+ year) and category, from the index alone (no join to project).
+        Index("ix_return_reason_stats", "region_code", "year", "category_code", "review_id"),
     )
 
     id: str = Field(default_factory=_id, primary_key=True, max_length=36)
@@ -75,4 +79,36 @@ class ReturnReason(TableBase, table=True):
     item_code: str = Field(max_length=16)
     category_code: str = Field(max_length=16)
     region_code: str = Field(max_length=6)
+    year: int | None = Field(default=None, nullable=False, description="the project's year; filled from it on insert")
     decided_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+# The statistics read two denormalised copies, kept here, at the tables' level, so that every writer
+# (the review events, the seeds, test set-ups) keeps them right without knowing about them:
+# project.approved_on (latest approval's Beijing date) and return_reason.year (the project's year).
+_project = Project.__table__  # type: ignore[attr-defined]
+
+
+def approval_day(decided_at: dt.datetime) -> dt.date:
+    """The Asia/Shanghai date of an approval (UTCDateTime values are aware; a naive one is UTC)."""
+    return local_date(decided_at if decided_at.tzinfo else decided_at.replace(tzinfo=dt.UTC))
+
+
+@event.listens_for(ReportRound, "after_insert")
+@event.listens_for(ReportRound, "after_update")
+def _keep_approved_on(mapper: Mapper[Any], connection: Connection, row: ReportRound) -> None:
+    if row.verdict != ReviewVerdict.approved or row.decided_at is None:
+        return
+    day = approval_day(row.decided_at)
+    # Only ever later: a resumed project approved again counts from its latest approval.
+    connection.execute(
+        update(_project)
+        .where(_project.c.id == row.project_id, or_(_project.c.approved_on.is_(None), _project.c.approved_on < day))
+        .values(approved_on=day)
+    )
+
+
+@event.listens_for(ReturnReason, "before_insert")
+def _fill_year(mapper: Mapper[Any], connection: Connection, row: ReturnReason) -> None:
+    if row.year is None:
+        row.year = connection.execute(select(_project.c.year).where(_project.c.id == row.project_id)).scalar_one()

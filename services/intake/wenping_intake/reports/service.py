@@ -18,7 +18,7 @@ from ..projects.access import ensure_visible, is_agency_of, is_filer_of
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
-from .models import ReportRound, ReturnReason, ReviewEvent
+from .models import ReportRound, ReturnReason, ReviewEvent, approval_day
 from .repository import ReportRepository
 from .schemas import DocumentRef, ReportRoundPublic, ReportRoundSummary, ReportSubmission, ReviewEventIn
 
@@ -179,12 +179,16 @@ class ReportService:
                     item_code=item.code,
                     category_code=item.category_code,
                     region_code=project.region_code,
+                    year=project.year,
                     decided_at=decided_at,
                 )
             )
         if verdict == ReviewVerdict.approved:
             conclusion = (row.report or {}).get("conclusion") or {}
             project.risk_level = conclusion.get("residual_level")
+            # The same value the round's flush writes (reports/models.py); set here so this object agrees.
+            day = approval_day(decided_at)
+            project.approved_on = max(day, project.approved_on) if project.approved_on else day
             to_status = S.approved
         else:
             to_status = S.returned

@@ -1,6 +1,9 @@
-"""Statistics queries: a fixed number of GROUP BY aggregates over the caller's scope, whatever
-the number of projects (no per-row queries). The region subtree is a range on the indexed
-region code (projects/access.py ``in_region_subtree``)."""
+"""Statistics queries: three GROUP BY aggregates over the caller's scope, whatever the number of
+projects (no per-row queries). For a region subtree (+ year) scope each one reads a covering index
+led by (region_code, year) — the subtree is a range on the code (projects/access.py
+``in_region_subtree``) — and groups in that index's order, so neither table rows nor a sort are
+needed: ix_project_stats_facets, ix_project_stats_kinds, ix_return_reason_stats. Rows come back
+per (region, year, ...) and the service folds them."""
 
 from __future__ import annotations
 
@@ -8,96 +11,67 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, case, cast, distinct, func
+from sqlalchemy import ColumnElement, and_, case, distinct, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared.contracts.vocab import ReviewVerdict
-
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
-from ..reports.models import ReportRound, ReturnReason
+from ..reports.models import ReturnReason
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
 
 
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    @property
-    def dialect(self) -> str:
-        return self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
-
-    def _local_date(self, moment: Any) -> ColumnElement[Any]:
-        """The Asia/Shanghai calendar date of a UTC timestamp, per dialect (SQLite stores naive UTC text)."""
-        if self.dialect == "postgresql":
-            return cast(func.timezone("Asia/Shanghai", moment), Date)
-        return func.date(moment, "+8 hours")
-
     async def facets(self, scope: Sequence[ColumnElement[bool]], today: dt.date) -> Sequence[Any]:
-        """Counts by (region, year, status, filed?, past deadline?) with review-round sums."""
-        filed = case((col(Project.filed_at).is_(None), 0), else_=1).label("filed")
-        late = case((col(Project.deadline) < today, 1), else_=0).label("late")
+        """Per (region, year, status): projects, with filed_at set, past deadline, report rounds
+        (sum, and projects with any), with a deadline and an approval date, approved on or before
+        the deadline (project.approved_on is the latest approval's Beijing date)."""
+        deadline, approved_on = col(Project.deadline), col(Project.approved_on)
+        group = (col(Project.region_code), col(Project.year), col(Project.status))
         query = (
             select(
-                col(Project.region_code),
-                col(Project.year),
-                col(Project.status),
-                filed,
-                late,
-                func.count().label("n"),
-                func.sum(col(Project.report_rounds)).label("rounds"),
-                func.sum(case((col(Project.report_rounds) > 0, 1), else_=0)).label("reviewed"),
+                *group,
+                func.count(),
+                _count_if(col(Project.filed_at).is_not(None)),
+                _count_if(deadline < today),
+                func.sum(col(Project.report_rounds)),
+                _count_if(col(Project.report_rounds) > 0),
+                _count_if(and_(deadline.is_not(None), approved_on.is_not(None))),
+                _count_if(approved_on <= deadline),
             )
             .where(*scope)
-            .group_by(col(Project.region_code), col(Project.year), col(Project.status), filed, late)
+            .group_by(*group)
         )
         return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
 
     async def kinds(self, scope: Sequence[ColumnElement[bool]]) -> Sequence[Any]:
-        """Counts by (category, initiation, risk level)."""
-        query = (
-            select(col(Project.category), col(Project.initiation), col(Project.risk_level), func.count())
-            .where(*scope)
-            .group_by(col(Project.category), col(Project.initiation), col(Project.risk_level))
+        """Per (region, year, category, initiation, risk level): projects."""
+        group = (
+            col(Project.region_code), col(Project.year), col(Project.category), col(Project.initiation), col(Project.risk_level)
         )
+        query = select(*group, func.count()).where(*scope).group_by(*group)
         return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
 
-    async def on_time(self, scope: Sequence[ColumnElement[bool]], completed: Sequence[str]) -> tuple[int, int]:
-        """(completed with a deadline and an approval date, of which approved on or before the deadline).
-        The approval date is that of the latest approved report round (a resumed project is approved again)."""
-        approved_at = (
-            select(func.max(col(ReportRound.decided_at)))
-            .where(col(ReportRound.project_id) == col(Project.id), col(ReportRound.verdict) == ReviewVerdict.approved)
-            .correlate(Project)
-            .scalar_subquery()
-        )
-        inner = (
-            select(col(Project.deadline).label("deadline"), self._local_date(approved_at).label("approved_on"))
-            .where(*scope, col(Project.status).in_(list(completed)), col(Project.deadline).is_not(None))
-            .subquery()
-        )
-        query = select(
-            func.count(),
-            func.sum(case((inner.c.approved_on <= inner.c.deadline, 1), else_=0)),
-        ).where(inner.c.approved_on.is_not(None))
-        total, on_time = (await self.session.exec(query)).one()  # type: ignore[call-overload]
-        return int(total or 0), int(on_time or 0)
-
     async def return_reasons(
-        self, scope: Sequence[ColumnElement[bool]], region_code: str | None
+        self, scope: Sequence[ColumnElement[bool]], region_code: str | None, year: int | None, by_region_only: bool
     ) -> Sequence[Any]:
-        """(checklist category, failed items, returned reviews) of the scope's projects."""
-        query = (
-            select(
-                col(ReturnReason.category_code),
-                func.count(),
-                func.count(distinct(col(ReturnReason.review_id))),
-            )
-            .join(Project, col(Project.id) == col(ReturnReason.project_id))
-            .where(*scope)
-            .group_by(col(ReturnReason.category_code))
-        )
+        """Per (region, year, checklist category): failed items and returned reviews of the scope's
+        projects. A review belongs to one project, so distinct reviews per group add up exactly.
+        ``by_region_only``: the scope is just region subtree + year, which the reason carries itself
+        (copied from its project), so no join; otherwise (organisation visibility) join the projects."""
+        reason = ReturnReason
+        group = (col(reason.region_code), col(reason.year), col(reason.category_code))
+        query = select(*group, func.count(), func.count(distinct(col(reason.review_id)))).group_by(*group)
         if region_code:
-            # The same subtree on the reason's own indexed region code lets the join start there.
-            query = query.where(in_region_subtree(col(ReturnReason.region_code), region_code))
+            query = query.where(in_region_subtree(col(reason.region_code), region_code))
+        if year is not None:
+            query = query.where(col(reason.year) == year)
+        if not by_region_only:
+            query = query.join(Project, col(Project.id) == col(reason.project_id)).where(*scope)
         return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]

@@ -3,7 +3,8 @@
 Scope: reviewers, supervisors and admins — their region subtree (a requested region must lie
 inside it); filers — their organisation's projects, agency staff — their commissioned projects
 (the project visibility rule); an integration client with ``projects:read`` — its region
-subtree; a service token — everything. Figures are folded in Python from four GROUP BY queries.
+subtree; a service token — everything. Figures are folded in Python from three GROUP BY queries
+(stats/repository.py), each answered from a covering index for a region subtree (+ year) scope.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ CHECKLIST_CATEGORIES: dict[str, str] = {
 class Scope:
     clauses: list[ColumnElement[bool]]
     region_code: str | None  # the region whose direct children the figures roll up to
+    year: int | None
+    by_region_only: bool  # no visibility filter beyond region subtree and year (return_reason has both)
 
 
 def resolve_scope(principal: Principal, region_code: str | None, year: int | None) -> Scope:
@@ -81,11 +84,12 @@ def resolve_scope(principal: Principal, region_code: str | None, year: int | Non
         clauses = [visible_filter(principal)]
     else:
         raise Forbidden("当前账号无权查看统计", code="stats.forbidden")
+    by_region_only = not clauses  # before the region and year clauses, which return_reason carries itself
     if base:
         clauses.append(in_region_subtree(col(Project.region_code), base))
     if year is not None:
         clauses.append(col(Project.year) == year)
-    return Scope(clauses, base)
+    return Scope(clauses, base, year, by_region_only)
 
 
 def _inside(own: str, requested: str | None) -> str:
@@ -105,11 +109,12 @@ def child_of(base: str | None, code: str) -> str:
     return code
 
 
-def is_filed(status: str, filed_at_set: bool) -> bool:
-    """Past draft: a project withdrawn while still a draft was never filed."""
+def filed_count(status: str, projects: int, with_filed_at: int) -> int:
+    """Past draft: of the withdrawn, only those with a filing time (withdrawn while still a draft:
+    never filed)."""
     if status == S.draft:
-        return False
-    return status != S.withdrawn or filed_at_set
+        return 0
+    return with_filed_at if status == S.withdrawn else projects
 
 
 def _buckets(counts: dict[str | None, int], values: Iterable[str], label: type) -> list[Bucket]:
@@ -130,16 +135,18 @@ class StatsService:
         years: dict[int, dict[str, int]] = {}
         totals = defaultdict(int)
         rounds_total = reviewed = 0
-        for code, row_year, status, filed_flag, late, n, rounds, with_rounds in await self.stats.facets(scope.clauses, today):
-            n = int(n)
+        completed_with_deadline = on_time = 0
+        facets = await self.stats.facets(scope.clauses, today)
+        for code, row_year, status, n, marked_filed, late, rounds, with_rounds, with_deadline, in_time in facets:
+            n, completed = int(n), status in COMPLETED_STATUSES
             figures = {
                 "total": n,
-                "filed": n if is_filed(status, bool(filed_flag)) else 0,
-                "completed": n if status in COMPLETED_STATUSES else 0,
+                "filed": filed_count(status, n, int(marked_filed)),
+                "completed": n if completed else 0,
                 "deferred": n if status == S.deferred else 0,
                 "rejected": n if status == S.rejected else 0,
                 "withdrawn": n if status == S.withdrawn else 0,
-                "overdue": n if late and status not in FINISHED_STATUSES else 0,
+                "overdue": int(late) if status not in FINISHED_STATUSES else 0,
             }
             status_counts[status] += n
             for key, value in figures.items():
@@ -151,17 +158,23 @@ class StatsService:
                 per_year[key] += value
             rounds_total += int(rounds or 0)
             reviewed += int(with_rounds or 0)
+            if completed:
+                completed_with_deadline += int(with_deadline)
+                on_time += int(in_time)
 
         categories: dict[str | None, int] = defaultdict(int)
         initiations: dict[str | None, int] = defaultdict(int)
         risks: dict[str | None, int] = defaultdict(int)
-        for category, initiation, risk_level, n in await self.stats.kinds(scope.clauses):
+        for _code, _year, category, initiation, risk_level, n in await self.stats.kinds(scope.clauses):
             categories[category] += int(n)
             initiations[initiation] += int(n)
             risks[risk_level] += int(n)
 
-        completed_with_deadline, on_time = await self.stats.on_time(scope.clauses, sorted(COMPLETED_STATUSES))
-        reasons = await self.stats.return_reasons(scope.clauses, scope.region_code)
+        reasons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        rows = await self.stats.return_reasons(scope.clauses, scope.region_code, scope.year, scope.by_region_only)
+        for _code, _year, category_code, items, reviews in rows:
+            reasons[category_code][0] += int(items)
+            reasons[category_code][1] += int(reviews)
 
         risk_buckets = _buckets(risks, [v.value for v in OverallLevel], OverallLevel)
         risk_buckets.append(Bucket(value=None, label="未定级", count=risks.get(None, 0)))
@@ -209,6 +222,6 @@ class StatsService:
                     failed_items=int(items),
                     returned_reviews=int(reviews),
                 )
-                for code, items, reviews in sorted(reasons, key=lambda r: r[0])
+                for code, (items, reviews) in sorted(reasons.items())
             ],
         )
