@@ -73,7 +73,7 @@ def demo_projects() -> tuple[DemoProject, ...]:
             "affected_population": 5200, "implementing_unit_name": "南湖城市建设投资有限公司",
             "planned_decision_date": _days(-30), "deadline": _days(-45)},
             (("file",), ("start_assessment",), ("commission", hexie), ("report", "low"),
-             ("review", "approved", 92.0, []), ("decide", "implement_with_measures"))),
+             ("review", "approved", 100.0, []), ("decide", "implement_with_measures"))),
         DemoProject("jx-industrial-park", "jx.zjj.filer", {
             "title": "嘉兴市秀洲区高新技术产业园二期建设项目", "category": "project", "sub_kind": "industrial",
             "interests": ["land_requisition", "environment"], "filing_batch": "mid_year", "affected_population": 3100,
@@ -93,7 +93,7 @@ def demo_projects() -> tuple[DemoProject, ...]:
             "interests": ["public_safety"], "filing_batch": "ad_hoc",
             "planned_decision_date": _days(45), "deadline": _days(30)},
             (("file",), ("start_assessment",), ("report", "medium"),
-             ("review", "returned_for_revision", 71.5, [("C05.2", "C05"), ("C07.3", "C07")]))),
+             ("review", "returned_for_revision", 96.33, [("C06.6", "C06"), ("C09.3", "C09")]))),
         DemoProject("jx-bike-fee", "jx.zjj.filer", {
             "title": "嘉兴市公共自行车收费标准调整方案", "category": "policy", "interests": ["pricing"],
             "planned_decision_date": _days(90)},
@@ -108,8 +108,8 @@ def demo_projects() -> tuple[DemoProject, ...]:
             "filing_batch": "start_of_year", "affected_population": 640,
             "planned_decision_date": _days(-20), "deadline": _days(-40)},
             (("file",), ("start_assessment",), ("commission", longyuan), ("report", "medium"),
-             ("review", "returned_for_reassessment", 52.0, [("C06.6", "C06"), ("C05.2", "C05"), ("C08.1", "C08")]),
-             ("report", "medium"), ("review", "approved", 84.0, []), ("decide", "defer"))),
+             ("review", "returned_for_reassessment", 94.33, [("C06.6", "C06"), ("C05.2", "C05"), ("C08.1", "C08")]),
+             ("report", "medium"), ("review", "approved", 100.0, []), ("decide", "defer"))),
         DemoProject("zy-festival", "zy.filer", {
             "title": "张掖七彩丹霞旅游文化节", "category": "event", "expected_participants": 600,
             "interests": ["public_safety"], "filing_batch": "mid_year",
