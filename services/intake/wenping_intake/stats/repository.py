@@ -35,7 +35,7 @@ class StatsRepository:
         deadline, approved_on = col(Project.deadline), col(Project.approved_on)
         group = (col(Project.region_code), col(Project.year), col(Project.status))
         query = (
-            select(
+            select(  # type: ignore[call-overload]
                 *group,
                 func.count(),
                 _count_if(col(Project.filed_at).is_not(None)),
@@ -55,7 +55,7 @@ class StatsRepository:
         group = (
             col(Project.region_code), col(Project.year), col(Project.category), col(Project.initiation), col(Project.risk_level)
         )
-        query = select(*group, func.count()).where(*scope).group_by(*group)
+        query = select(*group, func.count()).where(*scope).group_by(*group)  # type: ignore[call-overload]
         return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
 
     async def return_reasons(
@@ -67,7 +67,9 @@ class StatsRepository:
         (copied from its project), so no join; otherwise (organisation visibility) join the projects."""
         reason = ReturnReason
         group = (col(reason.region_code), col(reason.year), col(reason.category_code))
-        query = select(*group, func.count(), func.count(distinct(col(reason.review_id)))).group_by(*group)
+        query = select(  # type: ignore[call-overload]
+            *group, func.count(), func.count(distinct(col(reason.review_id)))
+        ).group_by(*group)
         if region_code:
             query = query.where(in_region_subtree(col(reason.region_code), region_code))
         if year is not None:

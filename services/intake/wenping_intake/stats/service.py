@@ -133,7 +133,7 @@ class StatsService:
         status_counts: dict[str | None, int] = defaultdict(int)
         regions: dict[str, dict[str, int]] = {}
         years: dict[int, dict[str, int]] = {}
-        totals = defaultdict(int)
+        totals: dict[str, int] = defaultdict(int)
         rounds_total = reviewed = 0
         completed_with_deadline = on_time = 0
         facets = await self.stats.facets(scope.clauses, today)
