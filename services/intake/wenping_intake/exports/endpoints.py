@@ -9,20 +9,19 @@ import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.background import BackgroundTask
 
 from wenping_shared import Principal
-from wenping_shared.contracts.vocab import Initiation, OverallLevel, ProjectCategory, ProjectStatus
 
 from ..clock import local_today
 from ..deps import CurrentPrincipal
+from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters
 from .repository import Key, ledger_dates, project_batch
 from .xlsx import LedgerWorkbook
@@ -85,27 +84,8 @@ async def write_export(
 async def export_projects(
     request: Request,
     principal: CurrentPrincipal,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="行政区划（含下级）")] = None,
-    status: Annotated[list[ProjectStatus] | None, Query(description="状态（可重复）")] = None,
-    category: ProjectCategory | None = None,
-    initiation: Initiation | None = None,
-    risk_level: OverallLevel | None = None,
-    responsible_org_id: Annotated[str | None, Query(max_length=64)] = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    overdue: bool | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="标题或编号关键字")] = None,
+    filters: ProjectFiltersDep,
 ) -> StreamingResponse:
-    filters = ProjectFilters(
-        region_code=region_code,
-        status=[s.value for s in status or []],
-        category=category.value if category else None,
-        initiation=initiation.value if initiation else None,
-        risk_level=risk_level.value if risk_level else None,
-        responsible_org_id=responsible_org_id,
-        year=year,
-        overdue=overdue,
-        q=q.strip() if q and q.strip() else None,
-    )
     handle, path = tempfile.mkstemp(prefix="wenping-export-", suffix=".xlsx")
     os.close(handle)
     try:

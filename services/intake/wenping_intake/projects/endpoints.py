@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from wenping_shared import Page, PageParamsDep, check_if_match, run_idempotent
-from wenping_shared.contracts.vocab import Initiation, OverallLevel, ProjectCategory, ProjectStatus
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
-from .repository import ProjectFilters
+from .filters import ProjectFiltersDep
 from .schemas import (
     CommissionRequest,
     DesignationCreate,
@@ -106,27 +103,8 @@ async def list_projects(
     principal: CurrentPrincipal,
     peers: PeersDep,
     page: PageParamsDep,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="行政区划（含下级）")] = None,
-    status: Annotated[list[ProjectStatus] | None, Query(description="状态（可重复）")] = None,
-    category: ProjectCategory | None = None,
-    initiation: Initiation | None = None,
-    risk_level: OverallLevel | None = None,
-    responsible_org_id: Annotated[str | None, Query(max_length=64)] = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    overdue: bool | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=100, description="标题或编号关键字")] = None,
+    filters: ProjectFiltersDep,
 ) -> Page[ProjectPublic]:
-    filters = ProjectFilters(
-        region_code=region_code,
-        status=[s.value for s in status or []],
-        category=category.value if category else None,
-        initiation=initiation.value if initiation else None,
-        risk_level=risk_level.value if risk_level else None,
-        responsible_org_id=responsible_org_id,
-        year=year,
-        overdue=overdue,
-        q=q.strip() if q and q.strip() else None,
-    )
     rows = await ProjectService(session, peers).list(principal, filters, page)
     items, cursor = page.page(rows, key=lambda p: [p.created_at, p.id])
     return Page(items=[project_public(p, principal) for p in items], next_cursor=cursor)
