@@ -143,6 +143,15 @@ class WenpingSystem:
         token = await self.client_token(f"{service}-service", SERVICE_CLIENTS[service], resource=audience)
         return {"Authorization": f"Bearer {token}"}
 
+    async def decide_review(
+        self, review_id: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> httpx.Response:
+        """POST the decision with the review's current ETag as If-Match, as a client would."""
+        current = await self.review.get(f"/api/v1/reviews/{review_id}", headers=headers)
+        etag = current.headers.get("etag")
+        if_match = {"If-Match": etag} if etag else {}
+        return await self.review.post(f"/api/v1/reviews/{review_id}/decision", json=body, headers={**headers, **if_match})
+
     async def drain_outboxes(self) -> None:
         """Deliver every pending outbox message now (instead of waiting for the relays' poll)."""
         for _ in range(3):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from conftest import Projects, Reports
+from intake_kit import Projects, Reports
 
 from wenping_shared.demo import demo_id, org_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Projects
+from intake_kit import Projects
 from sqlalchemy import delete, update
 from sqlmodel import col
 

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import Projects, project_body
+from intake_kit import Projects, project_body
 from sqlmodel import select
 
 from wenping_intake.ledger.models import LedgerEntry

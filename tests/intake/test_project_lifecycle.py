@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Projects, Reports
+from intake_kit import Projects, Reports
 
 
 async def _post_transition(system: Any, project_id: str, user: str, body: dict[str, Any], etag: str | None) -> Any:

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import Projects
+from intake_kit import Projects
 from sqlmodel import select
 
 from wenping_intake.projects.models import Project

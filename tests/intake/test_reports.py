@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 import pytest
-from conftest import PDF_BYTES, Projects, Reports, docx_bytes
+from intake_kit import PDF_BYTES, Projects, Reports, docx_bytes
 from sqlmodel import col, select
 
 from wenping_intake.database import OutboxMessage
@@ -146,7 +146,7 @@ async def test_end_to_end_review_decision_moves_the_project(system: Any, project
             f"/api/v1/reviews/{review_id}/items/{code}", json={"result": result, "comment": "测试判定"}, headers=reviewer
         )
         assert response.status_code == 200, response.text
-    decision = await system.review.post(f"/api/v1/reviews/{review_id}/decision", json={"comment": "请整改"}, headers=reviewer)
+    decision = await system.decide_review(review_id, {"comment": "请整改"}, reviewer)
     assert decision.status_code == 200, decision.text
     verdict = decision.json()["verdict"]
     assert verdict in ("returned_for_revision", "returned_for_reassessment")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Projects
+from intake_kit import Projects
 
 from wenping_intake.seed import demo_projects, seed_demo
 from wenping_shared.demo import demo_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from conftest import Projects, Reports
+from intake_kit import Projects, Reports
 from sqlmodel import col, select
 from test_stats_summary import delta, summary
 

@@ -57,7 +57,7 @@ async def test_submit_review_decide_and_everyone_is_told(system: Any) -> None:
     assert (await system.review.get(f"/api/v1/reviews/{review['id']}", headers=await system.auth("agency.jx"))).status_code == 200
     review = await judge_all_pending(system, review)
     reviewer = await system.auth("jx.reviewer")
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=reviewer)
+    r = await system.decide_review(review['id'], {}, reviewer)
     assert r.status_code == 200, r.text
     assert r.json()["verdict"] == "approved"
     await system.drain_outboxes()
@@ -104,7 +104,7 @@ async def test_decision_survives_peers_down_and_is_applied_once(system: Any, pee
     peer_down("intake")
     peer_down("registry")
     system.apps["review"].state.registry_source.organizations.clear()  # the office name is not known either
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={"comment": "请补盖公章"}, headers=reviewer)
+    r = await system.decide_review(review['id'], {"comment": "请补盖公章"}, reviewer)
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["verdict"] == "returned_for_revision"

@@ -38,7 +38,7 @@ async def test_letter_only_after_decision(system: Any, registry_front: Any) -> N
 async def test_returned_letter_json_text_and_docx(system: Any, registry_front: Any) -> None:
     review = await _returned_review(system)
     reviewer = await system.auth("jx.reviewer")
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=reviewer)
+    r = await system.decide_review(review['id'], {}, reviewer)
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["verdict"] == "returned_for_reassessment"
@@ -94,7 +94,7 @@ async def test_document_numbers_are_sequential_per_region_and_year(system: Any, 
     numbers = []
     for _ in range(2):
         review = await judge_all_pending(system, await open_review(system, handoff()))
-        r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=reviewer)
+        r = await system.decide_review(review['id'], {}, reviewer)
         numbers.append(r.json()["document_number"])
     seq = [int(re.search(r"〕(\d+)号", n).group(1)) for n in numbers]  # type: ignore[union-attr]
     assert seq[1] == seq[0] + 1

@@ -168,7 +168,7 @@ async def test_visibility_by_tenant(system: Any, registry_front: Any) -> None:
             f"/api/v1/reviews/{rid}/items/C07.5", json={"result": "pass"}, headers=await system.auth(user)
         )
         assert r.status_code == 403, user
-        r = await system.review.post(f"/api/v1/reviews/{rid}/decision", json={}, headers=await system.auth(user))
+        r = await system.decide_review(rid, {}, await system.auth(user))
         assert r.status_code == 403, user
     # Another tenant's reviewer: 404 for acting too.
     r = await system.review.put(
@@ -244,7 +244,7 @@ async def test_judging_items_and_the_audit(system: Any, registry_front: Any) -> 
 async def test_decision_waits_for_every_pending_item(system: Any, registry_front: Any) -> None:
     review = await open_review(system, handoff())
     headers = await system.auth("jx.reviewer")
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=headers)
+    r = await system.decide_review(review['id'], {}, headers)
     assert r.status_code == 409
     problem = r.json()
     assert problem["code"] == "review.manual_items_pending"
@@ -259,11 +259,9 @@ async def test_decision_approved(system: Any, registry_front: Any) -> None:
     review = await judge_all_pending(system, await open_review(system, handoff()))
     headers = await system.auth("jx.reviewer")
     assert review["provisional_verdict"] == "approved"
-    r = await system.review.post(
-        f"/api/v1/reviews/{review['id']}/decision", json={"rectification_deadline": "2099-01-01"}, headers=headers
-    )
+    r = await system.decide_review(review['id'], {"rectification_deadline": "2099-01-01"}, headers)
     assert r.status_code == 422 and r.json()["code"] == "review.deadline_not_applicable"
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={"comment": "同意备案"}, headers=headers)
+    r = await system.decide_review(review['id'], {"comment": "同意备案"}, headers)
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["status"] == "decided" and decided["verdict"] == "approved" and decided["score"] == 100
@@ -276,7 +274,7 @@ async def test_decision_approved(system: Any, registry_front: Any) -> None:
     assert len(perf) == 1 and perf[0].path == f"/api/v1/agencies/{samples.AGENCY_ID}/performance"
     assert perf[0].payload["verdict"] == "approved" and perf[0].payload["score"] == 100
     # Deciding twice, or judging after the decision: 409.
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=headers)
+    r = await system.decide_review(review['id'], {}, headers)
     assert r.status_code == 409 and r.json()["code"] == "review.already_decided"
     r = await system.review.put(f"/api/v1/reviews/{review['id']}/items/C07.5", json={"result": "fail"}, headers=headers)
     assert r.status_code == 409
@@ -289,7 +287,7 @@ async def test_decision_revision_default_deadline_and_score(system: Any, registr
     review = await open_review(system, handoff(rep=data))
     assert items_by_code(review)["C01.4"]["result"] == "fail"
     review = await judge_all_pending(system, review)
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=await system.auth("jx.reviewer"))
+    r = await system.decide_review(review['id'], {}, await system.auth("jx.reviewer"))
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["verdict"] == "returned_for_revision"
@@ -308,20 +306,14 @@ async def test_decision_reassessment_with_a_given_deadline(system: Any, registry
     data["procedure"]["public_notice"]["end"] = "2026-03-11"  # C05.2, critical
     review = await judge_all_pending(system, await open_review(system, handoff(rep=data)))
     headers = await system.auth("jx.reviewer")
-    r = await system.review.post(
-        f"/api/v1/reviews/{review['id']}/decision", json={"rectification_deadline": "2020-01-01"}, headers=headers
-    )
+    r = await system.decide_review(review['id'], {"rectification_deadline": "2020-01-01"}, headers)
     assert r.status_code == 422 and r.json()["code"] == "review.deadline_in_past"
-    r = await system.review.post(
-        f"/api/v1/reviews/{review['id']}/decision", json={"rectification_deadline": "not a date"}, headers=headers
-    )
+    r = await system.decide_review(review['id'], {"rectification_deadline": "not a date"}, headers)
     assert r.status_code == 422
     r = await system.review.get(f"/api/v1/reviews/{review['id']}", headers=headers)
     assert r.json()["status"] == "pending"
     deadline = (dt.date.today() + dt.timedelta(days=45)).isoformat()
-    r = await system.review.post(
-        f"/api/v1/reviews/{review['id']}/decision", json={"rectification_deadline": deadline}, headers=headers
-    )
+    r = await system.decide_review(review['id'], {"rectification_deadline": deadline}, headers)
     assert r.status_code == 200, r.text
     assert r.json()["verdict"] == "returned_for_reassessment"
     assert r.json()["rectification_deadline"] == deadline
@@ -331,7 +323,7 @@ async def test_default_reassessment_deadline_is_60_days(system: Any, registry_fr
     data = report()
     data["consultations"] = [c for c in data["consultations"] if c["group"] != "key_populations"]  # C06.2 critical
     review = await judge_all_pending(system, await open_review(system, handoff(rep=data)))
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=await system.auth("jx.reviewer"))
+    r = await system.decide_review(review['id'], {}, await system.auth("jx.reviewer"))
     decided = r.json()
     assert decided["verdict"] == "returned_for_reassessment"
     days = (dt.date.fromisoformat(decided["rectification_deadline"]) - dt.date.fromisoformat(decided["decided_at"][:10])).days
@@ -345,7 +337,7 @@ async def test_second_round_shows_what_changed(system: Any, registry_front: Any)
     r1 = await open_review(system, handoff(pid, 1, rep=first))
     assert r1["changes_since_previous"] is None
     r1 = await judge_all_pending(system, r1)
-    r = await system.review.post(f"/api/v1/reviews/{r1['id']}/decision", json={}, headers=await system.auth("jx.reviewer"))
+    r = await system.decide_review(r1['id'], {}, await system.auth("jx.reviewer"))
     assert r.status_code == 200
     second = report()
     second["overview"]["affected_population"] = 4000
@@ -386,7 +378,7 @@ async def test_region_config_is_recorded_and_later_versions_do_not_change_a_revi
     assert new["config_source"] == {"region_code": "330402", "version": v + 1}
     # The old review is decided with the deadline of the configuration it was opened with.
     old = await judge_all_pending(system, old)
-    r = await system.review.post(f"/api/v1/reviews/{old['id']}/decision", json={}, headers=await system.auth("jx.reviewer"))
+    r = await system.decide_review(old['id'], {}, await system.auth("jx.reviewer"))
     assert r.status_code == 200 and r.json()["verdict"] == "returned_for_reassessment"
     days = (dt.date.fromisoformat(r.json()["rectification_deadline"]) - dt.date.fromisoformat(r.json()["decided_at"][:10])).days
     assert days in (45, 46)
@@ -406,3 +398,17 @@ async def test_nearest_ancestor_config_applies_to_a_subregion(system: Any, regis
     review = await open_review(system, handoff(region_code="330602"))
     assert review["config_source"]["region_code"] == "330600"
     assert items_by_code(review)["C05.2"]["result"] == "fail"
+
+
+async def test_decision_needs_the_current_etag(system: Any, registry_front: Any) -> None:
+    review = await judge_all_pending(system, await open_review(system, handoff()))
+    headers = await system.auth("jx.reviewer")
+    path = f"/api/v1/reviews/{review['id']}/decision"
+    missing = await system.review.post(path, json={}, headers=headers)
+    assert missing.status_code == 428 and missing.json()["code"] == "request.if_match_required"
+    stale = await system.review.post(path, json={}, headers={**headers, "If-Match": '"0"'})
+    assert stale.status_code == 412 and stale.json()["code"] == "request.stale_etag"
+    still_open = await system.review.get(f"/api/v1/reviews/{review['id']}", headers=headers)
+    assert still_open.json()["status"] != "decided"  # nothing was decided by the refused calls
+    decided = await system.decide_review(review["id"], {}, headers)
+    assert decided.status_code == 200

@@ -17,7 +17,7 @@ async def _decide(system: Any, data: dict[str, Any], region: str, fail_manual: s
         )
         review = r.json()
     review = await judge_all_pending(system, review)
-    r = await system.review.post(f"/api/v1/reviews/{review['id']}/decision", json={}, headers=reviewer)
+    r = await system.decide_review(review['id'], {}, reviewer)
     assert r.status_code == 200, r.text
 
 

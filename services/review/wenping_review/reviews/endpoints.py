@@ -134,7 +134,7 @@ async def judge_item(
     "/{review_id}/decision",
     response_model=ReviewPublic,
     summary="作出审查结论（结论由各项结果推得），通知受理服务与注册服务",
-    description="仍有待判定条目时 409 review.manual_items_pending；已作出结论时 409 review.already_decided。"
+    description="须携带 If-Match（审查的 ETag；缺少时 428，过期时 412）。仍有待判定条目时 409 review.manual_items_pending；已作出结论时 409 review.already_decided。"
     "整改期限默认：退回修改30日、退回重新评估60日（地区可配置）；审查通过无整改期限。",
 )
 async def decide_review(

@@ -429,13 +429,16 @@ class ReviewService:
 
     # --- judging ---------------------------------------------------------------------------
 
-    async def _for_action(self, principal: Principal, review_id: str, request: Request | None, action: str) -> Review:
+    async def _for_action(
+        self, principal: Principal, review_id: str, request: Request | None, action: str, *, require_if_match: bool = False
+    ) -> Review:
         review = await self.visible(principal, review_id)
         if not may_judge(principal, review):
             raise Forbidden(f"仅本辖区审查员可{action}", code="review.reviewer_required")
         if review.status == "decided":
             raise Conflict("审查已作出结论，不能再修改", code="review.already_decided")
-        if request is not None and request.headers.get("if-match") is not None:
+        # The decision is a state transition (api.md): If-Match is required; judgements may send it.
+        if request is not None and (require_if_match or request.headers.get("if-match") is not None):
             check_if_match(request, etag_for(review.version))
         return review
 
@@ -495,7 +498,7 @@ class ReviewService:
                 office = str(org["name"]) if org and org.get("name") else None
             except PeerDown:
                 office = None  # resolved again when the letter is read
-        review = await self._for_action(principal, review_id, request, "作出审查结论")
+        review = await self._for_action(principal, review_id, request, "作出审查结论", require_if_match=True)
         items = await self.repo.items(review.id)
         checklist = load_checklist(review.checklist_version)
         pending = [i for i in items if i.result == ItemResult.pending]
