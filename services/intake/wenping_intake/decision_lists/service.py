@@ -8,15 +8,13 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Forbidden, NotFound, PageParams, Principal, ServiceClient, UnprocessableEntity, utcnow
-from wenping_shared.contracts.vocab import FilingBatch, ProjectStatus, label_of, project_level_for_region
+from wenping_shared.contracts.vocab import FilingBatch, ProjectStatus, label_of
 
-from ..clock import local_date, local_today
+from ..clock import local_today
 from ..ledger import service as ledger
 from ..projects.models import Project
-from ..projects.numbering import next_number
-from ..projects.schemas import ProjectCreate, ProjectUpdate
-from ..projects.service import ProjectService
-from ..projects.triggers import mandatory_triggers
+from ..projects.schemas import ProjectCreate
+from ..projects.service import ProjectService, new_project
 from .closeout import CLOSE_OUT_LABELS, CloseOutState, close_out_reason, close_out_state
 from .models import DecisionList
 from .repository import DecisionListRepository, can_see_list
@@ -121,38 +119,15 @@ class DecisionListService:
     async def _new_project(
         self, principal: Principal, item: ProjectCreate, decision_list: DecisionList, org_name: str | None, now: dt.datetime
     ) -> Project:
-        """A project as a single filing creates it (same numbering), already filed (报备) with the list."""
-        region_code = decision_list.region_code
-        year = local_date(now).year
-        seq, number = await next_number(self.session, region_code, year)
-        project = Project(
-            number=number,
-            year=year,
-            seq=seq,
-            title=item.title,
-            category=item.category.value,
-            initiation=item.initiation.value,
-            region_code=region_code,
-            level=project_level_for_region(region_code).value,
-            responsible_org_id=decision_list.responsible_org_id,
-            responsible_org_name=org_name,
-            created_by=principal.subject,
-            created_at=now,
-            updated_at=now,
-            status=ProjectStatus.filed,
-            filed_at=now,
-            decision_list_id=decision_list.id,
+        """A project as a single filing creates it (same numbering and fields), already filed (报备) with the list."""
+        project = await new_project(
+            self.session, principal, item, region_code=decision_list.region_code,
+            org_id=decision_list.responsible_org_id, org_name=org_name, now=now,
         )
-        for name in ProjectUpdate.model_fields:  # the fields a filer states, as the project service applies them
-            value = getattr(item, name)
-            if name == "interests":
-                value = [str(v) for v in value]
-            elif hasattr(value, "value"):
-                value = value.value
-            setattr(project, name, value)
+        project.status = ProjectStatus.filed
+        project.filed_at = now
+        project.decision_list_id = decision_list.id
         project.filing_batch = decision_list.batch
-        project.mandatory_triggers = mandatory_triggers(project.category, project.interests, project.expected_participants)
-        project.mandatory = bool(project.mandatory_triggers)
         self.session.add(project)
         return project
 

@@ -115,6 +115,40 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+async def new_project(
+    session: AsyncSession,
+    principal: Principal,
+    fields: ProjectFields,
+    *,
+    region_code: str,
+    org_id: str,
+    org_name: str | None,
+    now: dt.datetime | None = None,
+) -> Project:
+    """A numbered project as every filing path creates it (single filing, designation, decision list).
+    The caller sets the status it starts in and adds it to the session."""
+    now = now or utcnow()
+    year = local_date(now).year
+    seq, number = await next_number(session, region_code, year)
+    project = Project(
+        number=number,
+        year=year,
+        seq=seq,
+        title=fields.title,
+        category=fields.category.value,
+        initiation=fields.initiation.value,
+        region_code=region_code,
+        level=project_level_for_region(region_code).value,
+        responsible_org_id=org_id,
+        responsible_org_name=org_name,
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    apply_fields(project, fields)
+    return project
+
+
 class ProjectService:
     def __init__(self, session: AsyncSession, peers: ServiceClient) -> None:
         self.session = session
@@ -135,30 +169,6 @@ class ProjectService:
 
     # --- creating ------------------------------------------------------------------------------
 
-    async def _new_project(
-        self, principal: Principal, fields: ProjectFields, *, region_code: str, org_id: str, org_name: str | None
-    ) -> Project:
-        now = utcnow()
-        year = local_date(now).year
-        seq, number = await next_number(self.session, region_code, year)
-        project = Project(
-            number=number,
-            year=year,
-            seq=seq,
-            title=fields.title,
-            category=fields.category.value,
-            initiation=fields.initiation.value,
-            region_code=region_code,
-            level=project_level_for_region(region_code).value,
-            responsible_org_id=org_id,
-            responsible_org_name=org_name,
-            created_by=principal.subject,
-            created_at=now,
-            updated_at=now,
-        )
-        apply_fields(project, fields)
-        return project
-
     async def create(self, principal: Principal, data: ProjectCreate) -> Project:
         """报备 by a filer: a draft of the caller's organisation in the caller's region."""
         if principal.kind != "user" or not principal.has_role("filer"):
@@ -167,7 +177,8 @@ class ProjectService:
             raise Forbidden("当前账号未关联单位或行政区划，无法报备", code="project.no_tenant")
         # Ask the registry before touching the database: no write lock is held across the call.
         org = await self.organization(principal.org_id)
-        project = await self._new_project(
+        project = await new_project(
+            self.session,
             principal,
             data,
             region_code=principal.region_code,
@@ -191,7 +202,8 @@ class ProjectService:
             raise BadRequest("被指定的责任单位不存在或不在本辖区内", code="project.responsible_org_not_found")
         if org.get("kind") != "department":
             raise BadRequest("只能指定决策部门（kind=department）开展评估", code="project.responsible_org_not_department")
-        project = await self._new_project(
+        project = await new_project(
+            self.session,
             principal, data, region_code=str(org["region_code"]), org_id=data.responsible_org_id, org_name=org["name"]
         )
         project.status = ProjectStatus.filed
