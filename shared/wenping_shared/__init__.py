@@ -1,6 +1,6 @@
 """The library the three Wenping services share. Import from here, not from private modules."""
 
-from ._app import ServiceRuntime, check_if_match, etag_for, install_conventions, open_runtime
+from ._app import ServiceRuntime, check_if_match, etag_for, install_conventions, open_runtime, running_service
 from ._auth import (
     AUDIENCES,
     Principal,
@@ -96,6 +96,7 @@ __all__ = [
     "require_service",
     "run_env",
     "run_idempotent",
+    "running_service",
     "upgrade_to_head",
     "utcnow",
     "validation_problem",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +21,8 @@ from ._errors import PreconditionFailed, PreconditionRequired, install_error_han
 from ._http import ServiceClient, ServiceTokens
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
-from ._settings import ServiceSettings
+from ._outbox import OutboxMessageFields, OutboxRelay
+from ._settings import ServiceSettings, check_production
 from .contracts.vocab import enum_catalog
 
 
@@ -79,6 +82,33 @@ async def open_runtime(
     app.state.token_verifier = verifier
     app.state.peers = peers
     return runtime
+
+
+@asynccontextmanager
+async def running_service(
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    name: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    key_lookup: KeyLookup | None = None,
+    outbox_model: type[OutboxMessageFields] | None = None,
+) -> AsyncIterator[ServiceRuntime]:
+    """The body of every service's lifespan: refuse a production misconfiguration, open the runtime
+    (engine, HTTP client, token verifier), run the outbox relay, and close it all in reverse order."""
+    check_production(name, settings.production_problems())
+    runtime = await open_runtime(app, settings, audience=name, transport=transport, key_lookup=key_lookup)
+    relay = None
+    if outbox_model is not None:
+        relay = OutboxRelay(runtime.sessionmaker, outbox_model, runtime.peers, settings.outbox_poll_seconds)
+        app.state.outbox = relay
+        relay.start()
+    try:
+        yield runtime
+    finally:
+        if relay is not None:
+            await relay.stop()
+        await runtime.close()
 
 
 def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Path) -> None:

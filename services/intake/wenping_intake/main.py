@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from wenping_shared import OutboxRelay, check_production, configure_logging, install_conventions, open_runtime
+from wenping_shared import configure_logging, install_conventions, running_service
 
 from .config import IntakeSettings
 from .database import OutboxMessage
@@ -32,16 +32,8 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        check_production("intake", settings.production_problems())
-        runtime = await open_runtime(app, settings, audience="intake", transport=transport)
-        relay = OutboxRelay(runtime.sessionmaker, OutboxMessage, runtime.peers, settings.outbox_poll_seconds)
-        app.state.outbox = relay
-        relay.start()
-        try:
+        async with running_service(app, settings, name="intake", transport=transport, outbox_model=OutboxMessage):
             yield
-        finally:
-            await relay.stop()
-            await runtime.close()
 
     app = FastAPI(
         title="稳评 · 受理服务（intake）",

@@ -12,7 +12,13 @@ import httpx
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from wenping_shared import ProductionConfigError, check_production, configure_logging, install_conventions, open_runtime
+from wenping_shared import (
+    ProductionConfigError,
+    check_production,
+    configure_logging,
+    install_conventions,
+    running_service,
+)
 from wenping_shared.demo import ACCOUNTS
 
 from .agencies.endpoints import router as agencies_router
@@ -33,6 +39,7 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Refuse a production misconfiguration before a development key could be generated.
         check_production("registry", settings.production_problems())
         key = await asyncio.to_thread(load_signing_key, settings)
         app.state.signing_key = key
@@ -41,13 +48,10 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
             # The registry verifies its own tokens without an HTTP round trip to itself.
             return key.jwk if kid == key.kid else None
 
-        runtime = await open_runtime(app, settings, audience="registry", transport=transport, key_lookup=own_key)
-        try:
+        async with running_service(app, settings, name="registry", transport=transport, key_lookup=own_key):
             if settings.environment == "production":
                 await _refuse_demo_accounts(app)
             yield
-        finally:
-            await runtime.close()
 
     app = FastAPI(
         title="稳评 · 注册服务（registry）",

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from wenping_shared import OutboxRelay, check_production, configure_logging, install_conventions, open_runtime
+from wenping_shared import configure_logging, install_conventions, running_service
 
 from .checklist import endpoints as checklists
 from .config import ReviewSettings
@@ -30,19 +30,13 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        check_production("review", settings.production_problems())
-        runtime = await open_runtime(app, settings, audience="review", transport=transport)
-        relay = OutboxRelay(runtime.sessionmaker, OutboxMessage, runtime.peers, settings.outbox_poll_seconds)
-        app.state.outbox = relay
-        app.state.registry_source = RegistrySource(runtime.peers)
-        app.state.intake_source = IntakeSource(runtime.peers)
-        app.state.region_configs = RegionConfigCache(runtime.sessionmaker)
-        relay.start()
-        try:
+        async with running_service(
+            app, settings, name="review", transport=transport, outbox_model=OutboxMessage
+        ) as runtime:
+            app.state.registry_source = RegistrySource(runtime.peers)
+            app.state.intake_source = IntakeSource(runtime.peers)
+            app.state.region_configs = RegionConfigCache(runtime.sessionmaker)
             yield
-        finally:
-            await relay.stop()
-            await runtime.close()
 
     app = FastAPI(
         title="稳评 · 审查服务（review）",
