@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, tuple_
 
 from ._errors import BadRequest
 
@@ -70,16 +70,16 @@ class PageParams(BaseModel):
     cursor: str | None
 
     def after(self, columns: Sequence[Any], *, descending: bool = True) -> ColumnElement[bool] | None:
-        """The WHERE clause selecting rows strictly after the cursor in (columns...) order."""
+        """The WHERE clause selecting rows strictly after the cursor in (columns...) order.
+
+        Written as one row-value comparison, ``(a, b) < (x, y)``: PostgreSQL and SQLite use it as an
+        index range condition, whereas the expanded ``a < x OR (a = x AND b < y)`` makes PostgreSQL
+        scan from the top of the index and filter, so deep pages cost more than page 1."""
         if not self.cursor:
             return None
         values = decode_cursor(self.cursor, len(columns))
-        clauses: list[ColumnElement[bool]] = []
-        for i, column in enumerate(columns):
-            equal = [columns[j] == values[j] for j in range(i)]
-            beyond = column < values[i] if descending else column > values[i]
-            clauses.append(and_(*equal, beyond))
-        return or_(*clauses)
+        key = tuple_(*columns)
+        return key < tuple(values) if descending else key > tuple(values)
 
     def page(self, rows: Sequence[T], key: Any) -> tuple[list[T], str | None]:
         """Split the ``limit + 1`` fetched rows into the page and the next cursor."""

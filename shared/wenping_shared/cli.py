@@ -36,5 +36,6 @@ def run_cli(
         print(f"{service}: demo data seeded")
     else:
         check_production(service, settings.production_problems())
+        # uvloop and httptools (both pinned): the C event loop and HTTP parser, not uvicorn's pure-Python fallbacks.
         uvicorn.run(app_factory, factory=True, host=settings.host, port=settings.port, log_config=None,
-                    access_log=False)
+                    access_log=False, loop="uvloop", http="httptools")
