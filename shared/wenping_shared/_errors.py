@@ -24,21 +24,39 @@ _TYPE_BASE = "https://wenping.gov.cn/problems/"
 
 
 class WenpingError(Exception):
-    """Base of every error a client may see."""
+    """Base of every error a client may see.
+
+    One problem, one subclass: it states its ``code``, ``status`` and ``title`` once as class
+    attributes (and, when the sentence never varies, its Chinese ``message``), so a raise site
+    names the problem instead of spelling a code string, and a typo is an ``AttributeError``,
+    not a new code. Each service declares its own problems in ``wenping_<service>/errors.py``;
+    problems more than one service reports are declared here. Declaring a code twice is refused
+    at import time, and ``declared_problems()`` lists them all (docs/error-codes.md).
+    """
 
     status: int = 400
     code: str = "request.invalid"
     title: str = "请求无效"
+    #: The Chinese ``detail`` when the raise site gives none.
+    message: str = "请求无效"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__ or "status" in cls.__dict__:
+            _declare(cls)
 
     def __init__(
         self,
-        detail: str,
+        detail: str | None = None,
         *,
         code: str | None = None,
         status: int | None = None,
         headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
+        # ``code``/``status`` overrides are kept only until every raise site names its problem
+        # class; new code declares a subclass instead.
+        detail = detail if detail is not None else self.message
         super().__init__(detail)
         self.detail = detail
         if code is not None:
@@ -59,52 +77,182 @@ class WenpingError(Exception):
         }
 
 
+_DECLARED: dict[str, list[type[WenpingError]]] = {}
+
+
+def _declare(cls: type[WenpingError]) -> None:
+    """Register a problem class. A code belongs to one class; the only other classes allowed to
+    carry it are its subclasses that change the status (a kept historical variant, e.g.
+    ``region.not_found`` is 404 on its own URL and 400 when named in a body)."""
+    known = _DECLARED.setdefault(cls.code, [])
+    same = [k for k in known if (k.__module__, k.__qualname__) == (cls.__module__, cls.__qualname__)]
+    for old in same:  # a module imported twice (reload) re-declares the same class
+        known.remove(old)
+    if known and not issubclass(cls, known[0]):
+        first = known[0]
+        raise TypeError(
+            f"error code {cls.code!r} is declared twice: {first.__module__}.{first.__qualname__} "
+            f"and {cls.__module__}.{cls.__qualname__}; raise the existing class instead"
+        )
+    known.append(cls)
+
+
+def declared_problems() -> list[type[WenpingError]]:
+    """Every declared problem class (of the modules imported so far), by code then status."""
+    return sorted((c for classes in _DECLARED.values() for c in classes), key=lambda c: (c.code, c.status))
+
+
 class BadRequest(WenpingError):
-    status, code, title = 400, "request.invalid", "请求无效"
+    status, code, title, message = 400, "request.invalid", "请求无效", "请求无效"
 
 
 class Unauthorized(WenpingError):
-    status, code, title = 401, "auth.invalid_token", "未认证"
+    status, code, title, message = 401, "auth.invalid_token", "未认证", "缺少或无效的访问令牌"
 
-    def __init__(self, detail: str = "缺少或无效的访问令牌", **kw: Any) -> None:
+    def __init__(self, detail: str | None = None, **kw: Any) -> None:
         kw.setdefault("headers", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
         super().__init__(detail, **kw)
 
 
 class Forbidden(WenpingError):
-    status, code, title = 403, "auth.forbidden", "无权操作"
+    status, code, title, message = 403, "auth.forbidden", "无权操作", "当前账号无权执行此操作"
 
 
 class NotFound(WenpingError):
-    status, code, title = 404, "resource.not_found", "资源不存在"
+    status, code, title, message = 404, "resource.not_found", "资源不存在", "资源不存在"
+
+
+class MethodNotAllowed(WenpingError):
+    status, code, title, message = 405, "http.405", "请求无效", "不支持该请求方法"
 
 
 class Conflict(WenpingError):
-    status, code, title = 409, "resource.conflict", "状态冲突"
+    status, code, title, message = 409, "resource.conflict", "状态冲突", "数据冲突，可能是重复提交，请刷新后重试"
 
 
 class PreconditionFailed(WenpingError):
-    status, code, title = 412, "request.precondition_failed", "资源已被修改"
+    status, code, title, message = 412, "request.precondition_failed", "资源已被修改", "资源已被他人修改，请重新获取后再试"
 
 
 class PayloadTooLarge(WenpingError):
-    status, code, title = 413, "request.too_large", "请求体过大"
+    status, code, title, message = 413, "request.too_large", "请求体过大", "请求体过大"
 
 
 class UnprocessableEntity(WenpingError):
-    status, code, title = 422, "request.validation_failed", "请求数据校验失败"
+    status, code, title, message = 422, "request.validation_failed", "请求数据校验失败", "请求数据校验失败"
 
 
 class PreconditionRequired(WenpingError):
     status, code, title = 428, "request.precondition_required", "缺少前置条件"
+    message = "此操作须携带 If-Match 请求头（取自资源的 ETag）"
 
 
 class TooManyRequests(WenpingError):
-    status, code, title = 429, "request.rate_limited", "请求过于频繁"
+    status, code, title, message = 429, "request.rate_limited", "请求过于频繁", "请求过于频繁，请稍后再试"
+
+
+class InternalError(WenpingError):
+    status, code, title, message = 500, "server.error", "服务器内部错误", "服务器内部错误，请稍后重试或联系管理员"
 
 
 class ServiceUnavailable(WenpingError):
-    status, code, title = 503, "service.unavailable", "依赖服务暂不可用"
+    status, code, title, message = 503, "service.unavailable", "依赖服务暂不可用", "依赖服务暂不可用，请稍后重试"
+
+
+# Problems the shared library raises itself.
+
+
+class InvalidCursor(BadRequest):
+    code, message = "pagination.invalid_cursor", "分页游标无效"
+
+
+class InvalidIdempotencyKey(BadRequest):
+    code = "idempotency.invalid_key"
+
+
+class IdempotencyInProgress(Conflict):
+    code, message = "idempotency.in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试"
+
+
+class IdempotencyKeyReused(Conflict):
+    code, message = "idempotency.key_reused", "该 Idempotency-Key 已用于内容不同的请求"
+
+
+class MissingToken(Unauthorized):
+    code, message = "auth.missing_token", "缺少访问令牌（Authorization: Bearer …）"
+
+
+class TokenExpired(Unauthorized):
+    code, message = "auth.token_expired", "令牌已过期"
+
+
+class WrongAudience(Unauthorized):
+    code, message = "auth.wrong_audience", "令牌的受众（aud）不是本服务"
+
+
+class WrongIssuer(Unauthorized):
+    code, message = "auth.wrong_issuer", "令牌签发者（iss）不受信任"
+
+
+class UnknownKey(Unauthorized):
+    code, message = "auth.unknown_key", "未知的签名密钥（kid）"
+
+
+class RoleRequired(Forbidden):
+    code, message = "auth.role_required", "当前账号无权执行此操作"
+
+
+class ServiceOnly(Forbidden):
+    code, message = "auth.service_only", "此接口仅供系统服务调用"
+
+
+class IfMatchRequired(PreconditionRequired):
+    code, message = "request.if_match_required", "此操作须携带 If-Match 请求头（取自资源的 ETag）"
+
+
+class StaleETag(PreconditionFailed):
+    code, message = "request.stale_etag", "资源已被他人修改，请重新获取后再试"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code, message = "database.unavailable", "数据库暂不可用，请稍后重试"
+
+
+class ServiceTokenUnavailable(ServiceUnavailable):
+    code, message = "service.token_unavailable", "无法从注册服务获取服务令牌"
+
+
+class ServiceTokenRefused(ServiceUnavailable):
+    code = "service.token_refused"
+
+
+# Problems more than one service reports (one declaration, so the code cannot drift apart).
+
+
+class ProjectNotFound(NotFound):
+    code, message = "project.not_found", "项目不存在"
+
+
+class RegionNotFound(NotFound):
+    code, message = "region.not_found", "行政区划不存在"
+
+
+class UnknownRegion(RegionNotFound):
+    """A region code named in a request body or query does not exist: 400, the request is wrong."""
+
+    status = 400
+
+
+class ReportNotFound(NotFound):
+    code, message = "report.not_found", "评估报告不存在"
+
+
+class AgencyNotFound(NotFound):
+    code, message = "agency.not_found", "评估机构不存在"
+
+
+class RegistryUnavailable(ServiceUnavailable):
+    code, message = "registry.unavailable", "注册服务暂不可用，请稍后重试"
 
 
 # Chinese messages for pydantic's error types; the `ctx` values fill the placeholders.
@@ -193,8 +341,27 @@ def problem_response(err: WenpingError) -> JSONResponse:
     return JSONResponse(err.to_problem(), status_code=err.status, headers=err.headers, media_type=PROBLEM_JSON)
 
 
-_HTTP_STATUS: dict[int, type[WenpingError]] = {404: NotFound, 413: PayloadTooLarge}
-_HTTP_DETAIL = {404: "请求的地址不存在", 405: "不支持该请求方法", 413: "请求体过大"}
+class _FrameworkError(WenpingError):
+    """What Starlette itself refuses (an unknown URL, a wrong method, ...), as ``http.<status>``."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str]) -> None:
+        super().__init__(detail, headers=headers)
+        self.status, self.code = status, f"http.{status}"
+        self.title = _FRAMEWORK_TITLES.get(status, WenpingError.title)
+
+
+_FRAMEWORK_TITLES = {413: PayloadTooLarge.title}
+_HTTP_DETAIL = {404: "请求的地址不存在", 405: MethodNotAllowed.message, 413: "请求体过大"}
+
+
+def _framework_problem(exc: StarletteHTTPException) -> WenpingError:
+    detail = _HTTP_DETAIL.get(exc.status_code) or (exc.detail if isinstance(exc.detail, str) else "请求无效")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        return NotFound(detail, headers=headers)
+    if exc.status_code == 405:
+        return MethodNotAllowed(detail, headers=headers)
+    return _FrameworkError(exc.status_code, detail, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -210,25 +377,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        cls = _HTTP_STATUS.get(exc.status_code, WenpingError)
-        detail = _HTTP_DETAIL.get(exc.status_code) or (exc.detail if isinstance(exc.detail, str) else "请求无效")
-        code = "resource.not_found" if exc.status_code == 404 else f"http.{exc.status_code}"
-        return problem_response(cls(detail, status=exc.status_code, code=code, headers=dict(exc.headers or {})))
+        return problem_response(_framework_problem(exc))
 
     async def on_integrity(_: Request, exc: Exception) -> JSONResponse:
         # A unique or foreign-key constraint caught what the service layer did not: a race.
         logger.warning("integrity error: %s", exc.__class__.__name__)
-        return problem_response(Conflict("数据冲突，可能是重复提交，请刷新后重试", code="resource.conflict"))
+        return problem_response(Conflict())
 
     async def on_operational(_: Request, exc: Exception) -> JSONResponse:
         logger.error("database unavailable: %s", exc.__class__.__name__)
-        return problem_response(ServiceUnavailable("数据库暂不可用，请稍后重试", code="database.unavailable"))
+        return problem_response(DatabaseUnavailable())
 
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
-        err = WenpingError("服务器内部错误，请稍后重试或联系管理员", status=500, code="server.error")
-        err.title = "服务器内部错误"
-        return problem_response(err)
+        return problem_response(InternalError())
 
     app.add_exception_handler(WenpingError, on_wenping)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import JSON, Index
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
@@ -57,12 +58,19 @@ def outbox_indexes(table_name: str = "outbox_message") -> tuple[Index, ...]:
 
 
 def enqueue(
-    session: AsyncSession, model: type[OutboxMessageFields], destination: str, path: str, payload: dict[str, Any]
+    session: AsyncSession,
+    model: type[OutboxMessageFields],
+    destination: str,
+    path: str,
+    message: BaseModel | dict[str, Any],
 ) -> OutboxMessageFields:
-    """Stage a message in the caller's transaction (committed with it, or not at all)."""
-    message = model(destination=destination, path=path, payload=payload)
-    session.add(message)
-    return message
+    """Stage ``message`` (a model of ``wenping_shared.contracts.messages``, which the receiver
+    takes as its body) in the caller's transaction: committed with it, or not at all.
+    (A plain dict is still accepted while the last senders move to message models.)"""
+    payload = message.model_dump(mode="json") if isinstance(message, BaseModel) else message
+    row = model(destination=destination, path=path, payload=payload)
+    session.add(row)
+    return row
 
 
 class OutboxRelay:

@@ -1,6 +1,7 @@
-"""Contracts shared by the Wenping services: binding vocabularies and the structured report."""
+"""Contracts shared by the Wenping services: binding vocabularies, the structured report, and the
+messages the services send each other (``messages``)."""
 
-from . import vocab
+from . import messages, vocab
 from .report import Report
 
-__all__ = ["Report", "vocab"]
+__all__ = ["Report", "messages", "vocab"]

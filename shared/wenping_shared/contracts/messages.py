@@ -1,0 +1,200 @@
+"""Messages between the services, one model each, used by the sender and the receiver alike.
+
+Outbox messages (``enqueue`` takes one of these; the relay posts ``model_dump(mode="json")``):
+
+- ``ReportHandoff``      intake → review   ``POST /api/v1/reviews``                          a submitted report round
+- ``ReviewEvent``        review → intake   ``POST /api/v1/projects/{id}/review-events``      a review opened or decided
+- ``AgencyPerformance``  review → registry ``POST /api/v1/agencies/{id}/performance``        a decided review of an agency's report
+
+Read over HTTP:
+
+- ``EligibilityAnswer``  registry → intake ``GET /api/v1/agencies/{id}/eligibility``         may the agency take the project
+
+Receivers are tolerant readers (``extra="ignore"``) unless a class says otherwise, so a sender
+that gains a field never dead-letters its messages; anything a receiver needs is a declared field.
+Adding a message: declare it here, ``enqueue`` it at the sender, take it as the body at the receiver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+
+from .report import Report
+from .vocab import ProjectLevel, ReviewVerdict
+
+
+class Message(BaseModel):
+    """Base of every message between services: a tolerant reader."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("时间须带时区（RFC 3339）")
+    return value
+
+
+# intake → review: a submitted report round.
+
+
+class ProjectFacts(Message):
+    """The project as intake hands it over with a report round."""
+
+    project_id: str = Field(min_length=1, max_length=64)
+    number: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=300)
+    responsible_org_id: str | None = Field(default=None, max_length=64)
+    responsible_org_name: str | None = Field(default=None, max_length=200)
+    category: str | None = Field(default=None, max_length=32)
+    sub_kind: str | None = Field(default=None, max_length=32)
+    interests: list[str] = Field(default_factory=list)
+    expected_participants: int | None = Field(default=None, ge=0)
+    region_code: str = Field(pattern=r"^\d{6}$")
+    planned_decision_date: dt.date | None = None
+    already_implemented: StrictBool = False
+    assessor_kind: Literal["self", "agency"] = "self"
+    agency_id: str | None = Field(default=None, max_length=64)
+    agency_org_id: str | None = Field(default=None, max_length=64)
+    implementing_org_id: str | None = Field(default=None, max_length=64)
+
+
+class DocumentFileRef(Message):
+    """The uploaded original of the report (intake keeps the file)."""
+
+    id: str = Field(max_length=64)
+    filename: str | None = Field(default=None, max_length=300)
+    sha256: str | None = Field(default=None, max_length=64)
+
+
+class ReportHandoff(Message):
+    """A report round handed to review, everything review needs to open it without calling back."""
+
+    project_id: str = Field(min_length=1, max_length=64)
+    round: int = Field(ge=1, le=1000)
+    report: Report
+    submitted_on: dt.date
+    project: ProjectFacts
+    document_file: DocumentFileRef | None = None
+
+
+# review → intake: a review opened or decided.
+
+
+class ReviewEventKind(StrEnum):
+    opened = "opened"
+    decided = "decided"
+
+
+class FailedItem(Message):
+    code: str = Field(min_length=1, max_length=16)
+    category_code: str = Field(min_length=1, max_length=16)
+
+
+class ReviewEvent(Message):
+    """What happened to a report round's review; ``decided`` carries the verdict."""
+
+    event: ReviewEventKind
+    review_id: str = Field(min_length=1, max_length=64)
+    round: int = Field(ge=1)
+    verdict: ReviewVerdict | None = None
+    score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    rectification_deadline: dt.date | None = None
+    failed_items: list[FailedItem] = Field(default_factory=list, max_length=200)
+    decided_at: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _decided_has_verdict(self) -> Self:
+        if self.event == ReviewEventKind.decided and self.verdict is None:
+            raise ValueError("decided 事件须带审查结论（verdict）")
+        if self.decided_at is not None and self.decided_at.tzinfo is None:
+            raise ValueError("decided_at 须带时区")
+        return self
+
+
+# review → registry: an agency's performance.
+
+
+class AgencyPerformance(Message):
+    """A decided review of one of the agency's reports. Refuses unknown fields: the registry
+    keeps these as the agency's record, so a field it would silently drop is a contract change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    review_id: str = Field(min_length=1, max_length=64)
+    project_id: str = Field(min_length=1, max_length=64)
+    round: int = Field(ge=1, le=100)
+    verdict: ReviewVerdict
+    score: float = Field(ge=0, le=100)
+    decided_at: dt.datetime
+
+    @field_validator("decided_at")
+    @classmethod
+    def _decided_at_aware(cls, value: dt.datetime) -> dt.datetime:
+        _aware(value)
+        return value
+
+
+# registry → intake (read): may this agency take this project.
+
+
+class EligibilityReasonCode(StrEnum):
+    not_on_file = "agency.not_on_file"
+    suspended = "agency.suspended"
+    blacklisted = "agency.blacklisted"
+    ungraded = "agency.ungraded"
+    grade_expired = "agency.grade_expired"
+    grade_too_low = "agency.grade_too_low"
+    insufficient_certified_staff = "agency.insufficient_certified_staff"
+    recent_misconduct = "agency.recent_misconduct"
+
+
+class EligibilityReason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: EligibilityReasonCode
+    message: str
+
+
+class EligibilityAgency(Message):
+    id: str
+    name: str
+    org_id: str
+    credit_code: str
+    region_code: str
+    status: str
+    on_file: bool
+    grade: str | None
+    grade_valid_until: dt.date | None
+
+
+class EligibilityAnswer(Message):
+    """``reasons`` is empty exactly when ``eligible``."""
+
+    eligible: bool
+    reasons: list[EligibilityReason]
+    project_level: ProjectLevel
+    on: dt.date
+    province_code: str
+    certified_staff: int
+    agency: EligibilityAgency
+
+
+__all__ = [
+    "AgencyPerformance",
+    "DocumentFileRef",
+    "EligibilityAgency",
+    "EligibilityAnswer",
+    "EligibilityReason",
+    "EligibilityReasonCode",
+    "FailedItem",
+    "Message",
+    "ProjectFacts",
+    "ReportHandoff",
+    "ReviewEvent",
+    "ReviewEventKind",
+]
