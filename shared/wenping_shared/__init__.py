@@ -62,7 +62,7 @@ from ._migrations import migrations_current, run_env, upgrade_to_head
 from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, utcnow
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
-from ._types import UTCDateTime
+from ._types import MultiLineText, Text, UTCDateTime, printable
 
 __all__ = [
     "AUDIENCES",
@@ -83,6 +83,7 @@ __all__ = [
     "InvalidIdempotencyKey",
     "MethodNotAllowed",
     "MissingToken",
+    "MultiLineText",
     "NotFound",
     "OutboxMessageFields",
     "OutboxRelay",
@@ -109,6 +110,7 @@ __all__ = [
     "ServiceTokens",
     "ServiceUnavailable",
     "StaleETag",
+    "Text",
     "TokenExpired",
     "TokenVerifier",
     "TooManyRequests",
@@ -140,6 +142,7 @@ __all__ = [
     "migrations_current",
     "open_runtime",
     "outbox_indexes",
+    "printable",
     "region_contains",
     "region_prefix",
     "require_roles",

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from .._types import MultiLineText, Text
 from .vocab import (
     ApprovalStatus,
     AssessorKind,
@@ -36,7 +37,7 @@ from .vocab import (
 # A fraction in [0, 1]; NaN and infinities are refused (they would defeat the range check).
 Fraction01 = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
-RegistryId = Annotated[str, Field(min_length=1, max_length=64)]
+RegistryId = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class _Contract(BaseModel):
@@ -50,16 +51,16 @@ def _d(zh: str, en: str) -> str:
 class FilingForm(_Contract):
     """报备表: what the decision body files with the stability office, signed and sealed."""
 
-    project_name: str | None = Field(None, description=_d("事项名称", "project name"))
-    decision_body: str | None = Field(
+    project_name: Text | None = Field(None, description=_d("事项名称", "project name"))
+    decision_body: Text | None = Field(
         None, description=_d("决策主体（责任主体）名称", "decision body (responsible organisation)")
     )
     decision_body_org_id: RegistryId | None = Field(
         None, description=_d("决策主体在机构库中的ID", "registry organisation id of the decision body")
     )
-    assessor: str | None = Field(None, description=_d("评估主体名称", "assessor name"))
-    contact_name: str | None = Field(None, description=_d("联系人", "contact person"))
-    contact_phone: str | None = Field(None, description=_d("联系电话", "contact phone"))
+    assessor: Text | None = Field(None, description=_d("评估主体名称", "assessor name"))
+    contact_name: Text | None = Field(None, description=_d("联系人", "contact person"))
+    contact_phone: Text | None = Field(None, description=_d("联系电话", "contact phone"))
     planned_decision_date: dt.date | None = Field(
         None, description=_d("计划决策日期", "planned decision date")
     )
@@ -67,10 +68,10 @@ class FilingForm(_Contract):
     risk_level: OverallLevel | None = Field(
         None, description=_d("报备风险等级（落实措施后）", "filed (residual) risk level")
     )
-    leader_opinion: str | None = Field(
+    leader_opinion: MultiLineText | None = Field(
         None, description=_d("责任主体负责人审核意见", "responsible leader's opinion")
     )
-    signed_by: str | None = Field(
+    signed_by: Text | None = Field(
         None, description=_d("签署意见的负责人", "responsible leader who signed")
     )
     signed_on: dt.date | None = Field(None, description=_d("签署日期", "date signed"))
@@ -82,10 +83,10 @@ class PriorApproval(_Contract):
 
     kind: PriorApprovalKind = Field(description=_d("手续类型", "approval kind"))
     status: ApprovalStatus | None = Field(None, description=_d("办理状态", "status"))
-    document_number: str | None = Field(None, description=_d("批复文号", "approval number"))
-    issuer: str | None = Field(None, description=_d("审批机关", "approving authority"))
+    document_number: Text | None = Field(None, description=_d("批复文号", "approval number"))
+    issuer: Text | None = Field(None, description=_d("审批机关", "approving authority"))
     approved_on: dt.date | None = Field(None, description=_d("批复日期", "date approved"))
-    note: str | None = Field(None, description=_d("说明", "note"))
+    note: MultiLineText | None = Field(None, description=_d("说明", "note"))
 
 
 class Overview(_Contract):
@@ -98,29 +99,29 @@ class Overview(_Contract):
     expected_participants: NonNegativeInt | None = Field(
         None, description=_d("重大活动预计参与人数", "expected participants of an event")
     )
-    background: str | None = Field(None, description=_d("事项背景", "background"))
-    content: str | None = Field(None, description=_d("主要内容", "content"))
-    scale: str | None = Field(None, description=_d("建设规模/实施范围", "scale"))
+    background: MultiLineText | None = Field(None, description=_d("事项背景", "background"))
+    content: MultiLineText | None = Field(None, description=_d("主要内容", "content"))
+    scale: MultiLineText | None = Field(None, description=_d("建设规模/实施范围", "scale"))
     investment_wan_yuan: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
         None, description=_d("总投资（万元）", "investment in 10,000 yuan")
     )
-    location: str | None = Field(None, description=_d("实施地点", "location"))
-    schedule: str | None = Field(None, description=_d("实施计划与进度", "schedule"))
-    affected_area: str | None = Field(None, description=_d("影响范围", "affected area"))
+    location: Text | None = Field(None, description=_d("实施地点", "location"))
+    schedule: MultiLineText | None = Field(None, description=_d("实施计划与进度", "schedule"))
+    affected_area: MultiLineText | None = Field(None, description=_d("影响范围", "affected area"))
     affected_population: NonNegativeInt | None = Field(
         None, description=_d("涉及人数", "affected population")
     )
-    stakeholder_groups: list[str] = Field(
+    stakeholder_groups: list[Text] = Field(
         default_factory=list, description=_d("利益相关群体", "stakeholder groups")
     )
     interests: list[Interest] = Field(
         default_factory=list, description=_d("涉及的群众切身利益", "interests involved")
     )
-    interests_description: str | None = Field(
+    interests_description: MultiLineText | None = Field(
         None,
         description=_d("涉及群众切身利益的内容说明", "discussion of the interests involved"),
     )
-    implementing_unit: str | None = Field(
+    implementing_unit: Text | None = Field(
         None, description=_d("项目实施单位名称", "implementing unit name")
     )
     implementing_unit_org_id: RegistryId | None = Field(
@@ -135,10 +136,10 @@ class Overview(_Contract):
 class CitedDocument(_Contract):
     """评估依据: one cited law, regulation, policy document, standard or plan."""
 
-    title: str | None = Field(None, description=_d("文件全称", "full title"))
-    issuer: str | None = Field(None, description=_d("发文机关", "issuing authority"))
+    title: Text | None = Field(None, description=_d("文件全称", "full title"))
+    issuer: Text | None = Field(None, description=_d("发文机关", "issuing authority"))
     kind: DocumentKind | None = Field(None, description=_d("文件类型", "document kind"))
-    number: str | None = Field(
+    number: Text | None = Field(
         None,
         description=_d("文号，如 发改投资〔2012〕2492号 或 国务院令第590号", "document number"),
     )
@@ -151,8 +152,8 @@ class AssessmentPlan(_Contract):
     """评估方案: its date is the plan date of C05.3 and C05.5."""
 
     date: dt.date | None = Field(None, description=_d("方案制定日期", "date the plan was made"))
-    content: str | None = Field(None, description=_d("评估内容", "what will be assessed"))
-    methods: list[str] = Field(default_factory=list, description=_d("评估方法", "methods"))
+    content: MultiLineText | None = Field(None, description=_d("评估内容", "what will be assessed"))
+    methods: list[Text] = Field(default_factory=list, description=_d("评估方法", "methods"))
     time_limit: dt.date | None = Field(None, description=_d("评估完成时限", "time limit"))
 
 
@@ -162,7 +163,7 @@ class ProcedureStepRecord(_Contract):
     step: ProcedureStep = Field(description=_d("步骤", "step"))
     date: dt.date | None = Field(None, description=_d("完成日期", "date done"))
     done: StrictBool = Field(True, description=_d("是否已完成", "done"))
-    note: str | None = Field(None, description=_d("说明", "note"))
+    note: MultiLineText | None = Field(None, description=_d("说明", "note"))
 
 
 class PublicNotice(_Contract):
@@ -170,29 +171,29 @@ class PublicNotice(_Contract):
 
     start: dt.date | None = Field(None, description=_d("公示开始日期", "first day"))
     end: dt.date | None = Field(None, description=_d("公示结束日期", "last day"))
-    channels: list[str] = Field(default_factory=list, description=_d("公示渠道", "channels"))
-    content: str | None = Field(None, description=_d("公示内容摘要", "summary"))
+    channels: list[Text] = Field(default_factory=list, description=_d("公示渠道", "channels"))
+    content: MultiLineText | None = Field(None, description=_d("公示内容摘要", "summary"))
     feedback_count: NonNegativeInt | None = Field(
         None, description=_d("收到反馈意见数", "feedback received")
     )
 
 
 class MeetingExpert(_Contract):
-    name: str | None = Field(None, description=_d("专家姓名", "name"))
+    name: Text | None = Field(None, description=_d("专家姓名", "name"))
     expert_id: RegistryId | None = Field(None, description=_d("专家库ID", "registry expert id"))
-    title: str | None = Field(None, description=_d("职称", "professional title"))
-    employer: str | None = Field(None, description=_d("工作单位", "employer"))
+    title: Text | None = Field(None, description=_d("职称", "professional title"))
+    employer: Text | None = Field(None, description=_d("工作单位", "employer"))
 
 
 class ExpertMeeting(_Contract):
     """A meeting of experts: the argumentation meeting (论证会) or the later review (评审会)."""
 
     date: dt.date | None = Field(None, description=_d("会议日期", "meeting date"))
-    location: str | None = Field(None, description=_d("会议地点", "place"))
+    location: Text | None = Field(None, description=_d("会议地点", "place"))
     experts: list[MeetingExpert] = Field(
         default_factory=list, description=_d("参会专家", "experts present")
     )
-    minutes: str | None = Field(None, description=_d("会议纪要", "minutes"))
+    minutes: MultiLineText | None = Field(None, description=_d("会议纪要", "minutes"))
 
 
 class Procedure(_Contract):
@@ -218,10 +219,10 @@ class Procedure(_Contract):
 class Concern(_Contract):
     """A concern raised in a consultation; risks refer to it by `id` (C07.2)."""
 
-    id: str | None = Field(None, description=_d("意见编号（报告内唯一）", "id, unique in the report"))
-    text: str | None = Field(None, description=_d("群众反映的问题", "the concern"))
-    response: str | None = Field(None, description=_d("书面回应", "written response"))
-    reasonableness: str | None = Field(
+    id: Text | None = Field(None, description=_d("意见编号（报告内唯一）", "id, unique in the report"))
+    text: MultiLineText | None = Field(None, description=_d("群众反映的问题", "the concern"))
+    response: MultiLineText | None = Field(None, description=_d("书面回应", "written response"))
+    reasonableness: MultiLineText | None = Field(
         None, description=_d("诉求合理性、合法性分析", "analysis of reasonableness and legality")
     )
 
@@ -232,14 +233,14 @@ class Consultation(_Contract):
     group: ConsultationGroup = Field(description=_d("征求对象群体（五必听）", "must-hear group"))
     method: ConsultationMethod | None = Field(None, description=_d("征求方式", "method"))
     date: dt.date | None = Field(None, description=_d("征求日期", "date"))
-    target: str | None = Field(None, description=_d("征求对象说明", "who was consulted"))
+    target: Text | None = Field(None, description=_d("征求对象说明", "who was consulted"))
     participants: NonNegativeInt | None = Field(
         None, description=_d("参与人数（有效样本）", "participants (valid responses)")
     )
     support_rate: Fraction01 | None = Field(
         None, description=_d("支持率，0~1", "support rate, a fraction in [0, 1]")
     )
-    summary: str | None = Field(None, description=_d("意见汇总", "summary"))
+    summary: MultiLineText | None = Field(None, description=_d("意见汇总", "summary"))
     concerns: list[Concern] = Field(
         default_factory=list, description=_d("反映的问题及回应", "concerns raised and answers")
     )
@@ -248,14 +249,14 @@ class Consultation(_Contract):
 class RiskFactor(_Contract):
     """风险因素: stated levels are checked against levels computed from P x I (C08.2, C08.4)."""
 
-    id: str | None = Field(None, description=_d("风险编号（报告内唯一）", "id, unique in the report"))
-    title: str | None = Field(None, description=_d("风险名称", "name"))
+    id: Text | None = Field(None, description=_d("风险编号（报告内唯一）", "id, unique in the report"))
+    title: Text | None = Field(None, description=_d("风险名称", "name"))
     dimension: RiskDimension | None = Field(None, description=_d("风险维度", "dimension"))
     kind: RiskKind | None = Field(None, description=_d("风险类型", "kind"))
-    source: str | None = Field(
+    source: Text | None = Field(
         None, description=_d("风险源（涉及人群、地点、诱发因素）", "source: who, where, trigger")
     )
-    related_concerns: list[str] = Field(
+    related_concerns: list[Text] = Field(
         default_factory=list, description=_d("对应的意见编号", "ids of the concerns it answers")
     )
     probability: Fraction01 | None = Field(None, description=_d("发生概率 P，0~1", "probability"))
@@ -280,12 +281,12 @@ class RiskFactor(_Contract):
 class Measure(_Contract):
     """防范化解措施 for one or more risks."""
 
-    risk_ids: list[str] = Field(
+    risk_ids: list[Text] = Field(
         default_factory=list, description=_d("针对的风险编号", "ids of the risks it addresses")
     )
-    content: str | None = Field(None, description=_d("措施内容", "the measure"))
-    responsible_unit: str | None = Field(None, description=_d("责任单位", "responsible unit"))
-    coordinating_units: list[str] = Field(
+    content: MultiLineText | None = Field(None, description=_d("措施内容", "the measure"))
+    responsible_unit: Text | None = Field(None, description=_d("责任单位", "responsible unit"))
+    coordinating_units: list[Text] = Field(
         default_factory=list, description=_d("协助单位", "coordinating units")
     )
     deadline: dt.date | None = Field(None, description=_d("完成时限", "deadline"))
@@ -294,18 +295,18 @@ class Measure(_Contract):
 class EmergencyPlan(_Contract):
     """应急预案, required for medium and high initial risk (C09.4)."""
 
-    title: str | None = Field(None, description=_d("预案名称", "title"))
-    summary: str | None = Field(None, description=_d("预案要点", "summary"))
-    responsible_unit: str | None = Field(None, description=_d("牵头单位", "lead unit"))
+    title: Text | None = Field(None, description=_d("预案名称", "title"))
+    summary: MultiLineText | None = Field(None, description=_d("预案要点", "summary"))
+    responsible_unit: Text | None = Field(None, description=_d("牵头单位", "lead unit"))
 
 
 class Monitoring(_Contract):
     """风险监测与跟踪安排 (C09.5)."""
 
-    responsible_unit: str | None = Field(None, description=_d("监测责任单位", "responsible unit"))
-    frequency: str | None = Field(None, description=_d("监测频次", "frequency"))
-    indicators: list[str] = Field(default_factory=list, description=_d("监测指标", "indicators"))
-    method: str | None = Field(None, description=_d("监测方式", "method"))
+    responsible_unit: Text | None = Field(None, description=_d("监测责任单位", "responsible unit"))
+    frequency: Text | None = Field(None, description=_d("监测频次", "frequency"))
+    indicators: list[Text] = Field(default_factory=list, description=_d("监测指标", "indicators"))
+    method: Text | None = Field(None, description=_d("监测方式", "method"))
 
 
 class Measures(_Contract):
@@ -328,41 +329,41 @@ class Conclusion(_Contract):
     recommendation: Recommendation | None = Field(
         None, description=_d("评估建议", "recommendation")
     )
-    text: str | None = Field(None, description=_d("结论正文", "conclusion text"))
+    text: MultiLineText | None = Field(None, description=_d("结论正文", "conclusion text"))
 
 
 class Attachment(_Contract):
     kind: AttachmentKind = Field(description=_d("附件类型", "kind"))
-    title: str | None = Field(None, description=_d("附件名称", "title"))
-    file_id: str | None = Field(None, description=_d("文件ID", "uploaded file id"))
+    title: Text | None = Field(None, description=_d("附件名称", "title"))
+    file_id: Text | None = Field(None, description=_d("文件ID", "uploaded file id"))
 
 
 class TeamMember(_Contract):
     """A member of the assessment team; experts carry their registry id (C02.3, C02.4)."""
 
-    name: str | None = Field(None, description=_d("姓名", "name"))
-    role: str | None = Field(None, description=_d("组内职责", "role in the team"))
+    name: Text | None = Field(None, description=_d("姓名", "name"))
+    role: Text | None = Field(None, description=_d("组内职责", "role in the team"))
     expert_id: RegistryId | None = Field(
         None, description=_d("专家库ID（专家成员必填）", "registry expert id (experts)")
     )
-    employer: str | None = Field(None, description=_d("工作单位（自述）", "employer, as stated"))
+    employer: Text | None = Field(None, description=_d("工作单位（自述）", "employer, as stated"))
 
 
 class Assessor(_Contract):
     """评估主体: the decision body itself, or a commissioned agency (by registry id)."""
 
     kind: AssessorKind | None = Field(None, description=_d("评估方式", "self or agency"))
-    name: str | None = Field(None, description=_d("评估主体名称", "name"))
+    name: Text | None = Field(None, description=_d("评估主体名称", "name"))
     agency_id: RegistryId | None = Field(
         None, description=_d("第三方机构在机构库中的ID", "registry agency id")
     )
-    lead_name: str | None = Field(None, description=_d("项目负责人", "lead assessor"))
+    lead_name: Text | None = Field(None, description=_d("项目负责人", "lead assessor"))
 
 
 class SignOff(_Contract):
     """The assessor's signature on the report (C10.3)."""
 
-    signed_by: str | None = Field(None, description=_d("签署人", "signed by"))
+    signed_by: Text | None = Field(None, description=_d("签署人", "signed by"))
     signed_on: dt.date | None = Field(None, description=_d("签署日期", "date signed"))
     sealed: StrictBool | None = Field(None, description=_d("是否盖章", "sealed"))
 
@@ -370,8 +371,8 @@ class SignOff(_Contract):
 class Report(_Contract):
     """The structured assessment report submitted for review (one per round)."""
 
-    title: str | None = Field(None, description=_d("报告名称", "report title"))
-    project_name: str | None = Field(None, description=_d("事项名称", "project name"))
+    title: Text | None = Field(None, description=_d("报告名称", "report title"))
+    project_name: Text | None = Field(None, description=_d("事项名称", "project name"))
     filing_form: FilingForm | None = Field(None, description=_d("报备表", "filing form"))
     overview: Overview | None = Field(None, description=_d("事项概况", "overview"))
     basis: list[CitedDocument] = Field(

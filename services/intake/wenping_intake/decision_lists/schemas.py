@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from wenping_shared import Text
 from wenping_shared.contracts.vocab import FilingBatch, ProjectCategory, ProjectStatus
 
 from ..projects.schemas import ProjectCreate
@@ -21,7 +22,7 @@ class DecisionListCreate(BaseModel):
 
     batch: FilingBatch = Field(description="清单批次：start_of_year 年初、mid_year 年中")
     year: int = Field(ge=2000, le=2100, description="清单年度")
-    title: str = Field(min_length=1, max_length=200, description="清单名称")
+    title: Text = Field(min_length=1, max_length=200, description="清单名称")
     items: list[ProjectCreate] = Field(
         min_length=1,
         max_length=MAX_ITEMS,

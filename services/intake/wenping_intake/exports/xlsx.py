@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from wenping_shared import printable
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -76,8 +77,17 @@ class LedgerWorkbook:
 
     def append(self, projects: Iterable[Project], dates: dict[str, dict[str, Any]], today: dt.date) -> None:
         for project in projects:
-            self.sheet.append(row_values(project, dates.get(project.id, {}), today))
+            self.sheet.append([self._cell(v) for v in row_values(project, dates.get(project.id, {}), today)])
             self.rows += 1
+
+    def _cell(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        # Titles stored before input refused control characters must not make the export fail for
+        # good, and a title like "=HYPERLINK(...)" must stay text, never become a formula.
+        cell = WriteOnlyCell(self.sheet, value=printable(value))
+        cell.data_type = "s"
+        return cell
 
     def save(self, stream: IO[bytes]) -> None:
         self.workbook.save(stream)

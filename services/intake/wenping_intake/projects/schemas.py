@@ -7,6 +7,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -21,7 +22,7 @@ from wenping_shared.contracts.vocab import (
     TransitionAction,
 )
 
-Title = Annotated[str, Field(min_length=1, max_length=200, description="事项名称")]
+Title = Annotated[Text, Field(min_length=1, max_length=200, description="事项名称")]
 OrgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -47,8 +48,8 @@ class ProjectFields(BaseModel):
     filing_batch: FilingBatch = Field(FilingBatch.ad_hoc, description="报备批次")
     interests: list[Interest] = Field(default_factory=list, max_length=20, description="涉及的利益领域")
     affected_population: int | None = Field(None, ge=0, le=2_000_000_000, description="影响人口")
-    description: str | None = Field(None, max_length=5000, description="事项简介")
-    implementing_unit_name: str | None = Field(None, max_length=200, description="实施单位名称")
+    description: MultiLineText | None = Field(None, max_length=5000, description="事项简介")
+    implementing_unit_name: Text | None = Field(None, max_length=200, description="实施单位名称")
     implementing_org_id: OrgId | None = Field(None, description="实施单位在机构库中的ID（可选）")
     planned_decision_date: dt.date | None = Field(None, description="计划决策日期")
     deadline: dt.date | None = Field(None, description="评估完成时限")
@@ -116,8 +117,8 @@ class ProjectUpdate(BaseModel):
     filing_batch: FilingBatch | None = None
     interests: list[Interest] | None = Field(None, max_length=20)
     affected_population: int | None = Field(None, ge=0, le=2_000_000_000)
-    description: str | None = Field(None, max_length=5000)
-    implementing_unit_name: str | None = Field(None, max_length=200)
+    description: MultiLineText | None = Field(None, max_length=5000)
+    implementing_unit_name: Text | None = Field(None, max_length=200)
     implementing_org_id: OrgId | None = None
     planned_decision_date: dt.date | None = None
     deadline: dt.date | None = None
@@ -135,7 +136,7 @@ class TransitionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: TransitionAction = Field(description="file | start_assessment | decide | close | withdraw | resume")
-    reason: str | None = Field(None, max_length=2000, description="理由（withdraw 必填）")
+    reason: MultiLineText | None = Field(None, max_length=2000, description="理由（withdraw 必填）")
     outcome: Recommendation | None = Field(None, description="决策结果（仅 decide，且必填）")
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenping_shared import Text
 from wenping_shared.contracts.report import Report
 from wenping_shared.contracts.vocab import ReviewVerdict
 
@@ -16,7 +17,7 @@ class ReportSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     report: Report = Field(description="结构化评估报告（报告契约 v1，不允许未知字段）")
-    document_file_id: str = Field(
+    document_file_id: Text = Field(
         min_length=1, max_length=36, description="评估报告原件，先经 POST /api/v1/files 上传（.docx / .pdf）"
     )
 
@@ -58,8 +59,8 @@ class ReviewEventKind(StrEnum):
 class FailedItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    code: str = Field(min_length=1, max_length=16)
-    category_code: str = Field(min_length=1, max_length=16)
+    code: Text = Field(min_length=1, max_length=16)
+    category_code: Text = Field(min_length=1, max_length=16)
 
 
 class ReviewEventIn(BaseModel):
@@ -69,7 +70,7 @@ class ReviewEventIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     event: ReviewEventKind
-    review_id: str = Field(min_length=1, max_length=64)
+    review_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1)
     verdict: ReviewVerdict | None = None
     score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)

@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.vocab import ProjectStatus
 
 
@@ -29,13 +30,13 @@ MEASURE_STATUS_LABELS: dict[str, str] = {
 class TrackingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    measure: StrictInt | str = Field(
+    measure: StrictInt | MultiLineText = Field(
         description="措施：已通过审查的报告中措施清单的序号（整数，从 0 开始），或措施内容文本（报告外新增的措施）"
     )
     progress_percent: int = Field(ge=0, le=100, description="完成进度（0-100）")
     status: MeasureStatus = Field(description="not_started 未开始、in_progress 推进中、completed 已完成、blocked 推进受阻")
-    note: str | None = Field(None, max_length=5000, description="进展说明")
-    responsible_unit: str | None = Field(
+    note: MultiLineText | None = Field(None, max_length=5000, description="进展说明")
+    responsible_unit: Text | None = Field(
         None, max_length=200, description="责任单位（报告中的措施默认取报告所载；新增措施必填）"
     )
     deadline: dt.date | None = Field(None, description="完成时限（报告中的措施默认取报告所载）")
@@ -122,9 +123,9 @@ class EvaluationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     disputes_arisen: int = Field(ge=0, le=1_000_000, description="实施中出现的矛盾纠纷数")
-    disputes_description: str | None = Field(None, max_length=5000, description="矛盾纠纷情况")
+    disputes_description: MultiLineText | None = Field(None, max_length=5000, description="矛盾纠纷情况")
     measures_effective: bool = Field(description="防范化解措施是否有效")
-    summary: str = Field(min_length=1, max_length=10000, description="效果评价结论")
+    summary: MultiLineText = Field(min_length=1, max_length=10000, description="效果评价结论")
     petitions_count: int | None = Field(None, ge=0, le=1_000_000, description="引发信访数")
     mass_incidents_count: int | None = Field(None, ge=0, le=100_000, description="引发群体性事件数")
     satisfaction_rate: float | None = Field(None, ge=0, le=1, description="群众满意率（0-1）")

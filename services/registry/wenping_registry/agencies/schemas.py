@@ -5,6 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel, ReviewVerdict
 
 from .credit_code import validate_credit_code
@@ -19,7 +20,7 @@ class AgencyFiling(BaseModel):
 
     province_code: str = Field(pattern=r"^\d{2}0000$", description="备案的省级行政区划代码（xx0000）")
     filed_on: dt.date
-    filing_number: str | None = Field(default=None, max_length=64, description="备案编号")
+    filing_number: Text | None = Field(default=None, max_length=64, description="备案编号")
 
 
 def _unique_provinces(value: list[AgencyFiling] | None) -> list[AgencyFiling] | None:
@@ -34,14 +35,14 @@ class AgencyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=200)
-    credit_code: str = Field(min_length=1, max_length=40, description="统一社会信用代码（GB 32100-2015）")
+    name: Text = Field(min_length=2, max_length=200)
+    credit_code: Text = Field(min_length=1, max_length=40, description="统一社会信用代码（GB 32100-2015）")
     region_code: str = Field(pattern=r"^\d{6}$")
-    org_id: str | None = Field(default=None, max_length=36, description="机构人员所属的单位（kind=agency）")
+    org_id: Text | None = Field(default=None, max_length=36, description="机构人员所属的单位（kind=agency）")
     filings: list[AgencyFiling] = Field(default_factory=list, max_length=40)
-    contact_person: str | None = Field(default=None, max_length=100)
-    contact_phone: str | None = Field(default=None, max_length=32)
-    address: str | None = Field(default=None, max_length=300)
+    contact_person: Text | None = Field(default=None, max_length=100)
+    contact_phone: Text | None = Field(default=None, max_length=32)
+    address: Text | None = Field(default=None, max_length=300)
 
     _filings = field_validator("filings")(_unique_provinces)
 
@@ -59,13 +60,13 @@ class AgencyUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=2, max_length=200)
+    name: Text | None = Field(default=None, min_length=2, max_length=200)
     status: AgencyStatus | None = None
-    status_reason: str | None = Field(default=None, max_length=500)
+    status_reason: MultiLineText | None = Field(default=None, max_length=500)
     filings: list[AgencyFiling] | None = Field(default=None, max_length=40, description="全部备案（整体替换）")
-    contact_person: str | None = Field(default=None, max_length=100)
-    contact_phone: str | None = Field(default=None, max_length=32)
-    address: str | None = Field(default=None, max_length=300)
+    contact_person: Text | None = Field(default=None, max_length=100)
+    contact_phone: Text | None = Field(default=None, max_length=32)
+    address: Text | None = Field(default=None, max_length=300)
 
     _filings = field_validator("filings")(_unique_provinces)
 
@@ -141,7 +142,7 @@ class GradingCreate(BaseModel):
     valid_until: dt.date
     graded_on: dt.date | None = Field(default=None, description="评定日期，默认今天")
     criteria: GradingCriteria | None = Field(default=None, description="评定依据（不填则取平台记录）")
-    note: str | None = Field(default=None, max_length=1000)
+    note: MultiLineText | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
     def _period(self) -> Self:
@@ -155,7 +156,7 @@ class GradingCreate(BaseModel):
 class CertificateInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    number: str = Field(min_length=3, max_length=64, description="证书编号")
+    number: Text = Field(min_length=3, max_length=64, description="证书编号")
     issued_on: dt.date
     expires_on: dt.date | None = Field(default=None, description="有效期至（含），长期有效留空")
 
@@ -169,9 +170,9 @@ class CertificateInput(BaseModel):
 class PractitionerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     full_time: bool = True
-    education: str | None = Field(default=None, max_length=50, description="学历")
+    education: Text | None = Field(default=None, max_length=50, description="学历")
     certificates: list[CertificateInput] = Field(default_factory=list, max_length=20)
 
     @field_validator("certificates")
@@ -206,8 +207,8 @@ class MisconductCreate(BaseModel):
 
     recorded_on: dt.date = Field(description="认定日期")
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$", description="发生地区，默认本人所在地区")
-    description: str = Field(min_length=2, max_length=2000)
-    project_id: str | None = Field(default=None, max_length=64)
+    description: MultiLineText = Field(min_length=2, max_length=2000)
+    project_id: Text | None = Field(default=None, max_length=64)
 
 
 class MisconductPublic(BaseModel):
@@ -227,8 +228,8 @@ class PerformanceCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    review_id: str = Field(min_length=1, max_length=64)
-    project_id: str = Field(min_length=1, max_length=64)
+    review_id: Text = Field(min_length=1, max_length=64)
+    project_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1, le=100)
     verdict: ReviewVerdict
     score: float = Field(ge=0, le=100)

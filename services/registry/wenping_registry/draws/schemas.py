@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from wenping_shared import Text
 from wenping_shared.contracts.vocab import ExpertField
 
 from .algorithm import SEED_MAX
@@ -20,7 +21,7 @@ class ExpertDrawCreate(BaseModel):
     fields: list[ExpertField] | None = Field(default=None, min_length=1, max_length=11, description="专业领域")
     count: int = Field(ge=1, le=50, description="抽取人数")
     region_code: str = Field(pattern=r"^\d{6}$", description="抽取范围：该地区及其下级的专家")
-    avoid_org_ids: list[str] = Field(default_factory=list, max_length=100, description="另需回避的单位 id")
+    avoid_org_ids: list[Text] = Field(default_factory=list, max_length=100, description="另需回避的单位 id")
     seed: int | None = Field(default=None, ge=0, le=SEED_MAX, description="随机种子（可选）")
 
     @field_validator("avoid_org_ids")

@@ -6,6 +6,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus
 
 from .xlsx import id_number_problem
@@ -57,18 +58,18 @@ class ExpertCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # The same limits as the import spreadsheet (experts/xlsx.py), so every export re-imports.
-    name: str = Field(min_length=1, max_length=50)
+    name: Text = Field(min_length=1, max_length=50)
     fields: list[ExpertField] = Field(min_length=1, max_length=11, description="专业领域")
-    title: str | None = Field(default=None, max_length=50, description="职称/职务")
-    employer_org_id: str | None = Field(default=None, max_length=36, description="工作单位（平台中的单位，用于回避）")
-    employer_name: str | None = Field(default=None, max_length=200, description="工作单位名称（无平台单位时必填）")
+    title: Text | None = Field(default=None, max_length=50, description="职称/职务")
+    employer_org_id: Text | None = Field(default=None, max_length=36, description="工作单位（平台中的单位，用于回避）")
+    employer_name: Text | None = Field(default=None, max_length=200, description="工作单位名称（无平台单位时必填）")
     region_code: RegionCode
-    phone: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=200)
-    id_number: str | None = Field(default=None, max_length=18, description="身份证号码（个人信息）")
+    phone: Text | None = Field(default=None, max_length=32)
+    email: Text | None = Field(default=None, max_length=200)
+    id_number: Text | None = Field(default=None, max_length=18, description="身份证号码（个人信息）")
     term_start: dt.date | None = Field(default=None, description="聘期开始")
     term_end: dt.date | None = Field(default=None, description="聘期结束")
-    user_id: str | None = Field(default=None, max_length=36, description="专家的平台账号（角色 expert）")
+    user_id: Text | None = Field(default=None, max_length=36, description="专家的平台账号（角色 expert）")
 
     _fields = field_validator("fields")(_check_fields)
     _id = field_validator("id_number")(_normalize_id_number)
@@ -89,19 +90,19 @@ class ExpertUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=50)
+    name: Text | None = Field(default=None, min_length=1, max_length=50)
     fields: list[ExpertField] | None = Field(default=None, min_length=1, max_length=11)
-    title: str | None = Field(default=None, max_length=50)
-    employer_org_id: str | None = Field(default=None, max_length=36)
-    employer_name: str | None = Field(default=None, min_length=1, max_length=200)
+    title: Text | None = Field(default=None, max_length=50)
+    employer_org_id: Text | None = Field(default=None, max_length=36)
+    employer_name: Text | None = Field(default=None, min_length=1, max_length=200)
     region_code: RegionCode | None = None
-    phone: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=200)
-    id_number: str | None = Field(default=None, max_length=18)
+    phone: Text | None = Field(default=None, max_length=32)
+    email: Text | None = Field(default=None, max_length=200)
+    id_number: Text | None = Field(default=None, max_length=18)
     term_start: dt.date | None = None
     term_end: dt.date | None = None
     status: ExpertStatus | None = None
-    status_reason: str | None = Field(default=None, max_length=500)
+    status_reason: MultiLineText | None = Field(default=None, max_length=500)
 
     _id = field_validator("id_number")(_normalize_id_number)
     _phone = field_validator("phone")(_check_phone)

@@ -49,6 +49,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ConfigDict, Field
 
+from wenping_shared import printable
 from wenping_shared.contracts.vocab import LABELS, ExpertField, ExpertStatus
 
 SHEET_NAME: Final = "专家名单"
@@ -525,7 +526,8 @@ def write_export(rows: Iterable[ExpertSheetRow], include_personal_data: bool) ->
 
 
 def _out_cell(ws: Any, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    # Rows stored before input refused control characters must not make the export fail for good.
+    cell = WriteOnlyCell(ws, value=printable(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         # Always a text cell: a name like "=HYPERLINK(...)" must never become a formula, and
         # codes and ID numbers must keep every digit.

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from wenping_shared import Text
+
 from .models import OrganizationKind, Role
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -24,7 +26,7 @@ class RegionDetail(RegionPublic):
 class OrganizationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=2, max_length=200, description="单位全称")
+    name: Text = Field(min_length=2, max_length=200, description="单位全称")
     kind: OrganizationKind = Field(description="department 决策部门 | stability_office 政法委/维稳办 | agency | institution")
     region_code: str = Field(pattern=r"^\d{6}$", description="所属行政区划代码（须在管理员辖区内）")
 
@@ -42,11 +44,11 @@ class OrganizationPublic(BaseModel):
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(description="登录名：小写字母、数字、点、下划线或连字符，3-64 位")
-    display_name: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=10, max_length=128, description="至少 10 位")
+    username: Text = Field(description="登录名：小写字母、数字、点、下划线或连字符，3-64 位")
+    display_name: Text = Field(min_length=1, max_length=100)
+    password: Text = Field(min_length=10, max_length=128, description="至少 10 位")
     roles: list[Role] = Field(min_length=1, description="角色")
-    org_id: str = Field(description="所属单位（须在管理员辖区内）；用户的地区取自单位")
+    org_id: Text = Field(description="所属单位（须在管理员辖区内）；用户的地区取自单位")
 
     @field_validator("username")
     @classmethod

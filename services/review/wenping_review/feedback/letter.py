@@ -28,6 +28,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wenping_shared import printable
+
 Verdict = Literal["approved", "returned_for_revision", "returned_for_reassessment"]
 
 VERDICT_LABELS: dict[str, str] = {
@@ -405,7 +407,9 @@ def _paragraph(
     if indent_chars:
         _set_indent_chars(paragraph, first_line=indent_chars)
     if text:
-        _set_fonts(paragraph.add_run(text), face, size)
+        # A report title stored before input refused control characters must not make the
+        # letter fail for good: XML cannot hold them.
+        _set_fonts(paragraph.add_run(printable(text)), face, size)
     return paragraph
 
 
@@ -481,7 +485,7 @@ def _set_core_properties(doc: DocxDocument, letter: FeedbackLetter) -> None:
     props = doc.core_properties
     props.author = letter.issuing_office
     props.last_modified_by = letter.issuing_office
-    props.title = letter_title(letter)
+    props.title = printable(letter_title(letter))
     props.subject = letter.document_number
     props.created = stamp
     props.modified = stamp

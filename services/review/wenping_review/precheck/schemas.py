@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wenping_shared import Text
 from wenping_shared.contracts.report import Report
 
 
@@ -11,7 +12,7 @@ class PrecheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     report: Report
-    project_id: str | None = Field(default=None, min_length=1, max_length=64)
+    project_id: Text | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PrecheckItem(BaseModel):

@@ -5,15 +5,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wenping_shared import MultiLineText, Text
+
 
 class RegionConfigUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    overrides: dict[str, Any] = Field(
+    overrides: dict[Text, Any] = Field(
         description="覆盖默认值的部分配置，如 {\"notice_days\": 10, \"grading\": {\"method\": \"index\"}}",
         examples=[{"notice_days": 10, "revision_deadline_days": 20}],
     )
-    comment: str | None = Field(default=None, max_length=500, description="变更说明")
+    comment: MultiLineText | None = Field(default=None, max_length=500, description="变更说明")
 
 
 class RegionConfigVersionPublic(BaseModel):

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.report import Report
 
 Id = str
@@ -16,30 +17,30 @@ class ProjectFactsIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    project_id: str = Field(min_length=1, max_length=64)
-    number: str | None = Field(default=None, max_length=64)
-    title: str | None = Field(default=None, max_length=300)
-    responsible_org_id: str | None = Field(default=None, max_length=64)
-    responsible_org_name: str | None = Field(default=None, max_length=200)
-    category: str | None = Field(default=None, max_length=32)
-    sub_kind: str | None = Field(default=None, max_length=32)
-    interests: list[str] = Field(default_factory=list)
+    project_id: Text = Field(min_length=1, max_length=64)
+    number: Text | None = Field(default=None, max_length=64)
+    title: Text | None = Field(default=None, max_length=300)
+    responsible_org_id: Text | None = Field(default=None, max_length=64)
+    responsible_org_name: Text | None = Field(default=None, max_length=200)
+    category: Text | None = Field(default=None, max_length=32)
+    sub_kind: Text | None = Field(default=None, max_length=32)
+    interests: list[Text] = Field(default_factory=list)
     expected_participants: int | None = Field(default=None, ge=0)
     region_code: str = Field(pattern=r"^\d{6}$")
     planned_decision_date: dt.date | None = None
     already_implemented: StrictBool = False
     assessor_kind: Literal["self", "agency"] = "self"
-    agency_id: str | None = Field(default=None, max_length=64)
-    agency_org_id: str | None = Field(default=None, max_length=64)
-    implementing_org_id: str | None = Field(default=None, max_length=64)
+    agency_id: Text | None = Field(default=None, max_length=64)
+    agency_org_id: Text | None = Field(default=None, max_length=64)
+    implementing_org_id: Text | None = Field(default=None, max_length=64)
 
 
 class DocumentFileIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    id: str = Field(max_length=64)
-    filename: str | None = Field(default=None, max_length=300)
-    sha256: str | None = Field(default=None, max_length=64)
+    id: Text = Field(max_length=64)
+    filename: Text | None = Field(default=None, max_length=300)
+    sha256: Text | None = Field(default=None, max_length=64)
 
 
 class ReviewOpen(BaseModel):
@@ -47,7 +48,7 @@ class ReviewOpen(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    project_id: str = Field(min_length=1, max_length=64)
+    project_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1, le=1000)
     report: Report | None = None
     submitted_on: dt.date | None = None
@@ -59,7 +60,7 @@ class ItemJudgement(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     result: Literal["pass", "fail", "not_applicable"] = Field(description="审查员的判定")
-    comment: str | None = Field(default=None, max_length=2000, description="审查意见（推翻自动结果时必填）")
+    comment: MultiLineText | None = Field(default=None, max_length=2000, description="审查意见（推翻自动结果时必填）")
 
 
 class DecisionCreate(BaseModel):
@@ -68,7 +69,7 @@ class DecisionCreate(BaseModel):
     rectification_deadline: dt.date | None = Field(
         default=None, description="整改期限；不填则按地区配置（退回修改默认30日，重新评估默认60日）；审查通过时不得填写"
     )
-    comment: str | None = Field(default=None, max_length=2000, description="审查结论说明")
+    comment: MultiLineText | None = Field(default=None, max_length=2000, description="审查结论说明")
 
 
 class ReviewItemPublic(BaseModel):
