@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Secrets that ship in the repository for development. Production refuses them.
 DEV_SECRETS = frozenset(
@@ -24,6 +25,10 @@ class ServiceSettings(BaseSettings):
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+    #: (comma-separated IPs or networks, uvicorn's ``forwarded_allow_ips``). Empty: none, the
+    #: peer address is the client's (a client could otherwise pick the address its login limit uses).
+    forwarded_allow_ips: str = ""
 
     # Peers. Tests point these at in-process apps.
     registry_url: str = "http://127.0.0.1:8003"
@@ -46,11 +51,30 @@ class ServiceSettings(BaseSettings):
     max_json_body_bytes: int = 1024 * 1024
     max_upload_body_bytes: int = 50 * 1024 * 1024
 
+    #: Browser origins allowed to call this service (CORS), e.g. ``https://app.example.gov.cn``,
+    #: as a JSON list or comma-separated. Empty (the default): no CORS headers, preflight refused.
+    #: Production refuses ``*``: origins there are named one by one.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     log_level: str = "INFO"
     log_json: bool = True
 
     #: Seeding demo data is a development convenience; production refuses it.
     seed_demo: bool = Field(default=False)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [o.strip() for o in text.split(",") if o.strip()]
+        return value
+
+    @property
+    def service_name(self) -> str:
+        """``intake``, ``review`` or ``registry``, from the env prefix (WENPING_<NAME>_)."""
+        prefix = str(self.model_config.get("env_prefix", ""))
+        return prefix.removeprefix("WENPING_").rstrip("_").lower() or "service"
 
     @property
     def resolved_database_url(self) -> str:
@@ -65,6 +89,8 @@ class ServiceSettings(BaseSettings):
             problems.append("生产模式下不得加载演示数据（seed_demo=true）")
         if self.client_secret and self.client_secret in DEV_SECRETS:
             problems.append("生产模式下不得使用默认的服务客户端密钥（client_secret）")
+        if "*" in self.cors_origins:
+            problems.append("生产模式下 CORS 须逐一列出允许的来源（cors_origins 不得为 *）")
         if self.resolved_database_url.startswith("sqlite"):
             problems.append("生产模式须使用 PostgreSQL 数据库（database_url）")
         return problems

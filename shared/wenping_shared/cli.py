@@ -36,6 +36,22 @@ def run_cli(
         print(f"{service}: demo data seeded")
     else:
         check_production(service, settings.production_problems())
+        uvicorn.run(app_factory, factory=True, **serve_options(settings))
+
+
+def serve_options(settings: ServiceSettings) -> dict[str, Any]:
+    """uvicorn's options for ``serve``."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
         # uvloop and httptools (both pinned): the C event loop and HTTP parser, not uvicorn's pure-Python fallbacks.
-        uvicorn.run(app_factory, factory=True, host=settings.host, port=settings.port, log_config=None,
-                    access_log=False, loop="uvloop", http="httptools")
+        "loop": "uvloop",
+        "http": "httptools",
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise; only configured
+        # proxies may name the client.
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+    }
