@@ -1,7 +1,7 @@
 """The checklist engine: evaluate a report against a checklist, derive the verdict and score.
 
 Pure functions, no I/O: the caller supplies the project record and the registry facts
-(see `registry_needs` for what to fetch).
+(`registry_needs`, read off the rule context, says what to fetch).
 
 Registry choices (documented for callers):
 - C02.2: an agency not in the registry facts (or a different id) fails ("机构库中未找到…").
@@ -17,21 +17,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from wenping_shared.contracts.report import Report
-from wenping_shared.contracts.vocab import (
-    AssessorKind,
-    ItemMode,
-    ItemResult,
-    ReviewVerdict,
-    Severity,
-)
+from wenping_shared.contracts.vocab import ItemMode, ItemResult, ReviewVerdict, Severity
 
 from .config import RegionReviewConfig
 from .definitions import POINTS_PER_CATEGORY, Checklist
 from .facts import AgencyFacts, ExpertFacts, ItemOutcome, ProjectFacts, RegistryFacts
-from .rules import RULES, Ctx
-
-_RESULTS = {r.value: r for r in ItemResult}
-NO_RULE_EVIDENCE = "本项无自动规则，由审查人员人工判定"
+from .rules import RULES, RegistryNeeds, RuleContext, registry_needs
+from .rules.evidence import REVIEWER_DECIDES
 
 
 def evaluate(
@@ -45,33 +37,23 @@ def evaluate(
 ) -> list[ItemOutcome]:
     """All items of the checklist, in checklist order. Auto items get their result; manual
     items are `pending` with the service's suggestion (None when it has none)."""
-    ctx = Ctx(report, config, submitted_on, project, registry)
+    context = RuleContext(report, config, submitted_on, project, registry)
     outcomes: list[ItemOutcome] = []
     for item in checklist.items:
         rule = RULES.get(item.code)
-        if item.mode == ItemMode.manual:
-            if rule is None or not item.has_rule:
-                outcomes.append(ItemOutcome(item.code, ItemResult.pending, NO_RULE_EVIDENCE, {}, None))
-                continue
-            suggestion, evidence, details = rule(ctx)
-            outcomes.append(
-                ItemOutcome(
-                    item.code,
-                    ItemResult.pending,
-                    evidence,
-                    details,
-                    _RESULTS[suggestion] if suggestion is not None else None,
-                )
-            )
-            continue
         if rule is None:
-            # A checklist version with an auto item this engine does not know: a reviewer decides.
-            outcomes.append(
-                ItemOutcome(item.code, ItemResult.pending, "本项暂无自动审查规则，请人工判定", {}, None)
-            )
+            # A checklist version with an item this engine has no rule for: a reviewer decides.
+            evidence = REVIEWER_DECIDES if item.mode == ItemMode.manual else "本项暂无自动审查规则，请人工判定"
+            outcomes.append(ItemOutcome(item.code, ItemResult.pending, evidence, {}, None))
             continue
-        result, evidence, details = rule(ctx)
-        outcomes.append(ItemOutcome(item.code, _RESULTS[result or "pending"], evidence, details, None))
+        outcome = rule(context)
+        if item.mode == ItemMode.manual:
+            outcomes.append(
+                ItemOutcome(item.code, ItemResult.pending, outcome.evidence, outcome.details, outcome.result)
+            )
+        else:
+            result = outcome.result if outcome.result is not None else ItemResult.pending
+            outcomes.append(ItemOutcome(item.code, result, outcome.evidence, outcome.details, None))
     return outcomes
 
 
@@ -112,30 +94,13 @@ def score(outcomes_by_code: Mapping[str, ItemResult | str], checklist: Checklist
     return round(total, 2)
 
 
-def registry_needs(report: Report, project: ProjectFacts | None = None) -> tuple[str | None, list[str]]:
-    """(agency id, expert ids) the caller must fetch from the registry before `evaluate`.
-    The agency is the report's; the project's commissioned agency when the report names none."""
-    a = report.assessor
-    if a is not None and a.kind is not None:
-        is_agency = a.kind == AssessorKind.agency
-    else:
-        is_agency = project is not None and project.assessor_kind == AssessorKind.agency
-    agency_id = None
-    if is_agency:
-        agency_id = (a.agency_id if a is not None else None) or (project.agency_id if project else None)
-    experts: dict[str, None] = {}
-    for m in report.assessment_team:
-        if m.expert_id:
-            experts.setdefault(m.expert_id, None)
-    return agency_id, list(experts)
-
-
 __all__ = [
     "AgencyFacts",
     "ExpertFacts",
     "ItemOutcome",
     "ProjectFacts",
     "RegistryFacts",
+    "RegistryNeeds",
     "evaluate",
     "registry_needs",
     "results_by_code",
