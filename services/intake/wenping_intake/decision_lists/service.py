@@ -82,8 +82,11 @@ class DecisionListService:
                     index, "filing_batch", "清单事项的报备批次须与清单批次一致", "decision_list.item_batch_mismatch"
                 )
         # The registry is asked before the database is touched: no write lock is held across the call.
-        org = await ProjectService(self.session, self.peers).organization(principal.org_id)
+        projects_service = ProjectService(self.session, self.peers)
+        org = await projects_service.organization(principal.org_id)
         org_name = org["name"] if org else None
+        for org_id in dict.fromkeys(item.implementing_org_id for item in data.items):
+            await projects_service.check_implementing_org(principal, org_id)
 
         now = utcnow()
         decision_list = DecisionList(

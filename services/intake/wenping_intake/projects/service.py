@@ -167,6 +167,16 @@ class ProjectService:
         body: dict[str, Any] = response.json()
         return body
 
+    async def check_implementing_org(self, principal: Principal, org_id: str | None) -> None:
+        """An implementing unit named by id is one the registry knows, in the caller's province
+        (a filer cannot attach another province's organisation or an invented id to a project)."""
+        if org_id is None:
+            return
+        org = await self.organization(org_id)
+        province = f"{(principal.region_code or '')[:2]}0000"
+        if org is None or not region_contains(province, str(org.get("region_code", ""))):
+            raise BadRequest("实施单位（implementing_org_id）不存在或不在本省范围内", code="project.implementing_org_not_found")
+
     # --- creating ------------------------------------------------------------------------------
 
     async def create(self, principal: Principal, data: ProjectCreate) -> Project:
@@ -177,6 +187,7 @@ class ProjectService:
             raise Forbidden("当前账号未关联单位或行政区划，无法报备", code="project.no_tenant")
         # Ask the registry before touching the database: no write lock is held across the call.
         org = await self.organization(principal.org_id)
+        await self.check_implementing_org(principal, data.implementing_org_id)
         project = await new_project(
             self.session,
             principal,
@@ -200,6 +211,7 @@ class ProjectService:
         org = await self.organization(data.responsible_org_id)
         if org is None or not region_contains(principal.region_code, str(org.get("region_code", ""))):
             raise BadRequest("被指定的责任单位不存在或不在本辖区内", code="project.responsible_org_not_found")
+        await self.check_implementing_org(principal, data.implementing_org_id)
         if org.get("kind") != "department":
             raise BadRequest("只能指定决策部门（kind=department）开展评估", code="project.responsible_org_not_department")
         project = await new_project(
@@ -245,6 +257,8 @@ class ProjectService:
             )
         current = {name: getattr(project, name) for name in EDITABLE_FIELDS}
         changes = data.model_dump(exclude_unset=True)
+        if changes.get("implementing_org_id") not in (None, project.implementing_org_id):
+            await self.check_implementing_org(principal, changes["implementing_org_id"])
         # Validate the merged whole, so cross-field rules hold after a partial change (422 otherwise).
         merged = ProjectFields.model_validate({**current, **changes, "initiation": project.initiation})
         before = {name: _jsonable(getattr(project, name)) for name in EDITABLE_FIELDS}

@@ -1,6 +1,6 @@
 """The statistics summary for the caller's scope.
 
-Scope: reviewers, supervisors and admins — their region subtree (a requested region must lie
+Scope: reviewers and supervisors — their region subtree (a requested region must lie
 inside it); filers — their organisation's projects, agency staff — their commissioned projects
 (the project visibility rule); an integration client with ``projects:read`` — its region
 subtree; a service token — everything. Figures are folded in Python from three GROUP BY queries
@@ -40,8 +40,9 @@ S = ProjectStatus
 COMPLETED_STATUSES: frozenset[str] = frozenset(
     {S.approved, S.implement, S.implement_with_measures, S.deferred, S.rejected, S.tracking, S.evaluated, S.closed}
 )
-#: Who reads statistics for a whole region subtree.
-REGION_STATS_ROLES = ("reviewer", "supervisor", "admin")
+#: Who reads statistics for a whole region subtree: those who see its projects (access.py).
+#: Admins manage the registry and see no projects, so they read no project statistics either.
+REGION_STATS_ROLES = ("reviewer", "supervisor")
 
 #: Category titles of checklist v1 (the review service's standard, 审查标准 v1).
 CHECKLIST_CATEGORIES: dict[str, str] = {

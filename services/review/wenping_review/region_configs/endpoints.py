@@ -25,7 +25,7 @@ def _effective(resolved_region: str, svc_result: ResolvedConfig) -> EffectiveReg
 
 @router.get("/{region_code}", response_model=EffectiveRegionConfig, summary="地区生效的审查配置（本级或最近上级）")
 async def get_region_config(region_code: RegionCode, session: SessionDep, principal: CurrentPrincipal) -> EffectiveRegionConfig:
-    return _effective(region_code, await RegionConfigService(session).effective(region_code))
+    return _effective(region_code, await RegionConfigService(session).read(principal, region_code))
 
 
 @router.get(
@@ -34,7 +34,7 @@ async def get_region_config(region_code: RegionCode, session: SessionDep, princi
 async def list_region_config_versions(
     region_code: RegionCode, session: SessionDep, principal: CurrentPrincipal
 ) -> list[RegionConfigVersionPublic]:
-    rows = await RegionConfigService(session).repo.versions(region_code)
+    rows = await RegionConfigService(session).versions(principal, region_code)
     return [RegionConfigVersionPublic.model_validate(r, from_attributes=True) for r in rows]
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Forbidden, Principal, region_contains, validation_problem
+from wenping_shared import Forbidden, Principal, RegionNotFound, region_contains, validation_problem
 
 from ..checklist import DEFAULT_CONFIG, RegionReviewConfig
 from ..sources import _MISSING, TTLCache
@@ -53,12 +53,28 @@ def validated_overrides(overrides: dict[str, Any]) -> RegionReviewConfig:
         raise validation_problem(errors) from None
 
 
+def _check_visible(principal: Principal, region_code: str) -> None:
+    # domain.md: a region outside the caller's subtree answers 404, as if it did not exist.
+    if principal.kind == "service":
+        return
+    if not principal.region_code or not region_contains(principal.region_code, region_code):
+        raise RegionNotFound()
+
+
 class RegionConfigService:
     def __init__(self, session: AsyncSession) -> None:
         self.repo = RegionConfigRepository(session)
 
     async def effective(self, region_code: str) -> ResolvedConfig:
         return resolve(await self.repo.latest_for_chain(region_code), region_code)
+
+    async def read(self, principal: Principal, region_code: str) -> ResolvedConfig:
+        _check_visible(principal, region_code)
+        return await self.effective(region_code)
+
+    async def versions(self, principal: Principal, region_code: str) -> list[RegionConfigVersion]:
+        _check_visible(principal, region_code)
+        return list(await self.repo.versions(region_code))
 
     async def store(
         self, principal: Principal, region_code: str, overrides: dict[str, Any], comment: str | None
