@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,8 +75,28 @@ def enqueue(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """What a registered deliverer reports for one attempt."""
+
+    delivered: bool
+    status: int | None = None
+    error: str | None = None
+    #: Stop retrying (kept, marked dead, for audit).
+    give_up: bool = False
+    #: Seconds until the next attempt; None for the relay's own backoff.
+    retry_in: float | None = None
+
+
+#: Delivers messages of one destination that is not a peer service (e.g. webhooks to subscribers).
+OutboxDeliverer = Callable[[OutboxMessageFields], Awaitable[DeliveryOutcome]]
+
+
 class OutboxRelay:
-    """Background task that delivers pending messages; ``wake()`` after a commit sends at once."""
+    """Background task that delivers pending messages; ``wake()`` after a commit sends at once.
+
+    Messages go to peer services by default; ``register()`` hands a destination to another
+    deliverer (it brings its own transport, signing and retry policy)."""
 
     def __init__(
         self,
@@ -90,6 +112,11 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._drain_lock = asyncio.Lock()
+        self._deliverers: dict[str, OutboxDeliverer] = {}
+
+    def register(self, destination: str, deliverer: OutboxDeliverer) -> None:
+        """Register before the relay's first pass (right after start-up, before any ``await``)."""
+        self._deliverers[destination] = deliverer
 
     def wake(self) -> None:
         self._wake.set()
@@ -138,6 +165,9 @@ class OutboxRelay:
 
     async def _deliver(self, message: OutboxMessageFields) -> bool:
         message.attempts += 1
+        deliverer = self._deliverers.get(message.destination)
+        if deliverer is not None:
+            return self._apply(message, await deliverer(message))
         try:
             response = await self._client.request(
                 message.destination,
@@ -162,9 +192,21 @@ class OutboxRelay:
         self._retry_later(message, response.status_code, error)
         return False
 
+    def _apply(self, message: OutboxMessageFields, outcome: DeliveryOutcome) -> bool:
+        message.last_status = outcome.status
+        if outcome.delivered:
+            message.delivered_at = utcnow()
+            message.last_error = None
+            return True
+        if outcome.give_up:
+            message.dead = True
+        self._retry_later(message, outcome.status, outcome.error or "", outcome.retry_in)
+        return False
+
     @staticmethod
-    def _retry_later(message: OutboxMessageFields, status: int | None, error: str) -> None:
+    def _retry_later(message: OutboxMessageFields, status: int | None, error: str, delay: float | None = None) -> None:
         message.last_status = status
         message.last_error = error[:500]
-        delay = min(300.0, 2.0 ** min(message.attempts, 8))
+        if delay is None:
+            delay = min(300.0, 2.0 ** min(message.attempts, 8))
         message.available_at = utcnow() + timedelta(seconds=delay)

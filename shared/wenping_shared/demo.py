@@ -77,7 +77,9 @@ SERVICE_CLIENTS: dict[str, str] = {
     "review": "wenping-dev-review-secret",
     "registry": "wenping-dev-registry-secret",
 }
-INTEGRATION_CLIENT = ("demo-platform", "wenping-demo-secret", "330400", ("projects:read",))
+INTEGRATION_CLIENT = (
+    "demo-platform", "wenping-demo-secret", "330400", ("projects:read", "webhooks:manage", "clearances:read")
+)
 
 
 def org_id(name: str) -> str:

@@ -50,7 +50,8 @@ async def test_integration_client_gets_the_services_its_scopes_cover(system: Any
     headers = {"Authorization": f"Bearer {token}"}
     who = await system.intake.get("/api/v1/whoami", headers=headers)
     assert who.status_code == 200
-    assert who.json()["scopes"] == ["projects:read"] and who.json()["region_code"] == "330400"
+    assert who.json()["scopes"] == ["clearances:read", "projects:read", "webhooks:manage"]
+    assert who.json()["region_code"] == "330400"
     assert (await system.registry.get("/api/v1/whoami", headers=headers)).status_code == 401
     refused = await system.registry.post(
         "/api/v1/auth/token",

@@ -19,9 +19,36 @@ class IntakeSettings(ServiceSettings):
     #: Largest original report document accepted by POST /api/v1/files (the body cap is separate).
     document_max_bytes: int = 50 * 1024 * 1024
 
+    #: Webhooks: the deadline of one delivery, the retry backoff (base doubling per attempt, capped),
+    #: attempts before an event is abandoned, and failures in a row that disable a subscription.
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_base_seconds: float = 5.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_max_attempts: int = 15
+    webhook_disable_after_failures: int = 20
+    #: How often due reminders are announced as ``reminder.due`` (0 turns the sweep off).
+    webhook_reminder_sweep_seconds: float = 3600.0
+
+    #: Production: the ES256 key that signs clearances (稳评备案证明), as PEM, from a file or the environment.
+    clearance_private_key_file: Path | None = None
+    clearance_private_key: str | None = None
+
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def dev_clearance_key_path(self) -> Path:
+        return self.data_dir / "clearance-signing-key.dev.pem"
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if self.environment == "production" and not (self.clearance_private_key_file or self.clearance_private_key):
+            problems.append(
+                "生产模式须通过 WENPING_INTAKE_CLEARANCE_PRIVATE_KEY_FILE 或 WENPING_INTAKE_CLEARANCE_PRIVATE_KEY "
+                "提供稳评备案证明签名私钥，不得使用自动生成的开发密钥"
+            )
+        return problems
 
     @property
     def resolved_database_url(self) -> str:

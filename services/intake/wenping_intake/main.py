@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,8 @@ from fastapi import FastAPI
 
 from wenping_shared import configure_logging, install_conventions, running_service
 
+from .clearances.endpoints import router as clearances_router
+from .clearances.keys import load_clearance_key
 from .config import IntakeSettings
 from .database import OutboxMessage
 from .decision_lists.endpoints import router as decision_lists_router
@@ -22,6 +25,10 @@ from .reminders.endpoints import router as reminders_router
 from .reports.endpoints import router as reports_router
 from .stats.endpoints import router as stats_router
 from .tracking.endpoints import router as tracking_router
+from .webhooks.delivery import DeliveryPolicy, WebhookSender
+from .webhooks.endpoints import router as webhooks_router
+from .webhooks.events import WEBHOOK_DESTINATION
+from .webhooks.reminders import ReminderSweep
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,8 +39,21 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_service(app, settings, name="intake", transport=transport, outbox_model=OutboxMessage):
-            yield
+        async with running_service(
+            app, settings, name="intake", transport=transport, outbox_model=OutboxMessage
+        ) as runtime:
+            # Registered before the relay's first pass (no await in between).
+            sender = WebhookSender(runtime.sessionmaker, lambda: runtime.http, _delivery_policy(settings))
+            app.state.outbox.register(WEBHOOK_DESTINATION, sender)
+            app.state.webhook_sender = sender
+            app.state.clearance_key = await asyncio.to_thread(load_clearance_key, settings)
+            sweep = ReminderSweep(runtime.sessionmaker, settings.webhook_reminder_sweep_seconds)
+            app.state.reminder_sweep = sweep
+            sweep.start()
+            try:
+                yield
+            finally:
+                await sweep.stop()
 
     app = FastAPI(
         title="稳评 · 受理服务（intake）",
@@ -52,4 +72,16 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(tracking_router)
     app.include_router(reminders_router)
     app.include_router(stats_router)
+    app.include_router(webhooks_router)
+    app.include_router(clearances_router)
     return app
+
+
+def _delivery_policy(settings: IntakeSettings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        timeout_seconds=settings.webhook_timeout_seconds,
+        retry_base_seconds=settings.webhook_retry_base_seconds,
+        retry_max_seconds=settings.webhook_retry_max_seconds,
+        max_attempts=settings.webhook_max_attempts,
+        disable_after_failures=settings.webhook_disable_after_failures,
+    )

@@ -1,5 +1,6 @@
 """Every intake table, imported so the metadata (and Alembic) sees them all."""
 
+from .clearances.models import Clearance
 from .database import IdempotencyRecord, OutboxMessage, TableBase
 from .decision_lists.models import DecisionList
 from .files.models import StoredFile
@@ -7,10 +8,12 @@ from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
 from .tracking.models import EffectEvaluation, TrackedMeasure, TrackingRecord
+from .webhooks.models import ReminderNotice, WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
 
 metadata = TableBase.metadata
 
 __all__ = [
+    "Clearance",
     "DecisionList",
     "EffectEvaluation",
     "IdempotencyRecord",
@@ -18,11 +21,15 @@ __all__ = [
     "OutboxMessage",
     "Project",
     "ProjectNumberCounter",
+    "ReminderNotice",
     "ReportRound",
     "ReturnReason",
     "ReviewEvent",
     "StoredFile",
     "TrackedMeasure",
     "TrackingRecord",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "WebhookSubscriptionChange",
     "metadata",
 ]

@@ -15,6 +15,7 @@ from ..ledger import service as ledger
 from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
 from ..projects.service import ProjectService, new_project
+from ..webhooks import events as webhook_events
 from .closeout import CLOSE_OUT_LABELS, CloseOutState, close_out_reason, close_out_state
 from .models import DecisionList
 from .repository import DecisionListRepository, can_see_list
@@ -115,6 +116,7 @@ class DecisionListService:
                     "mandatory_triggers": project.mandatory_triggers,
                 },
             )
+            await webhook_events.project_changed(self.session, project, "file_in_list", None, ProjectStatus.filed, {})
             projects.append(project)
         await self.session.flush()
         return self._detail(decision_list, projects, {}, today)

@@ -17,7 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from wenping_shared import Principal, utcnow
 from wenping_shared.contracts.vocab import DECIDED_STATUS, ProjectStatus, Recommendation, TransitionAction
 
+from ..clearances import service as clearances
 from ..ledger import service as ledger
+from ..webhooks import events as webhook_events
 from .access import is_filer_of
 from .models import Project
 
@@ -98,3 +100,6 @@ async def change_status(
         project.withdrawn_at = now
     touch(project)
     await ledger.append(session, project, actor, action, from_status, to_status, details)
+    # In the same transaction: subscribers hear of the change, and the clearance follows the status.
+    await webhook_events.project_changed(session, project, action, from_status, to_status, details or {})
+    await clearances.follow_status(session, project, actor, action, to_status, details or {})

@@ -30,6 +30,7 @@ from wenping_shared.contracts.vocab import (
 
 from ..clock import local_date, local_today
 from ..ledger import service as ledger
+from ..webhooks import events as webhook_events
 from . import lifecycle
 from .access import ensure_visible, is_filer_of
 from .models import Project
@@ -227,6 +228,7 @@ class ProjectService:
             {"number": project.number, "title": project.title, "responsible_org_id": project.responsible_org_id,
              "designated_by_org_id": principal.org_id, "mandatory_triggers": project.mandatory_triggers},
         )
+        await webhook_events.project_changed(self.session, project, "designate", None, ProjectStatus.filed, {})
         await self.session.flush()
         return project
 

@@ -31,6 +31,8 @@ SCOPE_AUDIENCE = {
     "projects": "intake",
     "decision-lists": "intake",
     "stats": "intake",
+    "webhooks": "intake",
+    "clearances": "intake",
     "reviews": "review",
     "checklists": "review",
     "experts": "registry",

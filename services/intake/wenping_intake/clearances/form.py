@@ -1,0 +1,82 @@
+"""The printable clearance (.docx) for paper files: the statement, and the signed clearance itself
+as a QR code, so a scan verifies offline against the published keys."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import qrcode
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from qrcode.constants import ERROR_CORRECT_L
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_FONT = "SimSun"
+
+
+def _qr_png(data: str) -> bytes:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=4, border=2)
+    code.add_data(data)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(cell: Any, text: str) -> None:
+    cell.text = text
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(11)
+            run.font.name = _FONT
+            run.element.rPr.rFonts.set(qn("w:eastAsia"), _FONT)
+
+
+def clearance_docx(claims: dict[str, Any], token: str, verify_url: str) -> bytes:
+    """Blocking (QR rendering, document building): call in a thread."""
+    project = claims.get("project") or {}
+    review = claims.get("review") or {}
+    decision = claims.get("decision") or {}
+    dates = claims.get("dates") or {}
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = _FONT
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), _FONT)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("社会稳定风险评估备案证明")
+    run.bold = True
+    run.font.size = Pt(20)
+    rows = [
+        ("项目编号", str(project.get("number", ""))),
+        ("事项名称", str(project.get("title", ""))),
+        ("责任单位", str(project.get("responsible_org_name") or project.get("responsible_org_id") or "")),
+        ("行政区划", str(project.get("region_code", ""))),
+        ("风险等级", str(project.get("risk_level_label") or project.get("risk_level") or "")),
+        ("审查结论", f"{review.get('verdict', '')}（审查编号 {review.get('review_id', '')}）"),
+        ("决策结果", str(decision.get("outcome_label") or "尚未作出决策")),
+        ("审查通过日期", str(dates.get("approved_on") or "")),
+        ("签发时间", str(dates.get("issued_at") or "")),
+        ("准予事项", str(claims.get("permits", ""))),
+        ("核验码", str(claims.get("jti", ""))),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for (label, value), row in zip(rows, table.rows, strict=True):
+        _cell(row.cells[0], label)
+        _cell(row.cells[1], value)
+    document.add_paragraph()
+    note = document.add_paragraph(
+        "二维码内容为本证明的电子签名文本（JWS，ES256），可用公开密钥离线核验；"
+        f"证明是否仍然有效（未被撤销）请以在线核验为准：{verify_url}"
+    )
+    note.runs[0].font.size = Pt(9)
+    picture = document.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.add_run().add_picture(io.BytesIO(_qr_png(token)), width=Cm(7))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Webhooks: integration clients subscribe to project events, delivered through the outbox."""
