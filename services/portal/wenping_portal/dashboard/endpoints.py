@@ -1,0 +1,50 @@
+"""The supervisor's dashboard (statistics with charts, reminders), reminders for everyone, and
+decision lists with their close-out state."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from ..deps import ApiDep, role_guard
+from ..rendering import page
+from .charts import bar_chart, gauge
+
+router = APIRouter(tags=["dashboard"])
+
+
+@router.get("/dashboard", dependencies=[Depends(role_guard("supervisor", "reviewer"))])
+async def dashboard(request: Request, api: ApiDep, year: str = "") -> Response:
+    stats = await api.get("intake", "/api/v1/stats/summary", year=year if year.isdigit() else None)
+    reminders = await api.get("intake", "/api/v1/reminders", limit=10)
+    charts = {
+        "status": Markup(bar_chart("按状态", [(b["label"], b["count"]) for b in stats["by_status"] if b["count"]])),
+        "category": Markup(bar_chart("按类别", [(b["label"], b["count"]) for b in stats["by_category"]])),
+        "risk": Markup(bar_chart("按风险等级", [(b["label"], b["count"]) for b in stats["by_risk_level"]])),
+        "returns": Markup(bar_chart("退回原因（未通过项次数，按类别）",
+                                    [(f"{r['category_code']} {r['title']}", r["failed_items"]) for r in stats["return_reasons"]])),
+        "on_time": Markup(gauge("按时完成率", stats["on_time"]["rate"])),
+    }
+    return page(request, "dashboard/dashboard.html", title="工作台", stats=stats, charts=charts,
+                reminders=reminders, year=year)
+
+
+@router.get("/reminders")
+async def reminders(request: Request, api: ApiDep, within_days: int = 30, cursor: str = "") -> Response:
+    within = max(0, min(within_days, 90))
+    answer = await api.get("intake", "/api/v1/reminders", within_days=within, cursor=cursor, limit=50)
+    return page(request, "dashboard/reminders.html", title="提醒", reminders=answer, within_days=within)
+
+
+@router.get("/decision-lists", dependencies=[Depends(role_guard("filer", "supervisor", "reviewer"))])
+async def decision_lists(request: Request, api: ApiDep, cursor: str = "") -> Response:
+    answer = await api.get("intake", "/api/v1/decision-lists", cursor=cursor, limit=50)
+    return page(request, "dashboard/decision_lists.html", title="决策清单", lists=answer["items"],
+                next_cursor=answer.get("next_cursor"))
+
+
+@router.get("/decision-lists/{list_id}", dependencies=[Depends(role_guard("filer", "supervisor", "reviewer"))])
+async def decision_list(request: Request, list_id: str, api: ApiDep) -> Response:
+    detail = await api.get("intake", f"/api/v1/decision-lists/{list_id}")
+    return page(request, "dashboard/decision_list.html", title=detail["title"], dlist=detail)

@@ -1,0 +1,57 @@
+/* 稳评门户的渐进增强：没有脚本时每个表单照常提交整页；有脚本时
+   - 带 data-swap 的表单用 fetch 提交，只替换页面中同 id 的部分；
+   - 带 data-precheck 的报告表单在输入停顿后自动预审（不保存）。
+   CSRF 令牌取自页面 meta（它不是访问令牌；访问令牌只在服务器端）。 */
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = meta ? meta.getAttribute("content") : "";
+
+  function send(url, form) {
+    return fetch(url, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, "X-Requested-With": "fetch" }
+    });
+  }
+
+  function swap(html, selectors) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    selectors.forEach(function (selector) {
+      var fresh = doc.querySelector(selector.trim());
+      var old = document.querySelector(selector.trim());
+      if (fresh && old) { old.replaceWith(fresh); }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.swap) { return; }
+    event.preventDefault();
+    var button = form.querySelector('button[type="submit"]');
+    if (button) { button.disabled = true; }
+    send(form.action, form).then(function (response) {
+      if (!response.ok) { form.submit(); return null; }
+      return response.text();
+    }).then(function (html) {
+      if (html !== null) { swap(html, form.dataset.swap.split(",")); }
+    }).catch(function () { form.submit(); }).finally(function () {
+      if (button) { button.disabled = false; }
+    });
+  });
+
+  var timer = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (!form || !form.dataset || !form.dataset.precheck) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      send(form.dataset.precheck, form).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html) { swap(html, ["#precheck-result"]); }
+      }).catch(function () { /* 预审暂不可用时不打断编辑 */ });
+    }, 700);
+  });
+})();

@@ -1,0 +1,126 @@
+"""The portal in process against the real apps: sign-in, sessions, CSRF, each role's pages, a peer down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from portal_kit import COOKIE, Browser
+
+
+async def test_root_is_the_sign_in_page_with_a_strict_httponly_cookie(browser: Browser) -> None:
+    response = await browser.get("/")
+    assert response.status_code == 200
+    assert "登录稳评平台" in response.text and 'lang="zh-CN"' in response.text
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert "cdn" not in response.text.lower() and "https://" not in response.text
+
+
+async def test_wrong_password_is_refused_in_chinese(browser: Browser) -> None:
+    response = await browser.sign_in("jx.fgw.filer", "not-the-password")
+    assert response.status_code == 400
+    assert "用户名或密码错误" in response.text
+    assert (await browser.get("/projects")).url.path == "/"  # still signed out
+
+
+async def test_the_token_stays_on_the_server(person: Any, system: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    page = await filer.get("/projects")
+    assert page.status_code == 200 and "我的项目" in page.text
+    token = await system.token("jx.fgw.filer")
+    header = token.split(".")[0]  # every ES256 token of the registry starts with the same header
+    assert header not in page.text
+    cookie = filer.client.cookies.get(COOKIE)
+    assert cookie and header not in cookie and len(cookie) < 200
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(person: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    title = f"未带令牌的报备-{dt.datetime.now().timestamp()}"
+    response = await filer.client.post("/projects/new", data={"title": title, "category": "policy"})
+    assert response.status_code == 403 and "表单已失效" in response.text
+    forged = await filer.client.post("/projects/new", data={"title": title, "category": "policy", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    listing = await filer.get("/projects", params={"q": title})
+    assert "没有符合条件的项目" in listing.text
+
+
+async def test_filer_files_a_project_and_sees_only_the_allowed_actions(person: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    await filer.get("/projects/new")
+    title = f"嘉兴市公交票价调整-{dt.datetime.now().timestamp()}"
+    created = await filer.post("/projects/new", {
+        "title": title, "category": "policy", "initiation": "initiation", "filing_batch": "ad_hoc",
+        "interests": "pricing", "affected_population": "120000",
+        "planned_decision_date": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+        "deadline": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
+    })
+    assert created.status_code == 200 and title in created.text
+    assert "草稿" in created.text and 'value="file"' in created.text
+    assert 'value="close"' not in created.text  # not allowed now, so not shown
+    project_path = created.url.path
+    filed = await filer.post(project_path + "/transitions", {"action": "file"})
+    assert "已报备" in filed.text and 'value="start_assessment"' in filed.text
+    assert "报备" in filed.text and "电子台账" in filed.text
+    # A filing the API refuses comes back to the form with its Chinese reason.
+    refused = await filer.post("/projects/new", {"title": "缺少子类", "category": "project"})
+    assert refused.status_code == 200 and "工程子类" in refused.text
+
+
+async def test_each_role_starts_on_its_own_page_and_is_kept_out_of_others(person: Any) -> None:
+    starts = {
+        "jx.fgw.filer": ("/projects", "我的项目"),
+        "agency.jx": ("/projects", "受托项目"),
+        "jx.reviewer": ("/reviews", "审查队列"),
+        "jx.supervisor": ("/dashboard", "工作台"),
+        "zj.admin": ("/admin/experts", "专家库"),
+    }
+    for username, (path, heading) in starts.items():
+        browser = await person(username)
+        home = await browser.get("/")
+        assert home.url.path == path and heading in home.text, username
+    filer = await person("jx.fgw.filer")
+    assert (await filer.get("/reviews")).status_code == 403
+    assert (await filer.get("/admin/users")).status_code == 403
+    assert "审查队列" not in (await filer.get("/projects")).text
+
+
+async def test_supervisor_dashboard_has_server_drawn_charts(person: Any) -> None:
+    supervisor = await person("jx.supervisor")
+    page = await supervisor.get("/dashboard")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 5 and "按时完成率" in page.text and "退回原因" in page.text
+    assert (await supervisor.get("/reminders")).status_code == 200
+    assert (await supervisor.get("/decision-lists")).status_code == 200
+
+
+async def test_admin_pages(person: Any) -> None:
+    admin = await person("zj.admin")
+    experts = await admin.get("/admin/experts")
+    assert experts.status_code == 200 and "导出 Excel" in experts.text
+    export = await admin.client.get("/admin/experts/export.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    for path in ("/admin/agencies", "/admin/users", "/admin/draws"):
+        assert (await admin.get(path)).status_code == 200, path
+    agency_link = re.search(r'href="(/admin/agencies/[^"]+)"', (await admin.get("/admin/agencies")).text)
+    assert agency_link and (await admin.get(agency_link.group(1))).status_code == 200
+
+
+async def test_a_peer_down_gives_a_chinese_page_not_a_trace(person: Any, peer_down: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    peer_down("intake")
+    page = await filer.get("/projects")
+    assert page.status_code == 503
+    assert "受理服务暂时无法访问" in page.text and "Traceback" not in page.text
+
+
+async def test_sign_out_ends_the_session(person: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    await filer.get("/projects")
+    old_cookie = filer.client.cookies.get(COOKIE)
+    await filer.post("/sign-out")
+    filer.client.cookies.set(COOKIE, old_cookie or "")
+    assert (await filer.get("/projects")).url.path == "/"
