@@ -7,11 +7,11 @@ SERVICES := registry intake review
 
 .PHONY: setup run migrate seed test test-sqlite test-postgresql bench lint typecheck clean revision lock
 
-$(STAMP): requirements.lock requirements-dev.lock shared/pyproject.toml services/intake/pyproject.toml services/review/pyproject.toml services/registry/pyproject.toml
+$(STAMP): requirements.lock requirements-dev.lock shared/pyproject.toml services/intake/pyproject.toml services/review/pyproject.toml services/registry/pyproject.toml services/portal/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps \
-		-e shared -e services/intake -e services/review -e services/registry
+		-e shared -e services/intake -e services/review -e services/registry -e services/portal
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -13,6 +13,8 @@ import urllib.request
 from wenping_shared.demo import ACCOUNTS, DEMO_PASSWORD, INTEGRATION_CLIENT
 
 SERVICES = (("registry", 8003), ("intake", 8001), ("review", 8002))
+#: The web portal starts last (it only calls the others) and is printed first: it is where people begin.
+PORTAL = ("portal", 8000)
 
 
 def wait_healthy(port: int, timeout: float = 30.0) -> bool:
@@ -44,7 +46,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
-        for name, port in SERVICES:
+        for name, port in (*SERVICES, PORTAL):
             env = {**os.environ, f"WENPING_{name.upper()}_PORT": str(port)}
             # Own session: the terminal's Ctrl-C reaches only this runner, which stops the services in order.
             processes.append(
@@ -55,6 +57,7 @@ def main() -> int:
                 stop()
                 return 1
         print("\n稳评 Wenping 已启动：")
+        print(f"  门户      http://127.0.0.1:{PORTAL[1]}   （用浏览器打开，以下列演示账号登录）")
         for name, port in SERVICES:
             print(f"  {name:<9} http://127.0.0.1:{port}   (API 文档 http://127.0.0.1:{port}/docs)")
         print(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -73,7 +76,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\n正在停止……")
         stop()
-        print("三个服务均已停止。")
+        print("全部服务均已停止。")
         return 0
     finally:
         stop()
