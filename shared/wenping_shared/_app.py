@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
 from ._db import create_engine, create_sessionmaker, is_sqlite
 from ._errors import PreconditionFailed, PreconditionRequired, install_error_handlers
+from ._external import ExternalIssuers, RegistryLinker, SubjectLinker
 from ._http import ServiceClient, ServiceTokens
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
@@ -52,6 +53,7 @@ async def open_runtime(
     audience: str,
     transport: httpx.AsyncBaseTransport | None = None,
     key_lookup: KeyLookup | None = None,
+    subject_linker: SubjectLinker | None = None,
 ) -> ServiceRuntime:
     url = settings.resolved_database_url
     engine = create_engine(url)
@@ -74,7 +76,14 @@ async def open_runtime(
         key_lookup = RemoteJWKS(
             http, settings.registry_url.rstrip("/") + "/.well-known/jwks.json", settings.jwks_min_refresh_seconds
         )
-    verifier = TokenVerifier(key_lookup, issuer=settings.jwt_issuer, audience=audience)
+    external = (
+        ExternalIssuers(
+            settings.external_issuers, http, subject_linker or RegistryLinker(peers), settings.jwks_min_refresh_seconds
+        )
+        if settings.external_issuers
+        else None
+    )
+    verifier = TokenVerifier(key_lookup, issuer=settings.jwt_issuer, audience=audience, external=external)
     runtime = ServiceRuntime(engine, sessionmaker, read_engine, read_sessionmaker, http, peers, verifier)
     app.state.runtime = runtime
     app.state.sessionmaker = sessionmaker
@@ -93,11 +102,14 @@ async def running_service(
     transport: httpx.AsyncBaseTransport | None = None,
     key_lookup: KeyLookup | None = None,
     outbox_model: type[OutboxMessageFields] | None = None,
+    subject_linker: SubjectLinker | None = None,
 ) -> AsyncIterator[ServiceRuntime]:
     """The body of every service's lifespan: refuse a production misconfiguration, open the runtime
     (engine, HTTP client, token verifier), run the outbox relay, and close it all in reverse order."""
     check_production(name, settings.production_problems())
-    runtime = await open_runtime(app, settings, audience=name, transport=transport, key_lookup=key_lookup)
+    runtime = await open_runtime(
+        app, settings, audience=name, transport=transport, key_lookup=key_lookup, subject_linker=subject_linker
+    )
     relay = None
     if outbox_model is not None:
         relay = OutboxRelay(runtime.sessionmaker, outbox_model, runtime.peers, settings.outbox_poll_seconds)

@@ -6,13 +6,16 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 from fastapi import Request
 
 from . import _jwt
 from ._errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from ._external import ExternalIssuers
 
 PrincipalKind = Literal["user", "service", "client"]
 
@@ -122,10 +125,15 @@ class RemoteJWKS:
 
 
 class TokenVerifier:
-    def __init__(self, keys: KeyLookup, *, issuer: str, audience: str) -> None:
+    """The registry's tokens, and those of the outside issuers trusted by configuration (``external``)."""
+
+    def __init__(
+        self, keys: KeyLookup, *, issuer: str, audience: str, external: ExternalIssuers | None = None
+    ) -> None:
         self._keys = keys
         self.issuer = issuer
         self.audience = audience
+        self.external = external
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -135,6 +143,11 @@ class TokenVerifier:
             kid = header.get("kid")
             if not isinstance(kid, str) or not kid:
                 raise _jwt.TokenRejected("令牌缺少密钥标识（kid）")
+            if self.external is not None:
+                issuer = _jwt.unverified_issuer(token)
+                if issuer != self.issuer and self.external.trusts(issuer):
+                    assert issuer is not None
+                    return await self.external.verify(token, kid, issuer)
             key = await self._keys(kid)
             if key is None:
                 raise _jwt.TokenRejected("未知的签名密钥（kid）", code="auth.unknown_key")

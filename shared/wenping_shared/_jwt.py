@@ -66,6 +66,16 @@ def unverified_header(token: str) -> dict[str, Any]:
     return header
 
 
+def unverified_issuer(token: str) -> str | None:
+    """The ``iss`` a token claims, read before verification only to pick the keys to verify it with."""
+    try:
+        claims = jwt.get_unverified_claims(token)
+    except JOSEError as exc:
+        raise TokenRejected("令牌格式无效") from exc
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    return issuer if isinstance(issuer, str) else None
+
+
 def verify(token: str, key: dict[str, Any], *, issuer: str, audience: str) -> dict[str, Any]:
     """Verify signature and claims against one public JWK; return the claims."""
     header = unverified_header(token)

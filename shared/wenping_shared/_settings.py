@@ -6,13 +6,46 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Secrets that ship in the repository for development. Production refuses them.
 DEV_SECRETS = frozenset(
     {"wenping-dev-intake-secret", "wenping-dev-review-secret", "wenping-dev-registry-secret", "wenping-demo-secret"}
 )
+
+
+#: Roles an outside identity may be mapped to (never ``service`` or ``integration``).
+MAPPABLE_ROLES = frozenset({"filer", "agency", "expert", "reviewer", "supervisor", "admin"})
+
+
+class ExternalIssuer(BaseModel):
+    """A trusted outside identity provider (e.g. the party-government SSO): its tokens are verified
+    with its own JWKS under the same rules as the registry's (ES256 only; iss, aud, exp, sub
+    required), and its claim values are mapped to a local role, organisation and region. A value
+    the mapping does not name is refused (401); the subject is linked to a local user for audit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(min_length=1)
+    jwks_url: str = Field(min_length=1)
+    audience: str = Field(min_length=1)
+    name: str = "外部身份提供方"
+    role_claim: str = "roles"
+    role_map: dict[str, str] = Field(default_factory=dict)
+    org_claim: str = "org"
+    org_map: dict[str, str] = Field(default_factory=dict)
+    region_claim: str = "region"
+    region_map: dict[str, str] = Field(default_factory=dict)
+    name_claim: str = "name"
+
+    @field_validator("role_map")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value.values()) - MAPPABLE_ROLES)
+        if unknown:
+            raise ValueError(f"外部身份只能映射为 {'、'.join(sorted(MAPPABLE_ROLES))}，不能映射为 {'、'.join(unknown)}")
+        return value
 
 
 class ServiceSettings(BaseSettings):
@@ -38,6 +71,9 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "https://registry.wenping.local"
     #: An unknown ``kid`` triggers at most one JWKS refresh per this many seconds.
     jwks_min_refresh_seconds: float = 60.0
+    #: Outside identity providers trusted by configuration (a JSON list of ExternalIssuer objects,
+    #: the same on all three services).
+    external_issuers: list[ExternalIssuer] = Field(default_factory=list)
 
     #: This service's own client credentials at the registry (empty for the registry itself).
     client_id: str = ""

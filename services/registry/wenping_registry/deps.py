@@ -33,3 +33,5 @@ SigningKeyDep = Annotated[SigningKey, Depends(_signing_key)]
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
 ReviewService = Annotated[Principal, Depends(require_service("review"))]
+#: Intake or review (e.g. linking an outside identity they verified).
+PeerService = Annotated[Principal, Depends(require_service("intake", "review"))]

@@ -19,6 +19,7 @@ from wenping_shared import (
     install_conventions,
     running_service,
 )
+from wenping_shared._external import ExternalIdentity
 from wenping_shared.demo import ACCOUNTS
 
 from .agencies.endpoints import router as agencies_router
@@ -27,6 +28,7 @@ from .config import RegistrySettings
 from .draws.endpoints import router as draws_router
 from .experts.endpoints import router as experts_router
 from .identity.endpoints import router as identity_router
+from .identity.external import ExternalIdentityIn, ExternalIdentityService
 from .identity.models import User
 from .keys import load_signing_key
 
@@ -48,7 +50,18 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
             # The registry verifies its own tokens without an HTTP round trip to itself.
             return key.jwk if kid == key.kid else None
 
-        async with running_service(app, settings, name="registry", transport=transport, key_lookup=own_key):
+        async def link_here(identity: ExternalIdentity) -> str:
+            # The registry links an outside subject in its own database (no call to itself).
+            async with app.state.sessionmaker() as session:
+                linked = await ExternalIdentityService(session, settings.external_issuers).link(
+                    "service:registry", ExternalIdentityIn.model_validate(identity.as_json())
+                )
+                await session.commit()
+            return linked.user_id
+
+        async with running_service(
+            app, settings, name="registry", transport=transport, key_lookup=own_key, subject_linker=link_here
+        ):
             if settings.environment == "production":
                 await _refuse_demo_accounts(app)
             yield

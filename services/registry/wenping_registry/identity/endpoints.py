@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 
 from wenping_shared import Page, PageParamsDep
 
-from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep
+from ..deps import AdminPrincipal, CurrentPrincipal, PeerService, SessionDep, SettingsDep
+from .external import ExternalIdentityIn, ExternalIdentityLinked, ExternalIdentityService
 from .models import OrganizationKind, Role
 from .schemas import Me, OrganizationCreate, OrganizationPublic, RegionDetail, RegionPublic, UserCreate, UserPublic
 from .service import IdentityService, organization_public, user_public
@@ -80,3 +81,19 @@ async def list_users(
 async def create_user(data: UserCreate, session: SessionDep, principal: AdminPrincipal) -> UserPublic:
     user, org = await IdentityService(session).create_user(principal, data)
     return user_public(user, org)
+
+
+@router.post(
+    "/external-identities",
+    response_model=ExternalIdentityLinked,
+    summary="关联外部身份与本地用户（系统服务）",
+    description=(
+        "受理、审查服务在验证受信任外部签发者（配置 external_issuers）的令牌后调用：按签发者与主体找到或新建本地用户，"
+        "角色、单位、行政区划随映射更新；首次关联与映射变化记入审计（操作人为该本地用户）。"
+    ),
+    responses={400: {"description": "签发者不受信任，或映射的单位/角色不存在"}, 403: {"description": "非系统服务"}},
+)
+async def link_external_identity(
+    data: ExternalIdentityIn, session: SessionDep, settings: SettingsDep, principal: PeerService
+) -> ExternalIdentityLinked:
+    return await ExternalIdentityService(session, settings.external_issuers).link(principal, data)

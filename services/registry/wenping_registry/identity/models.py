@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from wenping_shared import UTCDateTime, utcnow
@@ -107,3 +107,17 @@ class LoginFailure(TableBase, table=True):
     username: str = Field(max_length=64, index=True)
     address: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+class ExternalIdentityLink(TableBase, table=True):
+    """An outside subject (issuer + sub of a trusted external issuer) and the local user it acts as."""
+
+    __tablename__ = "external_identity_link"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_external_identity_issuer_subject"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)
+    user_id: str = Field(foreign_key="user.id", index=True, max_length=36)
+    linked_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
