@@ -12,6 +12,7 @@ from ._auth import (
     require_roles,
     require_service,
 )
+from ._clock import DEFAULT_TIME_ZONE, local_date, local_now, local_today, start_of_local_day
 from ._context import current_request_id
 from ._db import create_engine, create_sessionmaker, db_session, is_sqlite
 from ._errors import (
@@ -63,12 +64,16 @@ from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, 
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._types import MultiLineText, Text, UTCDateTime, printable
+from ._visibility import READ_SCOPE, REGION_READER_ROLES, ProjectParties, is_agency_of, is_filer_of, sees_project
 
 __all__ = [
     "AUDIENCES",
     "DEFAULT_LIMIT",
+    "DEFAULT_TIME_ZONE",
     "DEV_SECRETS",
     "MAX_LIMIT",
+    "READ_SCOPE",
+    "REGION_READER_ROLES",
     "AgencyNotFound",
     "BadRequest",
     "Conflict",
@@ -96,6 +101,7 @@ __all__ = [
     "Principal",
     "ProductionConfigError",
     "ProjectNotFound",
+    "ProjectParties",
     "RegionNotFound",
     "RegistryUnavailable",
     "RemoteJWKS",
@@ -138,7 +144,12 @@ __all__ = [
     "idempotency_constraints",
     "install_conventions",
     "install_error_handlers",
+    "is_agency_of",
+    "is_filer_of",
     "is_sqlite",
+    "local_date",
+    "local_now",
+    "local_today",
     "migrations_current",
     "open_runtime",
     "outbox_indexes",
@@ -150,6 +161,8 @@ __all__ = [
     "run_env",
     "run_idempotent",
     "running_service",
+    "sees_project",
+    "start_of_local_day",
     "upgrade_to_head",
     "utcnow",
     "validation_problem",

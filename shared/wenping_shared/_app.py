@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
 from ._db import create_engine, create_sessionmaker, is_sqlite
-from ._errors import PreconditionFailed, PreconditionRequired, install_error_handlers
+from ._errors import IfMatchRequired, StaleETag, install_error_handlers
 from ._external import ExternalIssuers, RegistryLinker, SubjectLinker
 from ._http import ServiceClient, ServiceTokens
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -185,7 +185,7 @@ def check_if_match(request: Request, current_etag: str) -> None:
     """PATCH and state transitions: 428 without If-Match, 412 when stale."""
     header = request.headers.get("if-match")
     if header is None:
-        raise PreconditionRequired("此操作须携带 If-Match 请求头（取自资源的 ETag）", code="request.if_match_required")
+        raise IfMatchRequired()
     candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
     if "*" not in candidates and current_etag not in candidates:
-        raise PreconditionFailed("资源已被他人修改，请重新获取后再试", code="request.stale_etag")
+        raise StaleETag()

@@ -12,7 +12,7 @@ import httpx
 from fastapi import Request
 
 from . import _jwt
-from ._errors import Forbidden, Unauthorized
+from ._errors import MissingToken, RoleRequired, ServiceOnly, UnknownKey
 
 if TYPE_CHECKING:
     from ._external import ExternalIssuers
@@ -150,10 +150,10 @@ class TokenVerifier:
                     return await self.external.verify(token, kid, issuer)
             key = await self._keys(kid)
             if key is None:
-                raise _jwt.TokenRejected("未知的签名密钥（kid）", code="auth.unknown_key")
+                raise _jwt.TokenRejected("未知的签名密钥（kid）", UnknownKey)
             claims = _jwt.verify(token, key, issuer=self.issuer, audience=self.audience)
         except _jwt.TokenRejected as exc:
-            raise Unauthorized(exc.reason, code=exc.code) from exc
+            raise exc.problem(exc.reason) from exc
         return Principal.from_claims(claims)
 
 
@@ -161,7 +161,7 @@ def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("缺少访问令牌（Authorization: Bearer …）", code="auth.missing_token")
+        raise MissingToken()
     return token.strip()
 
 
@@ -179,7 +179,7 @@ def require_roles(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         principal = await authenticate(request)
         if not principal.has_role(*roles):
-            raise Forbidden("当前账号无权执行此操作", code="auth.role_required")
+            raise RoleRequired()
         return principal
 
     return dependency
@@ -191,7 +191,7 @@ def require_service(*names: str) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         principal = await authenticate(request)
         if not any(principal.is_service(n) for n in names):
-            raise Forbidden("此接口仅供系统服务调用", code="auth.service_only")
+            raise ServiceOnly()
         return principal
 
     return dependency

@@ -174,7 +174,7 @@ class IdempotencyInProgress(Conflict):
     code, message = "idempotency.in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试"
 
 
-class IdempotencyKeyReused(Conflict):
+class IdempotencyKeyReused(UnprocessableEntity):
     code, message = "idempotency.key_reused", "该 Idempotency-Key 已用于内容不同的请求"
 
 

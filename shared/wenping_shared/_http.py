@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from ._context import current_request_id
-from ._errors import ServiceUnavailable
+from ._errors import ServiceTokenRefused, ServiceTokenUnavailable, ServiceUnavailable
 
 logger = logging.getLogger("wenping.http")
 
@@ -59,11 +59,9 @@ class ServiceTokens:
                     },
                 )
             except httpx.HTTPError as exc:
-                raise ServiceUnavailable("无法从注册服务获取服务令牌", code="service.token_unavailable") from exc
+                raise ServiceTokenUnavailable() from exc
             if response.status_code != 200:
-                raise ServiceUnavailable(
-                    f"注册服务拒绝签发服务令牌（HTTP {response.status_code}）", code="service.token_refused"
-                )
+                raise ServiceTokenRefused(f"注册服务拒绝签发服务令牌（HTTP {response.status_code}）")
             body = response.json()
             token = body["access_token"]
             self._cache[audience] = (token, time.monotonic() + float(body.get("expires_in", 300)))
@@ -129,4 +127,4 @@ class ServiceClient:
             if attempt < attempts - 1:
                 await asyncio.sleep(self._backoff * (2**attempt))
         logger.warning("call to %s %s %s failed: %s", service, method, path, last_error)
-        raise ServiceUnavailable(f"服务 {service} 暂不可用，请稍后重试", code="service.unavailable") from last_error
+        raise ServiceUnavailable(f"服务 {service} 暂不可用，请稍后重试") from last_error

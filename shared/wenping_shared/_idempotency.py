@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ._auth import Principal
-from ._errors import BadRequest, Conflict, UnprocessableEntity
+from ._errors import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
 from ._outbox import utcnow
 from ._types import UTCDateTime
 
@@ -79,7 +79,7 @@ async def run_idempotent(
         return JSONResponse(jsonable_encoder(result), status_code=status_code, headers=headers(result) if headers else None)
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise BadRequest(f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符", code="idempotency.invalid_key")
+        raise InvalidIdempotencyKey(f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符")
     endpoint = f"{request.method} {request.url.path}"
     digest = _body_hash(await request.body())
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -95,13 +95,11 @@ async def run_idempotent(
                 await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
             ).first()
             if existing is None:  # released between our insert and our read: ask the client to retry
-                raise Conflict("相同 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency.in_progress") from None
+                raise IdempotencyInProgress() from None
             if existing.request_hash != digest or existing.endpoint != endpoint:
-                raise UnprocessableEntity(
-                    "该 Idempotency-Key 已用于内容不同的请求", code="idempotency.key_reused"
-                ) from None
+                raise IdempotencyKeyReused() from None
             if not existing.completed:
-                raise Conflict("相同 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency.in_progress") from None
+                raise IdempotencyInProgress() from None
             return JSONResponse(
                 existing.response_body,
                 status_code=existing.response_status or status_code,

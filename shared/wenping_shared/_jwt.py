@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwk, jws, jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
 
+from ._errors import TokenExpired, Unauthorized, WrongAudience, WrongIssuer
+
 #: The allow-list. Never derived from the token header.
 ALLOWED_ALGORITHMS: tuple[str, ...] = ("ES256",)
 SIGNING_ALGORITHM = "ES256"
@@ -23,10 +25,14 @@ SIGNING_ALGORITHM = "ES256"
 class TokenRejected(Exception):
     """A token failed verification; ``reason`` is a Chinese sentence for the client."""
 
-    def __init__(self, reason: str, code: str = "auth.invalid_token") -> None:
+    def __init__(self, reason: str, problem: type[Unauthorized] = Unauthorized) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.code = code
+        self.problem = problem
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
 
 
 def generate_private_key_pem() -> bytes:
@@ -99,13 +105,13 @@ def verify(token: str, key: dict[str, Any], *, issuer: str, audience: str) -> di
             },
         )
     except ExpiredSignatureError as exc:
-        raise TokenRejected("令牌已过期", code="auth.token_expired") from exc
+        raise TokenRejected("令牌已过期", TokenExpired) from exc
     except JWTClaimsError as exc:
         message = str(exc)
         if "audience" in message.lower():
-            raise TokenRejected("令牌的受众（aud）不是本服务", code="auth.wrong_audience") from exc
+            raise TokenRejected("令牌的受众（aud）不是本服务", WrongAudience) from exc
         if "issuer" in message.lower():
-            raise TokenRejected("令牌签发者（iss）不受信任", code="auth.wrong_issuer") from exc
+            raise TokenRejected("令牌签发者（iss）不受信任", WrongIssuer) from exc
         raise TokenRejected("令牌声明无效：缺少或错误的必需声明") from exc
     except JOSEError as exc:
         raise TokenRejected("令牌无效：签名或必需声明校验失败") from exc

@@ -113,7 +113,7 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     async def _reject(send: Send, limit: int) -> None:
-        err = PayloadTooLarge(f"请求体超过上限 {limit // 1024} KiB", code="request.too_large")
+        err = PayloadTooLarge(f"请求体超过上限 {limit // 1024} KiB")
         body = json.dumps(err.to_problem(), ensure_ascii=False).encode()
         await send(
             {

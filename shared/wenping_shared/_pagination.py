@@ -16,7 +16,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, tuple_
 
-from ._errors import BadRequest
+from ._errors import InvalidCursor
 
 T = TypeVar("T")
 
@@ -56,13 +56,13 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("分页游标无效", code="pagination.invalid_cursor") from exc
+        raise InvalidCursor() from exc
     if not isinstance(values, list) or len(values) != arity:
-        raise BadRequest("分页游标无效", code="pagination.invalid_cursor")
+        raise InvalidCursor()
     try:
         return [_decode_value(v) for v in values]
     except (ValueError, TypeError) as exc:
-        raise BadRequest("分页游标无效", code="pagination.invalid_cursor") from exc
+        raise InvalidCursor() from exc
 
 
 class PageParams(BaseModel):

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, create_engine, create_sessionmaker, enqueue, utcnow
+from wenping_shared import Principal, create_engine, create_sessionmaker, enqueue, local_date, local_today, utcnow
+from wenping_shared.contracts import Report, messages
 from wenping_shared.contracts.samples import complete_report
 from wenping_shared.contracts.vocab import DECIDED_STATUS, Recommendation, project_level_for_region
 from wenping_shared.demo import ACCOUNTS, demo_id, org_id, user_id
 
-from .clock import local_date, local_today
 from .config import IntakeSettings
 from .database import OutboxMessage
 from .decision_lists.seed import seed_after_decision
@@ -173,10 +173,10 @@ async def _step(session: AsyncSession, project: Project, filer: Principal, step:
         number = project.report_rounds
         round_row = await session.get(ReportRound, demo_id("report-round", f"{project.id}-{number}"))
         assert round_row is not None
-        enqueue(session, OutboxMessage, "review", REVIEWS_PATH, {
-            "project_id": project.id, "round": number, "report": round_row.report,
-            "submitted_on": round_row.submitted_on.isoformat(), "project": project_facts(project), "document_file": None,
-        })
+        enqueue(session, OutboxMessage, "review", REVIEWS_PATH, messages.ReportHandoff(
+            project_id=project.id, round=number, report=Report.model_validate(round_row.report),
+            submitted_on=round_row.submitted_on, project=project_facts(project),
+        ))
     elif kind == "review":
         await _review(session, project, step[1], step[2], step[3])
 

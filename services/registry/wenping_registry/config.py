@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
-from wenping_shared import ServiceSettings
+from wenping_shared import DEFAULT_TIME_ZONE, ServiceSettings
 
 from .agencies.eligibility import EligibilityRules
 from .agencies.grading import GradingThresholds
@@ -42,7 +42,7 @@ class RegistrySettings(ServiceSettings):
     #: and how long a misconduct record restricts an agency province-wide (1 year).
     eligibility: EligibilityRules = EligibilityRules()
     #: Time zone of "today" and "this year" (grade validity, draws this year).
-    time_zone: str = "Asia/Shanghai"
+    time_zone: str = DEFAULT_TIME_ZONE
 
     @field_validator("grading", "eligibility", mode="before")
     @classmethod

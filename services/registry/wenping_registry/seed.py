@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, create_engine, create_sessionmaker
+from wenping_shared import Principal, create_engine, create_sessionmaker, local_today
 from wenping_shared.demo import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -22,7 +22,6 @@ from wenping_shared.demo import (
 from wenping_shared.demo import org_id as demo_org_id
 from wenping_shared.demo import user_id as demo_user_id
 
-from .agencies.calendar import local_today
 from .agencies.credit_code import credit_code_check_char
 from .agencies.grading import GradingCriteria, suggest_grade
 from .agencies.models import Agency, AgencyGradingRecord, AgencyMisconduct, AgencyPractitioner, PractitionerCertificate

@@ -23,6 +23,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from .._types import Text
 from .report import Report
 from .vocab import ProjectLevel, ReviewVerdict
 
@@ -45,36 +46,36 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 class ProjectFacts(Message):
     """The project as intake hands it over with a report round."""
 
-    project_id: str = Field(min_length=1, max_length=64)
-    number: str | None = Field(default=None, max_length=64)
-    title: str | None = Field(default=None, max_length=300)
-    responsible_org_id: str | None = Field(default=None, max_length=64)
-    responsible_org_name: str | None = Field(default=None, max_length=200)
-    category: str | None = Field(default=None, max_length=32)
-    sub_kind: str | None = Field(default=None, max_length=32)
-    interests: list[str] = Field(default_factory=list)
+    project_id: Text = Field(min_length=1, max_length=64)
+    number: Text | None = Field(default=None, max_length=64)
+    title: Text | None = Field(default=None, max_length=300)
+    responsible_org_id: Text | None = Field(default=None, max_length=64)
+    responsible_org_name: Text | None = Field(default=None, max_length=200)
+    category: Text | None = Field(default=None, max_length=32)
+    sub_kind: Text | None = Field(default=None, max_length=32)
+    interests: list[Text] = Field(default_factory=list)
     expected_participants: int | None = Field(default=None, ge=0)
-    region_code: str = Field(pattern=r"^\d{6}$")
+    region_code: Text = Field(pattern=r"^\d{6}$")
     planned_decision_date: dt.date | None = None
     already_implemented: StrictBool = False
     assessor_kind: Literal["self", "agency"] = "self"
-    agency_id: str | None = Field(default=None, max_length=64)
-    agency_org_id: str | None = Field(default=None, max_length=64)
-    implementing_org_id: str | None = Field(default=None, max_length=64)
+    agency_id: Text | None = Field(default=None, max_length=64)
+    agency_org_id: Text | None = Field(default=None, max_length=64)
+    implementing_org_id: Text | None = Field(default=None, max_length=64)
 
 
 class DocumentFileRef(Message):
     """The uploaded original of the report (intake keeps the file)."""
 
-    id: str = Field(max_length=64)
-    filename: str | None = Field(default=None, max_length=300)
-    sha256: str | None = Field(default=None, max_length=64)
+    id: Text = Field(max_length=64)
+    filename: Text | None = Field(default=None, max_length=300)
+    sha256: Text | None = Field(default=None, max_length=64)
 
 
 class ReportHandoff(Message):
     """A report round handed to review, everything review needs to open it without calling back."""
 
-    project_id: str = Field(min_length=1, max_length=64)
+    project_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1, le=1000)
     report: Report
     submitted_on: dt.date
@@ -91,15 +92,15 @@ class ReviewEventKind(StrEnum):
 
 
 class FailedItem(Message):
-    code: str = Field(min_length=1, max_length=16)
-    category_code: str = Field(min_length=1, max_length=16)
+    code: Text = Field(min_length=1, max_length=16)
+    category_code: Text = Field(min_length=1, max_length=16)
 
 
 class ReviewEvent(Message):
     """What happened to a report round's review; ``decided`` carries the verdict."""
 
     event: ReviewEventKind
-    review_id: str = Field(min_length=1, max_length=64)
+    review_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1)
     verdict: ReviewVerdict | None = None
     score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
@@ -125,8 +126,8 @@ class AgencyPerformance(Message):
 
     model_config = ConfigDict(extra="forbid")
 
-    review_id: str = Field(min_length=1, max_length=64)
-    project_id: str = Field(min_length=1, max_length=64)
+    review_id: Text = Field(min_length=1, max_length=64)
+    project_id: Text = Field(min_length=1, max_length=64)
     round: int = Field(ge=1, le=100)
     verdict: ReviewVerdict
     score: float = Field(ge=0, le=100)

@@ -12,11 +12,10 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, create_engine, create_sessionmaker, utcnow
+from wenping_shared import Principal, create_engine, create_sessionmaker, local_date, local_today, utcnow
 from wenping_shared.contracts.samples import complete_report
 from wenping_shared.demo import ACCOUNTS, demo_id, org_id, user_id
 
-from ..clock import local_date, local_today
 from ..config import IntakeSettings
 from ..ledger import service as ledger
 from ..projects import lifecycle

@@ -7,10 +7,16 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Forbidden, NotFound, PageParams, Principal, ServiceClient, UnprocessableEntity, utcnow
+from wenping_shared import PageParams, Principal, ServiceClient, UnprocessableEntity, local_today, utcnow
 from wenping_shared.contracts.vocab import FilingBatch, ProjectStatus, label_of
 
-from ..clock import local_today
+from ..errors import (
+    DecisionListFilerOnly,
+    DecisionListNoTenant,
+    DecisionListNotFound,
+    DecisionListYearOutOfRange,
+    ItemBatchMismatch,
+)
 from ..ledger import service as ledger
 from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
@@ -25,11 +31,10 @@ from .schemas import CloseOutCounts, DecisionListCreate, DecisionListDetail, Dec
 YEAR_SLACK = 1
 
 
-def _item_problem(index: int, field: str, message: str, code: str) -> UnprocessableEntity:
+def _item_problem(index: int, field: str, message: str, problem: type[UnprocessableEntity]) -> UnprocessableEntity:
     loc: list[str | int] = ["items", index, field]
-    return UnprocessableEntity(
+    return problem(
         f"请求数据校验失败：items.{index}.{field} {message}",
-        code=code,
         errors=[{"loc": loc, "msg": message, "type": "value_error"}],
     )
 
@@ -66,21 +71,20 @@ class DecisionListService:
 
     async def create(self, principal: Principal, data: DecisionListCreate) -> DecisionListDetail:
         if principal.kind != "user" or not principal.has_role("filer"):
-            raise Forbidden("只有决策部门的报备员可以报送决策清单", code="decision_list.filer_only")
+            raise DecisionListFilerOnly()
         if not principal.org_id or not principal.region_code:
-            raise Forbidden("当前账号未关联单位或行政区划，无法报送决策清单", code="decision_list.no_tenant")
+            raise DecisionListNoTenant()
         today = local_today()
         if abs(data.year - today.year) > YEAR_SLACK:
-            raise UnprocessableEntity(
+            raise DecisionListYearOutOfRange(
                 f"请求数据校验失败：year 清单年度须在 {today.year - YEAR_SLACK} 至 {today.year + YEAR_SLACK} 之间",
-                code="decision_list.year_out_of_range",
                 errors=[{"loc": ["year"], "msg": "清单年度超出允许范围", "type": "value_error"}],
             )
         for index, item in enumerate(data.items):
             # An item may omit filing_batch (it takes the list's); stating another batch is a contradiction.
             if "filing_batch" in item.model_fields_set and item.filing_batch != data.batch:
                 raise _item_problem(
-                    index, "filing_batch", "清单事项的报备批次须与清单批次一致", "decision_list.item_batch_mismatch"
+                    index, "filing_batch", "清单事项的报备批次须与清单批次一致", ItemBatchMismatch
                 )
         # The registry is asked before the database is touched: no write lock is held across the call.
         projects_service = ProjectService(self.session, self.peers)
@@ -139,7 +143,7 @@ class DecisionListService:
     async def get(self, principal: Principal, list_id: str) -> DecisionListDetail:
         decision_list = await self.lists.get(list_id)
         if decision_list is None or not can_see_list(principal, decision_list):
-            raise NotFound("决策清单不存在", code="decision_list.not_found")
+            raise DecisionListNotFound()
         projects = await self.lists.items(list_id)
         withdrawn = [p.id for p in projects if p.status == ProjectStatus.withdrawn]
         reasons = await self.lists.withdraw_reasons(withdrawn)

@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.background import BackgroundTask
 
-from wenping_shared import Principal
+from wenping_shared import Principal, local_today
 
-from ..clock import local_today
 from ..deps import CurrentPrincipal
 from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters

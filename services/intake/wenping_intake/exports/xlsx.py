@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from wenping_shared import printable
+from wenping_shared import local_date, printable
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -24,7 +24,6 @@ from wenping_shared.contracts.vocab import (
     label_of,
 )
 
-from ..clock import local_date
 from ..projects.lifecycle import FINISHED_STATUSES
 from ..projects.models import Project
 from .repository import DECIDED

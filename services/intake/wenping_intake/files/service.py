@@ -11,8 +11,9 @@ from fastapi import UploadFile
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Forbidden, NotFound, Principal
+from wenping_shared import Principal
 
+from ..errors import FileNotFound, UploadForbidden
 from ..projects.access import can_see
 from ..projects.models import Project
 from ..reports.models import ReportRound
@@ -36,7 +37,7 @@ class FileService:
 
     async def upload(self, principal: Principal, upload: UploadFile) -> StoredFile:
         if principal.kind != "user" or not principal.has_role(*UPLOADER_ROLES) or not principal.org_id:
-            raise Forbidden("只有决策部门或评估机构人员可以上传评估报告原件", code="file.upload_forbidden")
+            raise UploadForbidden()
         file_id = str(uuid.uuid4())
         filename = clean_filename(upload.filename)
         # Copying, hashing and unzipping a large document would block the event loop.
@@ -60,7 +61,7 @@ class FileService:
         """The uploader's organisation, service tokens, and whoever sees a project whose report uses it."""
         record = await self.session.get(StoredFile, file_id)
         if record is None:
-            raise NotFound("文件不存在", code="file.not_found")
+            raise FileNotFound()
         if principal.kind == "service" or (principal.org_id and principal.org_id == record.uploaded_by_org_id):
             return record
         projects = await self.session.exec(
@@ -70,7 +71,7 @@ class FileService:
         )
         if any(can_see(principal, p) for p in projects.all()):
             return record
-        raise NotFound("文件不存在", code="file.not_found")
+        raise FileNotFound()
 
     def path_of(self, record: StoredFile) -> Path:
         return self.files_dir / record.storage_path

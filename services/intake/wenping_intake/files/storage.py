@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from wenping_shared import PayloadTooLarge, WenpingError
+from ..errors import ContentMismatch, EmptyFile, FileTooLarge, UnsupportedDocument
 
 CHUNK = 1024 * 1024
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-
-
-class UnsupportedDocument(WenpingError):
-    status, code, title = 415, "file.unsupported_type", "文件类型不支持"
 
 
 @dataclass(frozen=True)
@@ -70,21 +66,21 @@ def store(source: BinaryIO, files_dir: Path, file_id: str, filename: str, max_by
             while chunk := source.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise PayloadTooLarge(
-                        f"文件超过 {max_bytes // (1024 * 1024) or 1} MiB 上限", code="file.too_large", max_bytes=max_bytes
+                    raise FileTooLarge(
+                        f"文件超过 {max_bytes // (1024 * 1024) or 1} MiB 上限", max_bytes=max_bytes
                     )
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise UnsupportedDocument("文件为空", code="file.empty")
+            raise EmptyFile()
         kind = sniff(partial)
         if kind is None:
-            raise UnsupportedDocument(
-                f"文件内容不是有效的 {expected.upper()} 文档（按文件内容判断，而非文件名）", code="file.content_mismatch"
+            raise ContentMismatch(
+                f"文件内容不是有效的 {expected.upper()} 文档（按文件内容判断，而非文件名）"
             )
         if kind != expected:
-            raise UnsupportedDocument(
-                f"文件扩展名为 .{expected}，但内容是 {kind.upper()} 文档", code="file.content_mismatch"
+            raise ContentMismatch(
+                f"文件扩展名为 .{expected}，但内容是 {kind.upper()} 文档"
             )
         sha = digest.hexdigest()
         relative = f"{sha[:2]}/{file_id}.{kind}"

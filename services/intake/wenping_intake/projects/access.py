@@ -1,14 +1,6 @@
-"""Who sees which project — the one place that decides it.
-
-- a filer: the projects of their own organisation (responsible organisation);
-- agency staff: the projects commissioned to their agency;
-- reviewers and supervisors: every project in their region subtree;
-- an integration client: its region subtree, with scope ``projects:read``;
-- service tokens (review, registry): every project.
-
-Everyone else (admins, experts) sees none here. ``visible_filter`` is for queries (lists,
-statistics, reminders, exports); ``can_see`` is the same rule for one loaded object. A project
-the caller cannot see answers 404, never 403.
+"""Who sees which project, for intake: the shared rule (``wenping_shared`` ``sees_project``) as a
+query filter for lists, statistics, reminders and exports (``visible_filter``), and for one loaded
+object (``can_see``). A project the caller cannot see answers 404, never 403.
 """
 
 from __future__ import annotations
@@ -18,12 +10,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import col
 
-from wenping_shared import NotFound, Principal, region_contains, region_prefix
+from wenping_shared import (
+    READ_SCOPE,
+    REGION_READER_ROLES,
+    Principal,
+    ProjectNotFound,
+    is_agency_of,
+    is_filer_of,
+    region_prefix,
+    sees_project,
+)
 
 from .models import Project
-
-READ_SCOPE = "projects:read"
-REGION_READER_ROLES = ("reviewer", "supervisor")
 
 
 def in_region_subtree(column: Any, region_code: str) -> ColumnElement[bool]:
@@ -51,47 +49,13 @@ def visible_filter(principal: Principal) -> ColumnElement[bool]:
 
 
 def can_see(principal: Principal, project: Project) -> bool:
-    if principal.kind == "service":
-        return True
-    if principal.kind == "client":
-        return (
-            READ_SCOPE in principal.scopes
-            and bool(principal.region_code)
-            and region_contains(principal.region_code or "", project.region_code)
-        )
-    return (
-        is_filer_of(principal, project)
-        or is_agency_of(principal, project)
-        or (
-            principal.has_role(*REGION_READER_ROLES)
-            and bool(principal.region_code)
-            and region_contains(principal.region_code or "", project.region_code)
-        )
-    )
+    return sees_project(principal, project)
 
 
 def ensure_visible(principal: Principal, project: Project | None) -> Project:
     if project is None or not can_see(principal, project):
-        raise NotFound("项目不存在", code="project.not_found")
+        raise ProjectNotFound()
     return project
 
 
-def is_filer_of(principal: Principal, project: Project) -> bool:
-    """A filer of the project's responsible organisation (决策主体)."""
-    return (
-        principal.kind == "user"
-        and principal.has_role("filer")
-        and principal.org_id is not None
-        and principal.org_id == project.responsible_org_id
-    )
-
-
-def is_agency_of(principal: Principal, project: Project) -> bool:
-    """Staff of the agency commissioned for the project."""
-    return (
-        principal.kind == "user"
-        and principal.has_role("agency")
-        and principal.org_id is not None
-        and project.agency_org_id is not None
-        and principal.org_id == project.agency_org_id
-    )
+__all__ = ["READ_SCOPE", "REGION_READER_ROLES", "can_see", "ensure_visible", "in_region_subtree", "is_agency_of", "is_filer_of", "visible_filter"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, check_if_match, run_idempotent
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
@@ -32,7 +32,7 @@ _PRECONDITIONS = {
 
 
 def _headers(project: ProjectPublic) -> dict[str, str]:
-    return {"ETag": f'"{project.version}"', "Location": f"/api/v1/projects/{project.id}"}
+    return {"ETag": etag_for(project.version), "Location": f"/api/v1/projects/{project.id}"}
 
 
 @router.post(

@@ -7,28 +7,46 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from pydantic_core import to_jsonable_python
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
+    AgencyNotFound,
     PageParams,
     Principal,
+    RegistryUnavailable,
     ServiceClient,
-    ServiceUnavailable,
     etag_for,
+    local_date,
+    local_today,
     region_contains,
     utcnow,
 )
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import (
-    LABELS,
+    Initiation,
+    ProjectCategory,
+    ProjectLevel,
     ProjectStatus,
+    label_of,
     project_level_for_region,
 )
 
-from ..clock import local_date, local_today
+from ..errors import (
+    AgencyIneligible,
+    CommissionForbidden,
+    FilerOnly,
+    ImplementingOrgNotFound,
+    InvalidTransition,
+    NotCommissionable,
+    NoTenant,
+    ProjectEditForbidden,
+    ProjectNotEditable,
+    ResponsibleOrgNotDepartment,
+    ResponsibleOrgNotFound,
+    SupervisorOnly,
+    TransitionForbidden,
+)
 from ..ledger import service as ledger
 from ..webhooks import events as webhook_events
 from . import lifecycle
@@ -45,15 +63,6 @@ Precondition = Callable[[str], None]
 EDITABLE_FIELDS: tuple[str, ...] = tuple(ProjectUpdate.model_fields)
 
 
-def _label(enum_name: str, value: str | None) -> str:
-    if value is None:
-        return ""
-    for cls, labels in LABELS.items():
-        if cls.__name__ == enum_name:
-            return labels.get(value, value)
-    return value
-
-
 def project_public(project: Project, principal: Principal, today: dt.date | None = None) -> ProjectPublic:
     today = today or local_today()
     overdue = (
@@ -63,9 +72,9 @@ def project_public(project: Project, principal: Principal, today: dt.date | None
     )
     data: dict[str, Any] = project.model_dump()
     data.update(
-        category_label=_label("ProjectCategory", project.category),
-        initiation_label=_label("Initiation", project.initiation),
-        status_label=_label("ProjectStatus", project.status),
+        category_label=label_of(ProjectCategory, project.category),
+        initiation_label=label_of(Initiation, project.initiation),
+        status_label=label_of(ProjectStatus, project.status),
         overdue=overdue,
         allowed_actions=lifecycle.allowed_actions(principal, project),
     )
@@ -76,26 +85,26 @@ def project_etag(project: Project) -> str:
     return etag_for(project.version)
 
 
-def project_facts(project: Project) -> dict[str, Any]:
-    """The project as the review service needs it (contracts.md ProjectFacts)."""
-    return {
-        "project_id": project.id,
-        "number": project.number,
-        "title": project.title,
-        "responsible_org_id": project.responsible_org_id,
-        "responsible_org_name": project.responsible_org_name,
-        "category": project.category,
-        "sub_kind": project.sub_kind,
-        "interests": list(project.interests or []),
-        "expected_participants": project.expected_participants,
-        "region_code": project.region_code,
-        "planned_decision_date": project.planned_decision_date.isoformat() if project.planned_decision_date else None,
-        "already_implemented": project.already_implemented,
-        "assessor_kind": project.assessor_kind,
-        "agency_id": project.agency_id,
-        "agency_org_id": project.agency_org_id,
-        "implementing_org_id": project.implementing_org_id,
-    }
+def project_facts(project: Project) -> messages.ProjectFacts:
+    """The project as the review service needs it, handed over with each report round."""
+    return messages.ProjectFacts(
+        project_id=project.id,
+        number=project.number,
+        title=project.title,
+        responsible_org_id=project.responsible_org_id,
+        responsible_org_name=project.responsible_org_name,
+        category=project.category,
+        sub_kind=project.sub_kind,
+        interests=list(project.interests or []),
+        expected_participants=project.expected_participants,
+        region_code=project.region_code,
+        planned_decision_date=project.planned_decision_date,
+        already_implemented=project.already_implemented,
+        assessor_kind=project.assessor_kind,
+        agency_id=project.agency_id,
+        agency_org_id=project.agency_org_id,
+        implementing_org_id=project.implementing_org_id,
+    )
 
 
 def apply_fields(project: Project, fields: ProjectFields) -> None:
@@ -108,12 +117,6 @@ def apply_fields(project: Project, fields: ProjectFields) -> None:
         setattr(project, name, value)
     project.mandatory_triggers = mandatory_triggers(project.category, project.interests, project.expected_participants)
     project.mandatory = bool(project.mandatory_triggers)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 async def new_project(
@@ -164,7 +167,7 @@ class ProjectService:
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise ServiceUnavailable("注册服务暂时无法查询单位信息，请稍后重试", code="registry.unavailable")
+            raise RegistryUnavailable("注册服务暂时无法查询单位信息，请稍后重试")
         body: dict[str, Any] = response.json()
         return body
 
@@ -176,16 +179,16 @@ class ProjectService:
         org = await self.organization(org_id)
         province = f"{(principal.region_code or '')[:2]}0000"
         if org is None or not region_contains(province, str(org.get("region_code", ""))):
-            raise BadRequest("实施单位（implementing_org_id）不存在或不在本省范围内", code="project.implementing_org_not_found")
+            raise ImplementingOrgNotFound()
 
     # --- creating ------------------------------------------------------------------------------
 
     async def create(self, principal: Principal, data: ProjectCreate) -> Project:
         """报备 by a filer: a draft of the caller's organisation in the caller's region."""
         if principal.kind != "user" or not principal.has_role("filer"):
-            raise Forbidden("只有决策部门的报备员可以报备项目", code="project.filer_only")
+            raise FilerOnly()
         if not principal.org_id or not principal.region_code:
-            raise Forbidden("当前账号未关联单位或行政区划，无法报备", code="project.no_tenant")
+            raise NoTenant()
         # Ask the registry before touching the database: no write lock is held across the call.
         org = await self.organization(principal.org_id)
         await self.check_implementing_org(principal, data.implementing_org_id)
@@ -208,13 +211,13 @@ class ProjectService:
     async def designate(self, principal: Principal, data: DesignationCreate) -> Project:
         """指定评估: a supervisor creates the project, already filed, for a department of their subtree."""
         if principal.kind != "user" or not principal.has_role("supervisor") or not principal.region_code:
-            raise Forbidden("只有维稳办负责人可以指定评估", code="project.supervisor_only")
+            raise SupervisorOnly()
         org = await self.organization(data.responsible_org_id)
         if org is None or not region_contains(principal.region_code, str(org.get("region_code", ""))):
-            raise BadRequest("被指定的责任单位不存在或不在本辖区内", code="project.responsible_org_not_found")
+            raise ResponsibleOrgNotFound()
         await self.check_implementing_org(principal, data.implementing_org_id)
         if org.get("kind") != "department":
-            raise BadRequest("只能指定决策部门（kind=department）开展评估", code="project.responsible_org_not_department")
+            raise ResponsibleOrgNotDepartment()
         project = await new_project(
             self.session,
             principal, data, region_code=str(org["region_code"]), org_id=data.responsible_org_id, org_name=org["name"]
@@ -251,11 +254,10 @@ class ProjectService:
         project = await self.get_visible_for_update(principal, project_id)
         precondition(project_etag(project))
         if not is_filer_of(principal, project):
-            raise Forbidden("只有项目责任单位可以修改项目", code="project.edit_forbidden")
+            raise ProjectEditForbidden()
         if project.status not in lifecycle.EDITABLE_STATUSES:
-            raise Conflict(
-                f"项目当前状态为「{_label('ProjectStatus', project.status)}」，只有草稿或已报备的项目可以修改",
-                code="project.not_editable",
+            raise ProjectNotEditable(
+                f"项目当前状态为「{label_of(ProjectStatus, project.status)}」，只有草稿或已报备的项目可以修改",
             )
         current = {name: getattr(project, name) for name in EDITABLE_FIELDS}
         changes = data.model_dump(exclude_unset=True)
@@ -263,12 +265,12 @@ class ProjectService:
             await self.check_implementing_org(principal, changes["implementing_org_id"])
         # Validate the merged whole, so cross-field rules hold after a partial change (422 otherwise).
         merged = ProjectFields.model_validate({**current, **changes, "initiation": project.initiation})
-        before = {name: _jsonable(getattr(project, name)) for name in EDITABLE_FIELDS}
+        before = {name: to_jsonable_python(getattr(project, name)) for name in EDITABLE_FIELDS}
         apply_fields(project, merged)
         diff = {
-            name: {"from": before[name], "to": _jsonable(getattr(project, name))}
+            name: {"from": before[name], "to": to_jsonable_python(getattr(project, name))}
             for name in EDITABLE_FIELDS
-            if before[name] != _jsonable(getattr(project, name))
+            if before[name] != to_jsonable_python(getattr(project, name))
         }
         if diff:
             lifecycle.touch(project)
@@ -282,15 +284,14 @@ class ProjectService:
         project = await self.get_visible_for_update(principal, project_id)
         precondition(project_etag(project))
         if not is_filer_of(principal, project):
-            raise Forbidden(
-                "只有项目责任单位可以变更项目状态；审查结论由审查服务回写", code="project.transition_forbidden"
+            raise TransitionForbidden(
+                "只有项目责任单位可以变更项目状态；审查结论由审查服务回写"
             )
         action = data.action.value
         if project.status not in lifecycle.ACTION_SOURCES[action]:
             allowed = lifecycle.allowed_actions(principal, project)
-            raise Conflict(
-                f"项目当前状态为「{_label('ProjectStatus', project.status)}」，不能执行「{action}」",
-                code="project.invalid_transition",
+            raise InvalidTransition(
+                f"项目当前状态为「{label_of(ProjectStatus, project.status)}」，不能执行「{action}」",
                 allowed_actions=allowed,
                 current_status=project.status,
             )
@@ -313,11 +314,10 @@ class ProjectService:
         if precondition is not None:
             precondition(project_etag(project))
         if not is_filer_of(principal, project):
-            raise Forbidden("只有项目责任单位可以委托第三方评估机构", code="project.commission_forbidden")
+            raise CommissionForbidden()
         if project.status not in lifecycle.COMMISSIONABLE_STATUSES:
-            raise Conflict(
-                f"项目当前状态为「{_label('ProjectStatus', project.status)}」，不能委托评估机构",
-                code="project.not_commissionable",
+            raise NotCommissionable(
+                f"项目当前状态为「{label_of(ProjectStatus, project.status)}」，不能委托评估机构",
             )
         response = await self.peers.request(
             "registry",
@@ -326,30 +326,31 @@ class ProjectService:
             params={"project_level": project.level, "on": local_today().isoformat(), "project_region_code": project.region_code},
         )
         if response.status_code == 404:
-            raise NotFound("评估机构不存在", code="agency.not_found")
+            raise AgencyNotFound()
         if response.status_code != 200:
-            raise ServiceUnavailable("注册服务暂时无法核验评估机构资格，请稍后重试", code="registry.unavailable")
-        verdict = response.json()
-        agency = verdict.get("agency") or {}
-        if not verdict.get("eligible"):
-            reasons = verdict.get("reasons") or []
-            text = "；".join(str(r.get("message", r.get("code", ""))) for r in reasons) or "不符合承接条件"
-            raise Conflict(
-                f"该评估机构不能承接本项目（{_label('ProjectLevel', project.level)}）：{text}",
-                code="project.agency_ineligible",
+            raise RegistryUnavailable("注册服务暂时无法核验评估机构资格，请稍后重试")
+        try:
+            answer = messages.EligibilityAnswer.model_validate(response.json())
+        except ValueError:  # a malformed answer is the peer's fault, not the client's (not a 422)
+            raise RegistryUnavailable("注册服务暂时无法核验评估机构资格，请稍后重试") from None
+        if not answer.eligible:
+            reasons = [reason.model_dump(mode="json") for reason in answer.reasons]
+            text = "；".join(reason.message for reason in answer.reasons) or "不符合承接条件"
+            raise AgencyIneligible(
+                f"该评估机构不能承接本项目（{label_of(ProjectLevel, project.level)}）：{text}",
                 reasons=reasons,
             )
         previous = project.agency_id
-        project.agency_id = str(agency.get("id") or agency_id)
-        project.agency_org_id = agency.get("org_id")
-        project.agency_name = agency.get("name")
+        project.agency_id = answer.agency.id
+        project.agency_org_id = answer.agency.org_id
+        project.agency_name = answer.agency.name
         project.assessor_kind = "agency"
         project.commissioned_at = utcnow()
         lifecycle.touch(project)
         await ledger.append(
             self.session, project, principal, "commission", project.status, project.status,
             {"agency_id": project.agency_id, "agency_org_id": project.agency_org_id, "agency_name": project.agency_name,
-             "agency_grade": agency.get("grade"), "previous_agency_id": previous},
+             "agency_grade": answer.agency.grade, "previous_agency_id": previous},
         )
         await self.session.flush()
         return project

@@ -8,9 +8,14 @@ import datetime as dt
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import BadRequest, Principal, decode_cursor, encode_cursor
+from wenping_shared import (
+    InvalidCursor,
+    Principal,
+    decode_cursor,
+    encode_cursor,
+    local_today,
+)
 
-from ..clock import local_today
 from ..projects.models import Project
 from ..tracking.models import TrackedMeasure
 from .repository import MEASURE_RANK, PROJECT_RANK, Cursor, ReminderRepository
@@ -80,7 +85,7 @@ def _decode(cursor: str | None) -> Cursor | None:
         return None
     due, rank, ident = decode_cursor(cursor, 3)
     if not isinstance(due, dt.date) or rank not in (PROJECT_RANK, MEASURE_RANK) or not isinstance(ident, str):
-        raise BadRequest("分页游标无效", code="pagination.invalid_cursor")
+        raise InvalidCursor()
     return due, int(rank), ident
 
 

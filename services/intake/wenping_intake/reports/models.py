@@ -10,10 +10,9 @@ from sqlalchemy import JSON, Connection, Index, UniqueConstraint, event, or_, se
 from sqlalchemy.orm import Mapper
 from sqlmodel import Field
 
-from wenping_shared import UTCDateTime, utcnow
+from wenping_shared import UTCDateTime, local_date, utcnow
 from wenping_shared.contracts.vocab import ReviewVerdict
 
-from ..clock import local_date
 from ..database import TableBase
 from ..projects.models import Project
 

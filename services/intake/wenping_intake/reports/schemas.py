@@ -1,14 +1,16 @@
-"""Report submission and review-event payloads."""
+"""Report submission and what intake answers about rounds and review events (the events themselves
+are ``wenping_shared.contracts.messages.ReviewEvent``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Any, Self
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from wenping_shared import Text
+from wenping_shared.contracts import messages
+from wenping_shared.contracts.messages import ReviewEventKind
 from wenping_shared.contracts.report import Report
 from wenping_shared.contracts.vocab import ReviewVerdict
 
@@ -51,40 +53,9 @@ class ReportRoundPublic(ReportRoundSummary):
     document_file: DocumentRef | None
 
 
-class ReviewEventKind(StrEnum):
-    opened = "opened"
-    decided = "decided"
-
-
-class FailedItem(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    code: Text = Field(min_length=1, max_length=16)
-    category_code: Text = Field(min_length=1, max_length=16)
-
-
-class ReviewEventIn(BaseModel):
-    """contracts.md: the review service's events. A tolerant reader: fields the contract may gain
-    later are ignored rather than refused, so a newer review service never dead-letters here."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    event: ReviewEventKind
-    review_id: Text = Field(min_length=1, max_length=64)
-    round: int = Field(ge=1)
-    verdict: ReviewVerdict | None = None
-    score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
-    rectification_deadline: dt.date | None = None
-    failed_items: list[FailedItem] = Field(default_factory=list, max_length=200)
-    decided_at: dt.datetime | None = None
-
-    @model_validator(mode="after")
-    def _decided_has_verdict(self) -> Self:
-        if self.event == ReviewEventKind.decided and self.verdict is None:
-            raise ValueError("decided 事件须带审查结论（verdict）")
-        if self.decided_at is not None and self.decided_at.tzinfo is None:
-            raise ValueError("decided_at 须带时区")
-        return self
+class ReviewEventIn(messages.ReviewEvent):
+    """The review service's message ``contracts.messages.ReviewEvent``, under the name this API
+    has always given the body."""
 
 
 class ReviewEventAnswer(BaseModel):

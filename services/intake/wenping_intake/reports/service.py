@@ -7,11 +7,20 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, Principal, enqueue, utcnow
+from wenping_shared import (
+    Conflict,
+    Principal,
+    ProjectNotFound,
+    ReportNotFound,
+    enqueue,
+    local_date,
+    utcnow,
+)
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import ProjectStatus, ReviewVerdict, label_of
 
-from ..clock import local_date
 from ..database import OutboxMessage
+from ..errors import InvalidTransition, ReportDocumentNotFound, ReportNotAccepted, ReportSubmitForbidden
 from ..files.models import StoredFile
 from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_agency_of, is_filer_of
@@ -20,7 +29,7 @@ from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
 from .models import ReportRound, ReturnReason, ReviewEvent, approval_day
 from .repository import ReportRepository
-from .schemas import DocumentRef, ReportRoundPublic, ReportRoundSummary, ReportSubmission, ReviewEventIn
+from .schemas import DocumentRef, ReportRoundPublic, ReportRoundSummary, ReportSubmission
 
 S = ProjectStatus
 REVIEWS_PATH = "/api/v1/reviews"
@@ -54,18 +63,17 @@ class ReportService:
         project = ensure_visible(principal, await self.projects.get_for_update(project_id))
         if project.assessor_kind == "agency":
             if not is_agency_of(principal, project):
-                raise Forbidden("本项目已委托第三方评估机构，评估报告由受托机构报送", code="report.submit_forbidden")
+                raise ReportSubmitForbidden("本项目已委托第三方评估机构，评估报告由受托机构报送")
         elif not is_filer_of(principal, project):
-            raise Forbidden("只有项目责任单位（自行评估）可以报送评估报告", code="report.submit_forbidden")
+            raise ReportSubmitForbidden()
         if project.status not in lifecycle.REPORTABLE_STATUSES:
-            raise Conflict(
+            raise ReportNotAccepted(
                 f"项目当前状态为「{_status_label(project.status)}」，只有评估中或退回整改的项目可以报送评估报告",
-                code="report.not_accepted",
                 current_status=project.status,
             )
         document = await self.session.get(StoredFile, data.document_file_id)
         if document is None or document.uploaded_by_org_id != principal.org_id:
-            raise BadRequest("评估报告原件不存在，请先通过 POST /api/v1/files 上传", code="report.document_not_found")
+            raise ReportDocumentNotFound()
         now = utcnow()
         number = project.report_rounds + 1
         row = ReportRound(
@@ -93,14 +101,14 @@ class ReportService:
             OutboxMessage,
             "review",
             REVIEWS_PATH,
-            {
-                "project_id": project.id,
-                "round": number,
-                "report": row.report,
-                "submitted_on": row.submitted_on.isoformat(),
-                "project": project_facts(project),
-                "document_file": {"id": document.id, "filename": document.filename, "sha256": document.sha256},
-            },
+            messages.ReportHandoff(
+                project_id=project.id,
+                round=number,
+                report=data.report,
+                submitted_on=row.submitted_on,
+                project=project_facts(project),
+                document_file=messages.DocumentFileRef(id=document.id, filename=document.filename, sha256=document.sha256),
+            ),
         )
         await self.session.flush()
         return row, document
@@ -113,24 +121,23 @@ class ReportService:
         project = ensure_visible(principal, await self.projects.get(project_id))
         row = await self.reports.round(project.id, number)
         if row is None:
-            raise NotFound(f"第 {number} 轮评估报告不存在", code="report.not_found")
+            raise ReportNotFound(f"第 {number} 轮评估报告不存在")
         document = await self.session.get(StoredFile, row.document_file_id) if row.document_file_id else None
         return row, document
 
     # --- the review's verdicts -------------------------------------------------------------------
 
-    async def review_event(self, principal: Principal, project_id: str, data: ReviewEventIn) -> tuple[Project, bool]:
+    async def review_event(self, principal: Principal, project_id: str, data: messages.ReviewEvent) -> tuple[Project, bool]:
         """Apply a review event once; (project, True) for a repeat, which changes nothing."""
         project = await self.projects.get_for_update(project_id)
         if project is None:
-            raise NotFound("项目不存在", code="project.not_found")
+            raise ProjectNotFound()
         if await self.reports.event(data.review_id, data.event.value) is not None:
             return project, True
         row = await self.reports.round(project.id, data.round)
         if row is None or data.round != project.report_rounds:
-            raise Conflict(
+            raise InvalidTransition(
                 f"审查事件针对的第 {data.round} 轮报告不是项目当前的报告轮次（当前第 {project.report_rounds} 轮）",
-                code="project.invalid_transition",
                 current_status=project.status,
             )
         if data.event == "opened":
@@ -160,7 +167,7 @@ class ReportService:
         await self.session.flush()
         return project, False
 
-    async def _decide(self, principal: Principal, project: Project, row: ReportRound, data: ReviewEventIn) -> None:
+    async def _decide(self, principal: Principal, project: Project, row: ReportRound, data: messages.ReviewEvent) -> None:
         verdict = ReviewVerdict(data.verdict)
         decided_at = data.decided_at or utcnow()
         row.review_id = data.review_id
@@ -207,8 +214,7 @@ class ReportService:
 
     @staticmethod
     def _refused(project: Project, what: str) -> Conflict:
-        return Conflict(
+        return InvalidTransition(
             f"项目当前状态为「{_status_label(project.status)}」，不能接受{what}",
-            code="project.invalid_transition",
             current_status=project.status,
         )

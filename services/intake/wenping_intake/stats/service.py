@@ -17,10 +17,10 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Forbidden, Principal, region_contains, utcnow
+from wenping_shared import Principal, local_today, region_contains, utcnow
 from wenping_shared.contracts.vocab import Initiation, OverallLevel, ProjectCategory, ProjectStatus, label_of
 
-from ..clock import local_today
+from ..errors import StatsForbidden, StatsRegionOutOfScope
 from ..projects.access import READ_SCOPE, in_region_subtree, visible_filter
 from ..projects.lifecycle import FINISHED_STATUSES
 from ..projects.models import Project
@@ -73,7 +73,7 @@ def resolve_scope(principal: Principal, region_code: str | None, year: int | Non
         clauses: list[ColumnElement[bool]] = []
     elif principal.kind == "client":
         if READ_SCOPE not in principal.scopes or not principal.region_code:
-            raise Forbidden("对接平台须具有 projects:read 权限才能读取统计", code="stats.forbidden")
+            raise StatsForbidden("对接平台须具有 projects:read 权限才能读取统计")
         base = _inside(principal.region_code, region_code)
         clauses = []
     elif principal.has_role(*REGION_STATS_ROLES) and principal.region_code:
@@ -84,7 +84,7 @@ def resolve_scope(principal: Principal, region_code: str | None, year: int | Non
         base = region_code or principal.region_code
         clauses = [visible_filter(principal)]
     else:
-        raise Forbidden("当前账号无权查看统计", code="stats.forbidden")
+        raise StatsForbidden()
     by_region_only = not clauses  # before the region and year clauses, which return_reason carries itself
     if base:
         clauses.append(in_region_subtree(col(Project.region_code), base))
@@ -97,7 +97,7 @@ def _inside(own: str, requested: str | None) -> str:
     if requested is None:
         return own
     if not region_contains(own, requested):
-        raise Forbidden("只能统计本辖区及下级区划", code="stats.region_out_of_scope")
+        raise StatsRegionOutOfScope()
     return requested
 
 

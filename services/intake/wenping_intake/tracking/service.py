@@ -16,10 +16,17 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Conflict, Forbidden, NotFound, PageParams, Principal, UnprocessableEntity, utcnow
+from wenping_shared import Conflict, PageParams, Principal, etag_for, local_today, utcnow
 from wenping_shared.contracts.vocab import ProjectStatus, label_of
 
-from ..clock import local_today
+from ..errors import (
+    EvaluationNotFound,
+    InvalidTransition,
+    MeasureNotFound,
+    NotTrackable,
+    ResponsibleUnitRequired,
+    TrackingForbidden,
+)
 from ..ledger import service as ledger
 from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_filer_of
@@ -155,10 +162,9 @@ def evaluation_public(evaluation: EffectEvaluation, project: Project) -> Evaluat
     )
 
 
-def _wrong_state(project: Project, message: str, code: str) -> Conflict:
-    return Conflict(
+def _wrong_state(project: Project, message: str, problem: type[Conflict]) -> Conflict:
+    return problem(
         f"项目当前状态为「{label_of(ProjectStatus, project.status)}」，{message}",
-        code=code,
         current_status=project.status,
     )
 
@@ -175,7 +181,7 @@ class TrackingService:
     async def _own_project_for_update(self, principal: Principal, project_id: str, action: str) -> Project:
         project = ensure_visible(principal, await self.projects.get_for_update(project_id))
         if not is_filer_of(principal, project):
-            raise Forbidden(f"只有项目责任单位（决策部门）可以{action}", code="tracking.forbidden")
+            raise TrackingForbidden(f"只有项目责任单位（决策部门）可以{action}")
         return project
 
     # --- tracking --------------------------------------------------------------------------------
@@ -184,7 +190,7 @@ class TrackingService:
         project = await self._own_project_for_update(principal, project_id, "填报措施落实进展")
         if project.status not in TRACKABLE:
             raise _wrong_state(
-                project, "只有准予实施（含落实措施后实施）或跟踪问效中的项目可以填报措施进展", "tracking.not_trackable"
+                project, "只有准予实施（含落实措施后实施）或跟踪问效中的项目可以填报措施进展", NotTrackable
             )
         from_report = report_measures(await self.tracking.approved_report(project.id))
         existing = {m.measure_key: m for m in await self.tracking.measures(project.id)}
@@ -260,9 +266,8 @@ class TrackingService:
         text names that measure), or a new measure outside the report."""
         if isinstance(data.measure, int):
             if data.measure >= len(from_report):
-                raise UnprocessableEntity(
+                raise MeasureNotFound(
                     f"请求数据校验失败：measure 已通过审查的报告共有 {len(from_report)} 项措施，序号 {data.measure} 不存在",
-                    code="tracking.measure_not_found",
                     errors=[{"loc": ["measure"], "msg": "措施序号不存在", "type": "value_error"}],
                 )
             chosen: ReportMeasure | None = from_report[data.measure]
@@ -272,9 +277,8 @@ class TrackingService:
         if key in existing:
             return existing[key]
         if chosen is None and not data.responsible_unit:
-            raise UnprocessableEntity(
+            raise ResponsibleUnitRequired(
                 "请求数据校验失败：responsible_unit 报告外新增的措施须填写责任单位",
-                code="tracking.responsible_unit_required",
                 errors=[{"loc": ["responsible_unit"], "msg": "报告外新增的措施须填写责任单位", "type": "value_error"}],
             )
         measure = TrackedMeasure(
@@ -319,9 +323,9 @@ class TrackingService:
         self, principal: Principal, project_id: str, data: EvaluationCreate, precondition: Precondition
     ) -> EvaluationPublic:
         project = await self._own_project_for_update(principal, project_id, "报送效果评价")
-        precondition(f'"{project.version}"')
+        precondition(etag_for(project.version))
         if project.status != S.tracking:
-            raise _wrong_state(project, "只有跟踪问效中的项目可以报送效果评价", "project.invalid_transition")
+            raise _wrong_state(project, "只有跟踪问效中的项目可以报送效果评价", InvalidTransition)
         measures = await self.tracking.measures(project.id)
         evaluation = EffectEvaluation(
             project_id=project.id,
@@ -355,5 +359,5 @@ class TrackingService:
         project = await self.visible_project(principal, project_id)
         evaluation = await self.tracking.evaluation(project.id)
         if evaluation is None:
-            raise NotFound("该项目尚未报送效果评价", code="evaluation.not_found")
+            raise EvaluationNotFound()
         return evaluation_public(evaluation, project), project

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenping_shared.contracts.messages import EligibilityReason, EligibilityReasonCode
 from wenping_shared.contracts.vocab import (
     PROJECT_LEVEL_RANK,
     AgencyGrade,
@@ -106,24 +106,6 @@ class EligibilityRules(BaseModel):
         if missing:
             raise ValueError(f"缺少等级的承接范围：{'、'.join(sorted(missing))}")
         return self
-
-
-class EligibilityReasonCode(StrEnum):
-    not_on_file = "agency.not_on_file"
-    suspended = "agency.suspended"
-    blacklisted = "agency.blacklisted"
-    ungraded = "agency.ungraded"
-    grade_expired = "agency.grade_expired"
-    grade_too_low = "agency.grade_too_low"
-    insufficient_certified_staff = "agency.insufficient_certified_staff"
-    recent_misconduct = "agency.recent_misconduct"
-
-
-class EligibilityReason(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    code: EligibilityReasonCode
-    message: str
 
 
 class AgencyEligibility(BaseModel):

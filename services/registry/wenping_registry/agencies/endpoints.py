@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel
 
 from ..database import IdempotencyRecord
@@ -16,7 +17,6 @@ from .schemas import (
     AgencyCreate,
     AgencyPublic,
     AgencyUpdate,
-    EligibilityAnswer,
     GradingCreate,
     GradingPublic,
     MisconductCreate,
@@ -111,7 +111,7 @@ async def list_gradings(
     return await service.gradings(await service.visible(principal, agency_id))
 
 
-@router.get("/agencies/{agency_id}/eligibility", response_model=EligibilityAnswer, summary="承接资格判断")
+@router.get("/agencies/{agency_id}/eligibility", response_model=messages.EligibilityAnswer, summary="承接资格判断")
 async def agency_eligibility(
     agency_id: str,
     session: SessionDep,
@@ -120,7 +120,7 @@ async def agency_eligibility(
     project_level: Annotated[ProjectLevel, Query(description="项目层级：county 县级、city 市级、province 省级")],
     on: Annotated[dt.date | None, Query(description="判断日期，默认今天")] = None,
     project_region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="项目所在地区（判断本省备案与不良记录）")] = None,
-) -> EligibilityAnswer:
+) -> messages.EligibilityAnswer:
     service = AgencyService(session, settings)
     agency = await service.visible(principal, agency_id)
     return await service.eligibility(agency, project_level, on, project_region_code)

@@ -6,10 +6,10 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wenping_shared import MultiLineText, Text
-from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel, ReviewVerdict
+from wenping_shared.contracts import messages
+from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus
 
 from .credit_code import validate_credit_code
-from .eligibility import EligibilityReason
 from .grading import GradingCriteria
 
 
@@ -223,24 +223,9 @@ class MisconductPublic(BaseModel):
     created_at: dt.datetime
 
 
-class PerformanceCreate(BaseModel):
-    """A decided review of one of the agency's reports (review service)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    review_id: Text = Field(min_length=1, max_length=64)
-    project_id: Text = Field(min_length=1, max_length=64)
-    round: int = Field(ge=1, le=100)
-    verdict: ReviewVerdict
-    score: float = Field(ge=0, le=100)
-    decided_at: dt.datetime
-
-    @field_validator("decided_at")
-    @classmethod
-    def _aware(cls, value: dt.datetime) -> dt.datetime:
-        if value.tzinfo is None:
-            raise ValueError("时间须带时区（RFC 3339）")
-        return value
+class PerformanceCreate(messages.AgencyPerformance):
+    """The review service's message ``contracts.messages.AgencyPerformance``, under the name this
+    API has always given the body (a component of its own, apart from the summary above)."""
 
 
 class PerformancePublic(BaseModel):
@@ -253,25 +238,3 @@ class PerformancePublic(BaseModel):
     score: float
     decided_at: dt.datetime
     received_at: dt.datetime
-
-
-class EligibilityAgency(BaseModel):
-    id: str
-    name: str
-    org_id: str
-    credit_code: str
-    region_code: str
-    status: str
-    on_file: bool
-    grade: str | None
-    grade_valid_until: dt.date | None
-
-
-class EligibilityAnswer(BaseModel):
-    eligible: bool
-    reasons: list[EligibilityReason]
-    project_level: ProjectLevel
-    on: dt.date
-    province_code: str
-    certified_staff: int
-    agency: EligibilityAgency

@@ -8,26 +8,41 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
+    AgencyNotFound,
     PageParams,
     Principal,
-    region_contains,
+    UnknownRegion,
+    local_today,
     region_prefix,
     utcnow,
 )
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel, label_of
 
 from ..audit import service as audit
 from ..config import RegistrySettings
+from ..errors import (
+    AgencyManageForbidden,
+    AgencyOrganizationKind,
+    AgencyOrganizationNotFound,
+    AgencyOutsideRegion,
+    CreditCodeMismatch,
+    DuplicateCertificate,
+    DuplicateCreditCode,
+    DuplicateOrganizationName,
+    FilingOutsideProvince,
+    GradingCriteriaNotMet,
+    MisconductInFuture,
+    MisconductOutsideRegion,
+    OrganizationTaken,
+)
+from ..identity.access import manages_region
 from ..identity.models import Organization
 from ..identity.repository import OrganizationRepository, RegionRepository
-from .calendar import local_today
 from .eligibility import (
     AgencySnapshot,
     Certificate,
@@ -54,13 +69,10 @@ from .schemas import (
     AgencyPublic,
     AgencyUpdate,
     CertificatePublic,
-    EligibilityAgency,
-    EligibilityAnswer,
     GradingCreate,
     GradingPublic,
     MisconductCreate,
     MisconductPublic,
-    PerformanceCreate,
     PerformancePublic,
     PractitionerCreate,
     PractitionerPublic,
@@ -81,15 +93,6 @@ def sees_agency(principal: Principal, agency: Agency) -> bool:
         return False
     provinces = {_province_prefix(agency.region_code)} | {f["province_code"][:2] for f in agency.filings}
     return _province_prefix(principal.region_code) in provinces
-
-
-def manages_region(principal: Principal, region_code: str) -> bool:
-    return (
-        principal.kind == "user"
-        and principal.has_role("admin")
-        and principal.region_code is not None
-        and region_contains(principal.region_code, region_code)
-    )
 
 
 def grading_model(row: AgencyGradingRecord) -> AgencyGrading:
@@ -130,16 +133,6 @@ def current_grading_row(rows: Sequence[AgencyGradingRecord], today: dt.date) -> 
     )
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 class AgencyService:
     def __init__(self, session: AsyncSession, settings: RegistrySettings) -> None:
         self.session = session
@@ -157,13 +150,13 @@ class AgencyService:
     async def visible(self, principal: Principal, agency_id: str) -> Agency:
         agency = await self.agencies.get(agency_id)
         if agency is None or not sees_agency(principal, agency):
-            raise NotFound("机构不存在", code="agency.not_found")
+            raise AgencyNotFound("机构不存在")
         return agency
 
     async def managed(self, principal: Principal, agency_id: str) -> Agency:
         agency = await self.visible(principal, agency_id)
         if not manages_region(principal, agency.region_code):
-            raise Forbidden("只有机构所在辖区的管理员可以管理该机构", code="agency.manage_forbidden")
+            raise AgencyManageForbidden()
         return agency
 
     async def list_agencies(
@@ -240,31 +233,31 @@ class AgencyService:
         own = _province_prefix(principal.region_code or "")
         for filing in filings:
             if filing.province_code[:2] != own:
-                raise Forbidden(
-                    f"只能登记本省的备案（{filing.province_code} 不是本省）", code="agency.filing_outside_province"
+                raise FilingOutsideProvince(
+                    f"只能登记本省的备案（{filing.province_code} 不是本省）"
                 )
 
     async def create(self, principal: Principal, data: AgencyCreate) -> Agency:
         if await self.regions.get(data.region_code) is None:
-            raise BadRequest(f"行政区划 {data.region_code} 不存在", code="region.not_found")
+            raise UnknownRegion(f"行政区划 {data.region_code} 不存在")
         if not manages_region(principal, data.region_code):
-            raise Forbidden("只能在本辖区内登记机构", code="agency.outside_region")
+            raise AgencyOutsideRegion()
         self._check_filings(principal, data.filings)
         if await self.agencies.by_credit_code(data.credit_code) is not None:
-            raise Conflict("该统一社会信用代码的机构已登记", code="agency.duplicate_credit_code")
+            raise DuplicateCreditCode()
         if data.org_id:
             org = await self.organizations.get(data.org_id)
             if org is None or not manages_region(principal, org.region_code):
-                raise BadRequest("机构单位不存在或不在本辖区内", code="agency.organization_not_found")
+                raise AgencyOrganizationNotFound()
             if org.kind != "agency":
-                raise BadRequest("机构须关联类型为第三方稳评机构（agency）的单位", code="agency.organization_kind")
+                raise AgencyOrganizationKind()
             if await self.agencies.by_org_id(org.id) is not None:
-                raise Conflict("该单位已登记为机构", code="agency.organization_taken")
+                raise OrganizationTaken()
             if org.credit_code and org.credit_code != data.credit_code:
-                raise Conflict("单位登记的统一社会信用代码与所填不一致", code="agency.credit_code_mismatch")
+                raise CreditCodeMismatch()
         else:
             if await self.organizations.by_name(data.name) is not None:
-                raise Conflict(f"单位“{data.name}”已存在，请通过 org_id 关联", code="organization.duplicate_name")
+                raise DuplicateOrganizationName(f"单位“{data.name}”已存在，请通过 org_id 关联")
             org = Organization(name=data.name, kind="agency", region_code=data.region_code,
                                credit_code=data.credit_code, created_by=principal.subject)
             self.organizations.add(org)
@@ -299,7 +292,7 @@ class AgencyService:
         changes: dict[str, Any] = {}
         for name, value in given.items():
             if getattr(agency, name) != value:
-                changes[name] = {"from": _jsonable(getattr(agency, name)), "to": _jsonable(value)}
+                changes[name] = {"from": to_jsonable_python(getattr(agency, name)), "to": to_jsonable_python(value)}
                 setattr(agency, name, value)
         if changes:
             agency.version += 1
@@ -328,10 +321,9 @@ class AgencyService:
         suggested = suggest_grade(criteria, thresholds)
         gaps = unmet_criteria(criteria, data.grade, thresholds)
         if gaps:
-            raise Conflict(
+            raise GradingCriteriaNotMet(
                 f"评定依据达不到{label_of(AgencyGrade, data.grade)}标准：{'；'.join(gaps)}（依据可评为"
                 f"{label_of(AgencyGrade, suggested)}）",
-                code="agency_grading.criteria_not_met",
                 unmet=gaps,
                 suggested_grade=suggested.value,
                 criteria=criteria.model_dump(mode="json"),
@@ -364,7 +356,7 @@ class AgencyService:
     ) -> PractitionerPublic:
         taken = await self.agencies.certificate_numbers_taken([c.number for c in data.certificates])
         if taken:
-            raise Conflict(f"证书编号已登记：{'、'.join(taken)}", code="practitioner.duplicate_certificate")
+            raise DuplicateCertificate(f"证书编号已登记：{'、'.join(taken)}")
         person = AgencyPractitioner(agency_id=agency.id, name=data.name, full_time=data.full_time,
                                     education=data.education, created_by=principal.subject)
         self.agencies.add(person)
@@ -405,11 +397,11 @@ class AgencyService:
         region_code = data.region_code or principal.region_code
         assert region_code is not None
         if await self.regions.get(region_code) is None:
-            raise BadRequest(f"行政区划 {region_code} 不存在", code="region.not_found")
+            raise UnknownRegion(f"行政区划 {region_code} 不存在")
         if not manages_region(principal, region_code):
-            raise Forbidden("只能登记本辖区内发生的不良行为", code="misconduct.outside_region")
+            raise MisconductOutsideRegion()
         if data.recorded_on > self.today:
-            raise BadRequest("认定日期不能晚于今天", code="misconduct.future_date")
+            raise MisconductInFuture()
         row = AgencyMisconduct(agency_id=agency.id, credit_code=agency.credit_code, recorded_on=data.recorded_on,
                                region_code=region_code, description=data.description, project_id=data.project_id,
                                recorded_by=principal.subject)
@@ -425,7 +417,7 @@ class AgencyService:
         return [misconduct_public(m) for m in await self.agencies.misconduct(agency)]
 
     async def record_performance(
-        self, principal: Principal, agency: Agency, data: PerformanceCreate
+        self, principal: Principal, agency: Agency, data: messages.AgencyPerformance
     ) -> tuple[AgencyPerformanceRecord, bool]:
         """(record, created). A repeat of a review id changes nothing."""
         existing = await self.agencies.performance_by_review(data.review_id)
@@ -444,7 +436,7 @@ class AgencyService:
 
     async def eligibility(
         self, agency: Agency, level: ProjectLevel, on: dt.date | None, project_region_code: str | None
-    ) -> EligibilityAnswer:
+    ) -> messages.EligibilityAnswer:
         day = on or self.today
         gradings = await self.agencies.gradings(agency.id)
         people = await self.agencies.practitioners(agency.id)
@@ -474,14 +466,14 @@ class AgencyService:
             thresholds=self.settings.grading, rules=self.settings.eligibility,
         )
         current = current_grading_row(gradings, day)
-        return EligibilityAnswer(
+        return messages.EligibilityAnswer(
             eligible=answer.eligible,
             reasons=list(answer.reasons),
             project_level=level,
             on=day,
             province_code=answer.province_code,
             certified_staff=answer.certified_staff,
-            agency=EligibilityAgency(
+            agency=messages.EligibilityAgency(
                 id=agency.id, name=agency.name, org_id=agency.org_id, credit_code=agency.credit_code,
                 region_code=agency.region_code, status=agency.status,
                 on_file=answer.province_code in snapshot.filing_province_codes,

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from ..deps import SessionDep, SessionmakerDep, SettingsDep, SigningKeyDep
-from .service import OAuthError, TokenIssuer
+from ..errors import UnsupportedGrantType
+from .service import TokenIssuer
 
 router = APIRouter(tags=["auth"])
 
@@ -60,7 +61,7 @@ async def issue_token(
         if basic is not None:
             client_id, client_secret = basic
         return await issuer.client_credentials_grant(client_id or "", client_secret or "", resource, scope, address)
-    raise OAuthError("unsupported_grant_type", "grant_type 须为 password 或 client_credentials")
+    raise UnsupportedGrantType()
 
 
 @router.get("/.well-known/jwks.json", summary="令牌验签公钥（JWKS）")

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import AUDIENCES, BadRequest, TooManyRequests, utcnow
+from wenping_shared import AUDIENCES, utcnow
+from wenping_shared.metrics import LOGIN_FAILURES
 from wenping_shared.tokens import sign
 
 from ..audit import service as audit
 from ..config import RegistrySettings
+from ..errors import InvalidClient, InvalidGrant, InvalidOAuthRequest, InvalidScope, InvalidTarget, TooManyFailures
 from ..identity.models import ApiClient, LoginFailure, User
 from ..keys import SigningKey
 from ..passwords import verify_password
@@ -49,18 +51,11 @@ SERVICE_PEERS = {
 }
 
 
-class OAuthError(BadRequest):
-    """RFC 6749 §5.2 error, still as problem+json with a Chinese detail."""
-
-    def __init__(self, error: str, detail: str, status: int = 400) -> None:
-        super().__init__(detail, code=f"oauth.{error}", status=status, error=error)
-
-
 def _audiences(resource: str | None) -> list[str]:
     if resource is None:
         return list(AUDIENCES)
     if resource not in AUDIENCES:
-        raise OAuthError("invalid_target", f"resource 须为 {'、'.join(AUDIENCES)} 之一")
+        raise InvalidTarget(f"resource 须为 {'、'.join(AUDIENCES)} 之一")
     return [resource]
 
 
@@ -116,14 +111,14 @@ class TokenIssuer:
             audit.record(session, f"login:{username[:64]}", "auth.login", "user", None,
                          changes={"address": address, "reason": reason}, result="denied")
             await session.commit()
+        LOGIN_FAILURES.labels(reason).inc()
 
     async def password_grant(self, username: str, password: str, resource: str | None, address: str) -> dict[str, Any]:
         if not username or not password:
-            raise OAuthError("invalid_request", "缺少用户名或密码")
+            raise InvalidOAuthRequest("缺少用户名或密码")
         if await self._throttled(username, address):
-            raise TooManyRequests(
+            raise TooManyFailures(
                 "登录失败次数过多，请稍后再试",
-                code="auth.too_many_failures",
                 headers={"Retry-After": str(self.settings.login_window_seconds)},
             )
         aud = _audiences(resource)
@@ -131,7 +126,7 @@ class TokenIssuer:
         ok = await verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             await self._record_failure(username, address, "bad_credentials" if ok is False else "inactive")
-            raise OAuthError("invalid_grant", "用户名或密码错误", status=401)
+            raise InvalidGrant()
         # A successful login clears the account's failure streak.
         await self.session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))  # type: ignore[call-overload]
         audit.record(self.session, user.id, "auth.login", "user", user.id, region_code=user.region_code,
@@ -154,36 +149,36 @@ class TokenIssuer:
         self, client_id: str, client_secret: str, resource: str | None, scope: str | None, address: str
     ) -> dict[str, Any]:
         if not client_id or not client_secret:
-            raise OAuthError("invalid_client", "缺少 client_id 或 client_secret", status=401)
+            raise InvalidClient("缺少 client_id 或 client_secret")
         if await self._throttled(f"client:{client_id}", address):
-            raise TooManyRequests("认证失败次数过多，请稍后再试", code="auth.too_many_failures",
+            raise TooManyFailures("认证失败次数过多，请稍后再试",
                                   headers={"Retry-After": str(self.settings.login_window_seconds)})
         client = await self.session.get(ApiClient, client_id)
         ok = await verify_password(client.secret_hash if client else None, client_secret)
         if client is None or not ok or not client.is_active:
             await self._record_failure(f"client:{client_id}", address, "bad_client_credentials")
-            raise OAuthError("invalid_client", "客户端认证失败", status=401)
+            raise InvalidClient("客户端认证失败")
         if client.kind == "service":
             assert client.service_name is not None
             if resource is None:
-                raise OAuthError("invalid_target", "服务客户端须用 resource 参数指明要调用的服务")
+                raise InvalidTarget("服务客户端须用 resource 参数指明要调用的服务")
             if resource not in SERVICE_PEERS.get(client.service_name, set()):
-                raise OAuthError("invalid_target", f"服务 {client.service_name} 无权调用 {resource}")
+                raise InvalidTarget(f"服务 {client.service_name} 无权调用 {resource}")
             return self._mint(f"service:{client.service_name}", [resource], self.settings.service_token_ttl_seconds,
                               {"roles": ["service"], "scope": "service", "org_id": None, "region_code": None})
         granted = set(client.scopes)
         if scope:
             requested = set(scope.split())
             if not requested <= granted:
-                raise OAuthError("invalid_scope", f"未授权的 scope：{' '.join(sorted(requested - granted))}")
+                raise InvalidScope(f"未授权的 scope：{' '.join(sorted(requested - granted))}")
             granted = requested
         covered = sorted({SCOPE_AUDIENCE[s.split(":")[0]] for s in granted if s.split(":")[0] in SCOPE_AUDIENCE})
         if resource is not None:
             if resource not in covered:
-                raise OAuthError("invalid_target", f"客户端的 scope 不包含服务 {resource}")
+                raise InvalidTarget(f"客户端的 scope 不包含服务 {resource}")
             covered = [resource]
         if not covered:
-            raise OAuthError("invalid_scope", "客户端没有可用的 scope")
+            raise InvalidScope("客户端没有可用的 scope")
         return self._mint(f"client:{client.client_id}", covered, self.settings.service_token_ttl_seconds,
                           {"roles": ["integration"], "scope": " ".join(sorted(granted)), "org_id": None,
                            "region_code": client.region_code, "name": client.name})

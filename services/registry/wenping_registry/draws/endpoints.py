@@ -5,10 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 
-from wenping_shared import NotFound, Page, PageParamsDep, ServiceClient, ServiceUnavailable, run_idempotent
+from wenping_shared import (
+    Page,
+    PageParamsDep,
+    ProjectNotFound,
+    ServiceClient,
+    run_idempotent,
+)
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
+from ..errors import IntakeProjectUnavailable, IntakeProjectUnreadable
 from .schemas import DrawProject, DrawVerification, ExpertDrawCreate, ExpertDrawPublic
 from .service import ExpertDrawService, draw_public
 
@@ -19,13 +26,13 @@ async def fetch_project(peers: ServiceClient, project_id: str) -> DrawProject:
     """The project's facts from intake (service token, audience intake)."""
     response = await peers.request("intake", "GET", f"/api/v1/projects/{project_id}")
     if response.status_code == 404:
-        raise NotFound("项目不存在", code="project.not_found")
+        raise ProjectNotFound()
     if response.status_code != 200:
-        raise ServiceUnavailable(f"无法从受理服务读取项目（HTTP {response.status_code}）", code="intake.project_unavailable")
+        raise IntakeProjectUnavailable(f"无法从受理服务读取项目（HTTP {response.status_code}）")
     try:
         return DrawProject.model_validate(response.json())
     except (ValueError, ValidationError) as exc:
-        raise ServiceUnavailable("受理服务返回的项目数据无法识别", code="intake.project_unreadable") from exc
+        raise IntakeProjectUnreadable() from exc
 
 
 @router.post(

@@ -12,11 +12,31 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, PageParams, Principal, region_contains, utcnow
-from wenping_shared.contracts.vocab import matching_expert_fields
+from wenping_shared import (
+    Conflict,
+    PageParams,
+    Principal,
+    ProjectNotFound,
+    UnknownRegion,
+    local_date,
+    region_contains,
+    utcnow,
+)
+from wenping_shared import sees_project as project_visible
+from wenping_shared.contracts.vocab import ProjectStatus, matching_expert_fields
+from wenping_shared.metrics import EXPERT_DRAWS
 
-from ..agencies.calendar import local_date_of
 from ..audit import service as audit
+from ..errors import (
+    ConcurrentDraw,
+    DrawFieldsRequired,
+    DrawForbidden,
+    DrawNotFound,
+    DrawOutsideRegion,
+    DrawProjectClosed,
+    NotEnoughExperts,
+    UnsupportedDrawAlgorithm,
+)
 from ..identity.repository import RegionRepository
 from .algorithm import (
     ALGORITHM_VERSION,
@@ -46,8 +66,12 @@ from .schemas import (
 
 OUT_OF_TERM_LABEL = "不在聘期内"
 
-#: Projects in these states take no more experts.
-CLOSED_STATES = frozenset({"withdrawn", "closed", "rejected"})
+#: Projects in these states take no more experts, and how the refusal words each ("项目已撤回").
+CLOSED_STATES: dict[str, str] = {
+    ProjectStatus.withdrawn: "撤回",
+    ProjectStatus.closed: "销号",
+    ProjectStatus.rejected: "决定不予实施",
+}
 
 
 def _in_region(principal: Principal, region_code: str) -> bool:
@@ -64,16 +88,9 @@ def may_draw(principal: Principal, project: DrawProject) -> bool:
 
 
 def sees_project(principal: Principal, project: DrawProject) -> bool:
-    """Whether the caller may know the project exists (else 404, never 403)."""
-    if principal.kind == "service":
-        return True
-    if may_draw(principal, project):
-        return True
-    if principal.kind == "user" and principal.has_role("supervisor") and _in_region(principal, project.region_code):
-        return True
-    if principal.kind == "client":
-        return _in_region(principal, project.region_code)
-    return bool(principal.org_id and principal.org_id in {project.responsible_org_id, project.agency_org_id})
+    """Whether the caller may know the project exists (else 404, never 403): the platform's rule
+    (``wenping_shared.sees_project``, as intake decides it), and whoever may draw for it."""
+    return project_visible(principal, project) or may_draw(principal, project)
 
 
 def sees_draw(principal: Principal, draw: ExpertDraw) -> bool:
@@ -184,21 +201,19 @@ class ExpertDrawService:
 
     async def authorize(self, principal: Principal, project: DrawProject, region_code: str) -> None:
         if not sees_project(principal, project):
-            raise NotFound("项目不存在", code="project.not_found")
+            raise ProjectNotFound()
         if not may_draw(principal, project):
-            error = Forbidden(
-                "只有项目所属单位的报备员、项目所在辖区的审查员和管理员可以抽取专家", code="expert_draw.forbidden"
-            )
+            error = DrawForbidden()
             await self._refuse(principal, project, error, "denied")
             raise error
         if await self.regions.get(region_code) is None:
-            raise BadRequest(f"行政区划 {region_code} 不存在", code="region.not_found")
+            raise UnknownRegion(f"行政区划 {region_code} 不存在")
         if not _in_region(principal, region_code):
-            error = Forbidden("只能在本辖区范围内抽取专家", code="expert_draw.region_outside")
+            error = DrawOutsideRegion()
             await self._refuse(principal, project, error, "denied")
             raise error
         if project.status in CLOSED_STATES:
-            raise Conflict(f"项目已{_status_word(project.status)}，不能再抽取专家", code="expert_draw.project_closed")
+            raise DrawProjectClosed(f"项目已{_status_word(project.status)}，不能再抽取专家")
 
     async def draw(self, principal: Principal, data: ExpertDrawCreate, project: DrawProject) -> ExpertDraw:
         """Draw experts for ``project`` (its facts as intake reported them)."""
@@ -209,9 +224,9 @@ class ExpertDrawService:
             else {f.value for f in matching_expert_fields(project.category, project.sub_kind, project.interests)}
         )
         if not fields:
-            raise BadRequest("无法根据项目确定专家领域，请在请求中指定 fields", code="expert_draw.fields_required")
+            raise DrawFieldsRequired()
         now = utcnow()
-        today = local_date_of(now, self.time_zone)
+        today = local_date(now, self.time_zone)
         year = today.year
         experts = await self.draws.pool(data.region_code, fields, today)
         counts = await self.draws.draws_in_year(data.region_code, fields, year, today)
@@ -251,9 +266,8 @@ class ExpertDrawService:
                 # Not candidates at all (outside their term today), but the caller should know.
                 exclusions.append({"reason": "out_of_term", "label": OUT_OF_TERM_LABEL, "count": out_of_term})
                 message += f"；另有 {out_of_term} 人{OUT_OF_TERM_LABEL}，未列入候选"
-            error = Conflict(
+            error = NotEnoughExperts(
                 message,
-                code="expert_draw.not_enough_experts",
                 requested=short.requested,
                 eligible_count=short.eligible_count,
                 pool_size=short.pool_size,
@@ -262,14 +276,16 @@ class ExpertDrawService:
                 exclusions=exclusions,
             )
             await self._refuse(principal, project, error, "failed")
+            EXPERT_DRAWS.labels("not_enough_experts").inc()
             raise error from None
 
         try:
             draw = await self._store(principal, data, project, fields, result, pool, seed, year, now)
         except IntegrityError:
-            raise Conflict(
-                "同一项目的另一次抽取刚刚完成，请刷新后重试", code="expert_draw.concurrent_draw"
+            raise ConcurrentDraw(
+                "同一项目的另一次抽取刚刚完成，请刷新后重试"
             ) from None
+        EXPERT_DRAWS.labels("drawn").inc()
         return draw
 
     async def _store(
@@ -330,7 +346,7 @@ class ExpertDrawService:
     async def visible(self, principal: Principal, draw_id: str) -> ExpertDraw:
         draw = await self.draws.get(draw_id)
         if draw is None or not sees_draw(principal, draw):
-            raise NotFound("抽取记录不存在", code="expert_draw.not_found")
+            raise DrawNotFound()
         return draw
 
     async def list_draws(self, principal: Principal, page: PageParams, project_id: str | None) -> Sequence[ExpertDraw]:
@@ -356,7 +372,7 @@ class ExpertDrawService:
                 "复核不一致：按记录的候选名单与随机种子重新抽取，结果与记录的抽取结果不同"
             )
         except UnsupportedAlgorithmVersion as exc:
-            raise Conflict(str(exc), code="expert_draw.unsupported_algorithm") from None
+            raise UnsupportedDrawAlgorithm(str(exc)) from None
         except NotEnoughEligibleExperts:
             same, detail = False, "复核不一致：记录的候选名单中符合条件的专家不足"
         return DrawVerification(
@@ -372,4 +388,4 @@ class ExpertDrawService:
 
 
 def _status_word(status: str | None) -> str:
-    return {"withdrawn": "撤回", "closed": "销号", "rejected": "决定不予实施"}.get(status or "", "结束")
+    return CLOSED_STATES.get(status or "", "结束")

@@ -12,20 +12,19 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from wenping_shared import (
-    BadRequest,
     Page,
     PageParamsDep,
-    UnprocessableEntity,
     check_if_match,
     etag_for,
+    local_today,
     run_idempotent,
 )
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus, label
 
-from ..agencies.calendar import local_today
 from ..agencies.refusals import refusals_audited
 from ..database import IdempotencyRecord
 from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
+from ..errors import ImportFileRequired, InvalidIds, TooManyIds
 from . import xlsx
 from .schemas import ExpertCreate, ExpertDetail, ExpertPublic, ExpertUpdate
 from .service import ExpertImportResult, ExpertService, ExpertSpreadsheets, expert_public
@@ -42,9 +41,9 @@ def parse_ids(ids: str | None) -> list[str] | None:
         return None
     parsed = [i.strip() for i in ids.split(",") if i.strip()]
     if not parsed:
-        raise BadRequest("ids 不能为空", code="expert.invalid_ids")
+        raise InvalidIds()
     if len(parsed) > MAX_IDS:
-        raise BadRequest(f"ids 最多 {MAX_IDS} 个", code="expert.too_many_ids")
+        raise TooManyIds(f"ids 最多 {MAX_IDS} 个")
     return parsed
 
 
@@ -154,10 +153,10 @@ async def _uploaded_workbook(request: Request) -> tuple[bytes, str | None]:
         form = await request.form()
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise UnprocessableEntity("请在 multipart/form-data 的 file 字段上传 .xlsx 文件", code="expert_import.file_required")
+            raise ImportFileRequired("请在 multipart/form-data 的 file 字段上传 .xlsx 文件")
         return await upload.read(), upload.filename
     if not raw:
-        raise UnprocessableEntity("请上传 .xlsx 文件（multipart 的 file 字段或请求体）", code="expert_import.file_required")
+        raise ImportFileRequired()
     return raw, None
 
 

@@ -12,19 +12,29 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
     PageParams,
     Principal,
-    UnprocessableEntity,
+    UnknownRegion,
     region_contains,
     utcnow,
 )
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus, label_of
 
 from ..audit import service as audit
+from ..errors import (
+    DuplicateIdNumber,
+    EmployerNotFound,
+    EmployerRequired,
+    ExpertManageForbidden,
+    ExpertNotFound,
+    ExpertOutsideRegion,
+    ExpertUserNotFound,
+    InvalidImport,
+    InvalidTerm,
+    UserAlreadyLinked,
+    UserNotExpert,
+)
+from ..identity.access import manages_region
 from ..identity.models import Organization
 from ..identity.repository import OrganizationRepository, RegionRepository, UserRepository
 from ..identity.service import sees_region
@@ -48,15 +58,6 @@ def sees_personal_data(principal: Principal, expert: Expert) -> bool:
         and principal.has_role("admin", "reviewer")
         and principal.region_code is not None
         and region_contains(principal.region_code, expert.region_code)
-    )
-
-
-def manages_region(principal: Principal, region_code: str) -> bool:
-    return (
-        principal.kind == "user"
-        and principal.has_role("admin")
-        and principal.region_code is not None
-        and region_contains(principal.region_code, region_code)
     )
 
 
@@ -112,13 +113,13 @@ class ExpertService:
     async def visible(self, principal: Principal, expert_id: str) -> Expert:
         expert = await self.experts.get(expert_id)
         if expert is None or not sees_expert(principal, expert):
-            raise NotFound("专家不存在", code="expert.not_found")
+            raise ExpertNotFound()
         return expert
 
     async def managed(self, principal: Principal, expert_id: str) -> Expert:
         expert = await self.visible(principal, expert_id)
         if not manages_region(principal, expert.region_code):
-            raise Forbidden("只有专家所在辖区的管理员可以修改专家信息", code="expert.manage_forbidden")
+            raise ExpertManageForbidden()
         return expert
 
     def filters_for(self, principal: Principal, **given: Any) -> ExpertFilters | None:
@@ -154,25 +155,25 @@ class ExpertService:
 
     async def check_region(self, principal: Principal, region_code: str) -> None:
         if await self.regions.get(region_code) is None:
-            raise BadRequest(f"行政区划 {region_code} 不存在", code="region.not_found")
+            raise UnknownRegion(f"行政区划 {region_code} 不存在")
         if not manages_region(principal, region_code):
-            raise Forbidden("只能在本辖区内管理专家", code="expert.outside_region")
+            raise ExpertOutsideRegion()
 
     async def employer(self, principal: Principal, org_id: str) -> Organization:
         org = await self.organizations.get(org_id)
         if org is None or not sees_region(principal, org.region_code):
-            raise BadRequest("工作单位不存在或不在本辖区内", code="expert.employer_not_found")
+            raise EmployerNotFound()
         return org
 
     async def check_user(self, principal: Principal, user_id: str, expert_id: str | None = None) -> None:
         user = await self.users.get(user_id)
         if user is None or not sees_region(principal, user.region_code):
-            raise BadRequest("专家账号不存在或不在本辖区内", code="expert.user_not_found")
+            raise ExpertUserNotFound()
         if "expert" not in user.roles:
-            raise BadRequest("关联的账号须具有专家（expert）角色", code="expert.user_not_expert")
+            raise UserNotExpert()
         linked = await self.experts.by_user_id(user_id)
         if linked is not None and linked.id != expert_id:
-            raise Conflict("该账号已关联其他专家", code="expert.user_already_linked")
+            raise UserAlreadyLinked()
 
     async def create(self, principal: Principal, data: ExpertCreate) -> Expert:
         await self.check_region(principal, data.region_code)
@@ -181,7 +182,7 @@ class ExpertService:
             # The platform's name wins: avoidance matches the organisation, so the name must too.
             employer_name = (await self.employer(principal, data.employer_org_id)).name
         if data.id_number and await self.experts.by_id_numbers([data.id_number]):
-            raise Conflict("该身份证号码的专家已在库中", code="expert.duplicate_id_number")
+            raise DuplicateIdNumber()
         if data.user_id:
             await self.check_user(principal, data.user_id)
         assert employer_name is not None  # the schema requires one of the two
@@ -223,13 +224,13 @@ class ExpertService:
             given["employer_name"] = org.name
         if given.get("id_number") and given["id_number"] != expert.id_number:
             if await self.experts.by_id_numbers([given["id_number"]]):
-                raise Conflict("该身份证号码的专家已在库中", code="expert.duplicate_id_number")
+                raise DuplicateIdNumber()
         if "employer_name" in given and given["employer_name"] is None:
-            raise BadRequest("工作单位名称不能为空", code="expert.employer_required")
+            raise EmployerRequired()
         start = given.get("term_start", expert.term_start)
         end = given.get("term_end", expert.term_end)
         if start and end and end < start:
-            raise BadRequest("聘期结束日期不能早于开始日期", code="expert.invalid_term")
+            raise InvalidTerm()
 
         changes: dict[str, Any] = {}
         for name, value in given.items():
@@ -306,9 +307,8 @@ class ExpertSpreadsheets:
             shown = sorted(problems, key=lambda p: (p.row or 0))
             rows = sorted({p.row for p in problems if p.row is not None})
             where = f"第 {'、'.join(str(r) for r in rows[:10])}{' 等' if len(rows) > 10 else ''} 行有错误" if rows else "文件有错误"
-            raise UnprocessableEntity(
+            raise InvalidImport(
                 f"导入失败：{where}，未导入任何专家，请修改后重新导入",
-                code="expert_import.invalid",
                 errors=[{"row": p.row, "column": p.column, "message": p.message} for p in shown],
             )
 

@@ -6,9 +6,24 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, PageParams, Principal, region_contains
+from wenping_shared import (
+    PageParams,
+    Principal,
+    RegionNotFound,
+    UnknownRegion,
+    region_contains,
+)
 
 from ..audit import service as audit
+from ..errors import (
+    DuplicateOrganizationName,
+    DuplicateUsername,
+    OrganizationNotFound,
+    OrganizationOutsideRegion,
+    UserNotFound,
+    UserOrganizationNotFound,
+    UserRoleOrgMismatch,
+)
 from ..passwords import hash_password_async
 from .models import ORGANIZATION_KIND_LABELS, Organization, Region, User
 from .repository import OrganizationRepository, RegionRepository, UserRepository
@@ -66,14 +81,14 @@ class IdentityService:
     async def region_detail(self, code: str) -> RegionDetail:
         region = await self.regions.get(code)
         if region is None:
-            raise NotFound(f"行政区划 {code} 不存在", code="region.not_found")
+            raise RegionNotFound(f"行政区划 {code} 不存在")
         children = await self.regions.children(code)
         return RegionDetail(**region_public(region).model_dump(), children=[region_public(c) for c in children])
 
     async def visible_organization(self, principal: Principal, org_id: str) -> Organization:
         org = await self.organizations.get(org_id)
         if org is None or not sees_region(principal, org.region_code):
-            raise NotFound("单位不存在", code="organization.not_found")
+            raise OrganizationNotFound()
         return org
 
     async def list_organizations(
@@ -87,11 +102,11 @@ class IdentityService:
     async def create_organization(self, principal: Principal, data: OrganizationCreate) -> Organization:
         region = await self.regions.get(data.region_code)
         if region is None:
-            raise BadRequest(f"行政区划 {data.region_code} 不存在", code="region.not_found")
+            raise UnknownRegion(f"行政区划 {data.region_code} 不存在")
         if not sees_region(principal, data.region_code):
-            raise Forbidden("只能在本辖区内创建单位", code="organization.outside_region")
+            raise OrganizationOutsideRegion()
         if await self.organizations.by_name(data.name) is not None:
-            raise Conflict(f"单位“{data.name}”已存在", code="organization.duplicate_name")
+            raise DuplicateOrganizationName(f"单位“{data.name}”已存在")
         org = self.organizations.add(
             Organization(name=data.name, kind=data.kind.value, region_code=data.region_code, created_by=principal.subject)
         )
@@ -102,12 +117,12 @@ class IdentityService:
     async def create_user(self, principal: Principal, data: UserCreate) -> tuple[User, Organization]:
         org = await self.organizations.get(data.org_id)
         if org is None or not sees_region(principal, org.region_code):
-            raise BadRequest("所属单位不存在或不在本辖区内", code="user.organization_not_found")
+            raise UserOrganizationNotFound()
         if await self.users.by_username(data.username) is not None:
-            raise Conflict(f"登录名“{data.username}”已被使用", code="user.duplicate_username")
+            raise DuplicateUsername(f"登录名“{data.username}”已被使用")
         roles = [r.value for r in data.roles]
         if "agency" in roles and org.kind != "agency":
-            raise BadRequest("agency 角色的用户须属于第三方稳评机构", code="user.role_org_mismatch")
+            raise UserRoleOrgMismatch()
         user = self.users.add(
             User(
                 username=data.username,
@@ -132,5 +147,5 @@ class IdentityService:
     async def me(self, principal: Principal) -> tuple[User, Organization | None]:
         user = await self.users.get(principal.subject) if principal.kind == "user" else None
         if user is None:
-            raise NotFound("当前令牌不属于平台用户", code="user.not_found")
+            raise UserNotFound()
         return user, await self.organizations.get(user.org_id)
