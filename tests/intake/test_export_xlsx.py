@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import load_workbook
 from test_tracking_kit import file_items, force_state, list_item
 
-from wenping_intake.clock import local_today
+from wenping_shared import local_today
 
 
 async def export(system: Any, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[list[Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from test_tracking_kit import file_items, file_projects, force_state, list_item, measures
 
-from wenping_intake.clock import local_today
+from wenping_shared import local_today
 
 
 async def reminders(system: Any, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[dict[str, Any]]:

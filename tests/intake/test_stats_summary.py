@@ -8,7 +8,7 @@ from typing import Any
 
 from test_tracking_kit import file_items, force_state, list_item
 
-from wenping_intake.clock import local_today
+from wenping_shared import local_today
 
 Summary = dict[str, Any]
 

@@ -11,9 +11,9 @@ import pytest
 from registry_kit import unique
 from sqlmodel import select
 
-from wenping_registry.agencies.calendar import local_today
 from wenping_registry.agencies.credit_code import credit_code_check_char
 from wenping_registry.audit.models import AuditEntry
+from wenping_shared import local_today
 from wenping_shared.demo import demo_id, org_id, user_id
 
 JX_AGENCY = demo_id("agency", "嘉兴和谐社会风险评估咨询有限公司")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from wenping_registry.draws.schemas import DrawProject
 from wenping_registry.draws.service import sees_project
-
 from wenping_shared import Principal
 
 PROJECT = DrawProject(id="p1", region_code="360402", responsible_org_id="org-a", agency_org_id="org-b")
