@@ -7,6 +7,7 @@ and JWK (public); key generation uses ``cryptography`` directly.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from typing import Any
 
@@ -82,13 +83,20 @@ def unverified_issuer(token: str) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
+@functools.lru_cache(maxsize=64)
+def _public_key(key: tuple[tuple[str, str], ...]) -> Any:
+    """The verifying key object of one public JWK, built once per key rather than per request
+    (the JWK's every member is the cache key, so a rotated or changed key is a new entry)."""
+    return jwk.construct(dict(key), algorithm=SIGNING_ALGORITHM)
+
+
 def verify(token: str, key: dict[str, Any], *, issuer: str, audience: str) -> dict[str, Any]:
     """Verify signature and claims against one public JWK; return the claims."""
     header = unverified_header(token)
     if header.get("alg") not in ALLOWED_ALGORITHMS:
         raise TokenRejected(f"不接受的签名算法：{header.get('alg')}")
     try:
-        public = jwk.construct(key, algorithm=SIGNING_ALGORITHM)
+        public = _public_key(tuple(sorted((k, str(v)) for k, v in key.items())))
         return jwt.decode(
             token,
             public,
