@@ -19,7 +19,7 @@ from wenping_shared import Conflict, NotFound, WenpingError, declared_problems
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "error-codes.md"
 #: Where raise sites must name a problem class instead of spelling a code string.
-CONVERTED = [ROOT / "shared" / "wenping_shared", ROOT / "services" / "intake", ROOT / "services" / "registry"]
+CONVERTED = [ROOT / "shared" / "wenping_shared"] + [ROOT / "services" / name for name in ("intake", "review", "registry")]
 
 
 def _load_every_service() -> list[type[WenpingError]]:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import Enum
+from typing import Any
 
 from wenping_shared.contracts.report import Report
 from wenping_shared.contracts.vocab import ItemResult, ProjectLevel, project_level_for_region
@@ -20,6 +23,28 @@ from .checklist import Checklist, ItemOutcome, ProjectFacts, RegionReviewConfig,
 from .sources import RegistryAnswer, RegistrySource
 
 REGISTRY_DOWN_EVIDENCE = "注册服务暂不可用，待人工核实"
+CURRENT_CHECKLIST = "v1"
+"""The checklist version new reviews and prechecks are evaluated with."""
+
+
+def plain_details(value: Any) -> Any:
+    """Evidence details as plain JSON values (Decimal thresholds, dates, enums, tuples), by one
+    recursive walk (cheaper than a dumps/loads round trip on the precheck's hot path)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return {str(k.value if isinstance(k, Enum) else k): plain_details(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain_details(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def project_level(project: ProjectFacts | None) -> ProjectLevel:

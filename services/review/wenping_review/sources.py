@@ -29,7 +29,8 @@ ELIGIBILITY_TTL = 30.0
 EXPERT_TTL = 30.0
 ORGANIZATION_TTL = 600.0
 PROJECT_TTL = 5.0
-_MISSING = object()
+MISSING = object()
+"""What `TTLCache.get` answers for a key it does not hold (None may be a cached answer)."""
 
 
 class PeerDown(Exception):
@@ -52,11 +53,11 @@ class TTLCache(Generic[V]):
     def get(self, key: Hashable) -> V | object:
         entry = self._data.get(key)
         if entry is None:
-            return _MISSING
+            return MISSING
         expires, value = entry
         if expires < time.monotonic():
             del self._data[key]
-            return _MISSING
+            return MISSING
         self._data.move_to_end(key)
         return value
 
@@ -134,7 +135,7 @@ class RegistrySource:
     ) -> AgencyFacts | None:
         key = (agency_id, level.value, on, region_code)
         cached = self.eligibility.get(key)
-        if cached is not _MISSING:
+        if cached is not MISSING:
             return cached  # type: ignore[return-value]
         params = {"project_level": level.value, "on": on.isoformat()}
         if region_code:
@@ -151,7 +152,7 @@ class RegistrySource:
         missing: list[str] = []
         for eid in wanted:
             cached = self.experts.get(eid)
-            if cached is _MISSING:
+            if cached is MISSING:
                 missing.append(eid)
             elif cached is not None:
                 found[eid] = cached  # type: ignore[assignment]
@@ -184,7 +185,7 @@ class RegistrySource:
 
     async def organization(self, org_id: str) -> dict[str, Any] | None:
         cached = self.organizations.get(org_id)
-        if cached is not _MISSING:
+        if cached is not MISSING:
             return cached  # type: ignore[return-value]
         status, body = await self._get(f"/api/v1/organizations/{org_id}")
         self.organizations.put(org_id, body if status == 200 else None)
@@ -211,7 +212,7 @@ class IntakeSource:
     async def project(self, project_id: str, *, cached: bool = True) -> dict[str, Any] | None:
         if cached:
             hit = self.projects.get(project_id)
-            if hit is not _MISSING:
+            if hit is not MISSING:
                 return hit  # type: ignore[return-value]
         body = await self._get(f"/api/v1/projects/{project_id}")
         self.projects.put(project_id, body)

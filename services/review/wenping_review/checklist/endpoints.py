@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from wenping_shared import NotFound
 from wenping_shared.contracts.vocab import ItemMode, Severity, label_of
 
 from ..deps import CurrentPrincipal
+from ..errors import ChecklistVersionNotFound
 from .definitions import AVAILABLE_VERSIONS, POINTS_PER_CATEGORY, load_checklist
 
 router = APIRouter(prefix="/api/v1/checklists", tags=["checklists"])
@@ -100,5 +100,5 @@ async def get_checklist(
     version: Annotated[str, Path(max_length=16, description="版本，如 v1")], principal: CurrentPrincipal
 ) -> ChecklistPublic:
     if version not in AVAILABLE_VERSIONS:
-        raise NotFound(f"审查标准版本 {version} 不存在", code="checklist.version_not_found")
+        raise ChecklistVersionNotFound(f"审查标准版本 {version} 不存在")
     return checklist_public(version)

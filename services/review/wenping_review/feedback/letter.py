@@ -29,14 +29,7 @@ from docx.text.run import Run
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wenping_shared import printable
-
-Verdict = Literal["approved", "returned_for_revision", "returned_for_reassessment"]
-
-VERDICT_LABELS: dict[str, str] = {
-    "approved": "审查通过",
-    "returned_for_revision": "退回修改",
-    "returned_for_reassessment": "退回重新评估",
-}
+from wenping_shared.contracts.vocab import ReviewVerdict, label
 
 STANDARD_TITLE = "《重大决策社会稳定风险评估报告及报备表审查标准》"
 
@@ -76,7 +69,7 @@ class FeedbackLetter(BaseModel):
     document_number: str = Field(examples=["嘉政法函〔2026〕12号"])
     report_title: str = Field(min_length=1)
     addressee: str = Field(min_length=1, description="the decision body")
-    verdict: Verdict
+    verdict: ReviewVerdict
     score: float = Field(ge=0, le=100)
     round: int = Field(ge=1, description="review round (第N轮)")
     sections: list[FeedbackCategory] = Field(default_factory=list)
@@ -258,7 +251,7 @@ def _blocks(letter: FeedbackLetter) -> list[_Block]:
             _Block(
                 "body",
                 f"综上，该报告共有{n_items}项不符合审查标准要求，审查得分{score}分，"
-                f"审查结论为{VERDICT_LABELS[letter.verdict]}。{_verdict_sentence(letter)}",
+                f"审查结论为{label(letter.verdict)}。{_verdict_sentence(letter)}",
             )
         )
     if letter.contact:

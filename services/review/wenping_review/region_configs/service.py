@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Forbidden, Principal, RegionNotFound, region_contains, validation_problem
+from wenping_shared import Principal, RegionNotFound, region_contains, validation_problem
 
 from ..checklist import DEFAULT_CONFIG, RegionReviewConfig
-from ..sources import _MISSING, TTLCache
+from ..errors import OutsideJurisdiction, RegionConfigRoleRequired
+from ..sources import MISSING, TTLCache
 from .models import RegionConfigVersion
 from .repository import RegionConfigRepository
 
@@ -80,9 +81,9 @@ class RegionConfigService:
         self, principal: Principal, region_code: str, overrides: dict[str, Any], comment: str | None
     ) -> RegionConfigVersion:
         if not principal.has_role("admin", "supervisor"):
-            raise Forbidden("仅平台管理员或维稳办负责人可设置本辖区审查配置", code="region_config.role_required")
+            raise RegionConfigRoleRequired()
         if not principal.region_code or not region_contains(principal.region_code, region_code):
-            raise Forbidden("只能设置本辖区（含下级）的审查配置", code="region_config.outside_jurisdiction")
+            raise OutsideJurisdiction()
         validated_overrides(overrides)
         version = await self.repo.latest_version_number(region_code) + 1
         row = RegionConfigVersion(
@@ -102,7 +103,7 @@ class RegionConfigCache:
 
     async def get(self, region_code: str) -> ResolvedConfig:
         hit = self._cache.get(region_code)
-        if hit is not _MISSING:
+        if hit is not MISSING:
             return hit  # type: ignore[return-value]
         async with self._sessionmaker() as session:
             resolved = await RegionConfigService(session).effective(region_code)

@@ -4,33 +4,37 @@ import asyncio
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from wenping_shared import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    Page,
-    PageParamsDep,
-    Principal,
-    ServiceUnavailable,
-    etag_for,
-    region_contains,
-)
-from wenping_shared.contracts.vocab import ReviewVerdict, label_of
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
+from wenping_shared.contracts.vocab import label
 
 from ..deps import CurrentPrincipal, IntakeSourceDep, RegistrySourceDep, SessionDep
-from ..feedback import FeedbackLetter, letter_title, render_docx, render_text
-from ..sources import PeerDown
-from .letters import build_letter
+from ..feedback import letter_title, render_docx, render_text
+from .public import review_summary
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewSummary
-from .service import ReviewService, review_summary
+from .service import Precondition, ReviewService
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
 
 ReviewId = Annotated[str, Path(max_length=64, description="审查ID")]
 ItemCode = Annotated[str, Path(pattern=r"^C\d{2}\.\d{1,2}$", description="条目编号，如 C06.6")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def _reviews(session: SessionDep, registry: RegistrySourceDep, intake: IntakeSourceDep) -> ReviewService:
+    return ReviewService(session, registry, intake)
+
+
+ReviewsDep = Annotated[ReviewService, Depends(_reviews)]
+
+
+def _if_match(request: Request, *, required: bool) -> Precondition | None:
+    """The caller's If-Match as the service's precondition: a decision must send it (428
+    without), a judgement may (checked only when sent)."""
+    if not required and request.headers.get("if-match") is None:
+        return None
+    return lambda etag: check_if_match(request, etag)
 
 
 def _answer(detail: ReviewPublic, status_code: int = 200) -> Response:
@@ -55,14 +59,11 @@ def _answer(detail: ReviewPublic, status_code: int = 200) -> Response:
 async def open_review(
     data: ReviewOpen,
     request: Request,
-    session: SessionDep,
     principal: CurrentPrincipal,
-    registry: RegistrySourceDep,
-    intake: IntakeSourceDep,
+    reviews: ReviewsDep,
 ) -> Response:
-    svc = ReviewService(session, registry, intake)
-    review, items, created = await svc.open(principal, data)
-    detail = await svc.detail(review, items)
+    review, items, created = await reviews.open(principal, data)
+    detail = await reviews.detail(review, items)
     if created:
         request.app.state.outbox.wake()
     return _answer(detail, 201 if created else 200)
@@ -70,43 +71,21 @@ async def open_review(
 
 @router.get("", response_model=Page[ReviewSummary], summary="审查列表（审查员：本辖区待审队列，先到先审）")
 async def list_reviews(
-    session: SessionDep,
     principal: CurrentPrincipal,
+    reviews: ReviewsDep,
     page: PageParamsDep,
-    registry: RegistrySourceDep,
-    intake: IntakeSourceDep,
     status: Annotated[Literal["pending", "decided"] | None, Query(description="pending 待审 | decided 已出结论")] = None,
     project_id: Annotated[str | None, Query(max_length=64)] = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="审查员/负责人：限定到下级地区")] = None,
 ) -> Page[ReviewSummary]:
-    svc = ReviewService(session, registry, intake)
-    scope = _list_scope(principal, region_code)
-    if scope is None:
-        return Page(items=[], next_cursor=None)
-    rows = await svc.repo.list_page(page, status=status, project_id=project_id, **scope)
+    rows = await reviews.list_for(principal, page, status=status, project_id=project_id, region_code=region_code)
     items, cursor = page.page(rows, key=lambda r: [r.created_at, r.id])
     return Page(items=[review_summary(r) for r in items], next_cursor=cursor)
 
 
-def _list_scope(principal: Principal, region_code: str | None) -> dict[str, str] | None:
-    """The caller's slice of the reviews (None: a filter outside it, so nothing)."""
-    if principal.kind == "user" and principal.has_role("reviewer", "supervisor") and principal.region_code:
-        if region_code is not None and not region_contains(principal.region_code, region_code):
-            return None
-        return {"region_code": region_code or principal.region_code}
-    if principal.kind == "user" and principal.has_role("filer") and principal.org_id:
-        return {"responsible_org_id": principal.org_id}
-    if principal.kind == "user" and principal.has_role("agency") and principal.org_id:
-        return {"agency_org_id": principal.org_id}
-    raise Forbidden("当前账号无权查看审查列表", code="review.list_forbidden")
-
-
 @router.get("/{review_id}", response_model=ReviewPublic, summary="审查详情：各项结果、依据，及与上一轮相比的变化")
-async def get_review(
-    review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> Response:
-    svc = ReviewService(session, registry, intake)
-    return _answer(await svc.detail(await svc.visible(principal, review_id)))
+async def get_review(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
+    return _answer(await reviews.detail(await reviews.visible(principal, review_id)))
 
 
 @router.put(
@@ -120,14 +99,11 @@ async def judge_item(
     code: ItemCode,
     data: ItemJudgement,
     request: Request,
-    session: SessionDep,
     principal: CurrentPrincipal,
-    registry: RegistrySourceDep,
-    intake: IntakeSourceDep,
+    reviews: ReviewsDep,
 ) -> Response:
-    svc = ReviewService(session, registry, intake)
-    review = await svc.judge(principal, review_id, code, data, request)
-    return _answer(await svc.detail(review))
+    review = await reviews.judge(principal, review_id, code, data, _if_match(request, required=False))
+    return _answer(await reviews.detail(review))
 
 
 @router.post(
@@ -141,79 +117,41 @@ async def decide_review(
     review_id: ReviewId,
     data: DecisionCreate,
     request: Request,
-    session: SessionDep,
     principal: CurrentPrincipal,
-    registry: RegistrySourceDep,
-    intake: IntakeSourceDep,
+    reviews: ReviewsDep,
 ) -> Response:
-    svc = ReviewService(session, registry, intake)
-    review = await svc.decide(principal, review_id, data, request)
-    detail = await svc.detail(review)
+    review = await reviews.decide(principal, review_id, data, _if_match(request, required=True))
+    detail = await reviews.detail(review)
     request.app.state.outbox.wake()
     return _answer(detail)
 
 
 @router.get("/{review_id}/audit", summary="审查日志（开启、逐项判定、结论）")
-async def review_audit(
-    review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> list[dict[str, object]]:
-    svc = ReviewService(session, registry, intake)
-    review = await svc.visible(principal, review_id)
-    if not principal.has_role("reviewer", "supervisor"):
-        raise Forbidden("仅审查员和维稳办负责人可查看审查日志", code="review.audit_forbidden")
-    return [row.model_dump(mode="json") for row in await svc.repo.audit(review.id)]
-
-
-async def _letter(
-    review_id: str, session: SessionDep, principal: Principal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> FeedbackLetter:
-    svc = ReviewService(session, registry, intake)
-    review = await svc.visible(principal, review_id)
-    if review.status != "decided":
-        raise Conflict("审查尚未作出结论，暂无书面反馈意见", code="review.not_decided")
-    items = await svc.repo.items(review.id)
-    office = review.issuing_office
-    if office is None:
-        # The registry was down at the decision: ask now, holding no database lock meanwhile
-        # (detached first, so the rollback does not expire what was read).
-        session.expunge_all()
-        await session.rollback()
-        try:
-            org = await registry.organization(review.issuing_org_id) if review.issuing_org_id else None
-        except PeerDown as exc:
-            raise ServiceUnavailable("注册服务暂不可用，无法确定发文机关，请稍后重试", code="review.office_unavailable") from exc
-        if org is None or not org.get("name"):
-            raise NotFound("发文机关不存在", code="review.office_not_found")
-        office = str(org["name"])
-    return build_letter(review, items, office)
+async def review_audit(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> list[dict[str, object]]:
+    rows = await reviews.audit_trail(principal, review_id)
+    return [row.model_dump(mode="json") for row in rows]
 
 
 @router.get("/{review_id}/feedback", summary="书面反馈意见（JSON）")
-async def feedback_json(
-    review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> dict[str, object]:
-    letter = await _letter(review_id, session, principal, registry, intake)
+async def feedback_json(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> dict[str, object]:
+    letter = await reviews.feedback_letter(principal, review_id)
     return {
         "title": letter_title(letter),
-        "verdict_label": label_of(ReviewVerdict, letter.verdict),
+        "verdict_label": label(letter.verdict),
         **letter.model_dump(mode="json"),
         "text": render_text(letter),
     }
 
 
 @router.get("/{review_id}/feedback.txt", summary="书面反馈意见（纯文本）", response_class=Response)
-async def feedback_text(
-    review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> Response:
-    letter = await _letter(review_id, session, principal, registry, intake)
+async def feedback_text(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
+    letter = await reviews.feedback_letter(principal, review_id)
     return Response(render_text(letter), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/{review_id}/feedback.docx", summary="书面反馈意见（Word，GB/T 9704 版式）", response_class=Response)
-async def feedback_docx(
-    review_id: ReviewId, session: SessionDep, principal: CurrentPrincipal, registry: RegistrySourceDep, intake: IntakeSourceDep
-) -> Response:
-    letter = await _letter(review_id, session, principal, registry, intake)
+async def feedback_docx(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
+    letter = await reviews.feedback_letter(principal, review_id)
     data = await asyncio.to_thread(render_docx, letter)
     filename = f"{letter_title(letter)}.docx"
     return Response(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wenping_shared.contracts.vocab import ReviewVerdict
+
 from ..checklist import load_checklist
 from ..clock import date_cn
 from ..feedback import FeedbackCategory, FeedbackItem, FeedbackLetter
@@ -31,7 +33,7 @@ def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -
         document_number=review.document_number,
         report_title=review.report_title,
         addressee=review.responsible_org_name or "决策主体",
-        verdict=review.verdict,  # type: ignore[arg-type]
+        verdict=ReviewVerdict(review.verdict),
         score=review.score or 0.0,
         round=review.round,
         sections=sections,

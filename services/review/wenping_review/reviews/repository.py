@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, region_prefix
 
+from .access import ListScope
 from .models import DocumentNumberSequence, Review, ReviewAudit, ReviewItem
 
 
@@ -51,21 +52,19 @@ class ReviewRepository:
     async def list_page(
         self,
         page: PageParams,
+        scope: ListScope,
         *,
-        region_code: str | None = None,
-        responsible_org_id: str | None = None,
-        agency_org_id: str | None = None,
         status: str | None = None,
         project_id: str | None = None,
     ) -> Sequence[Review]:
         """Oldest first (the queue order), keyset on (created_at, id)."""
         query = select(Review)
-        if region_code is not None:
-            query = query.where(col(Review.region_code).startswith(region_prefix(region_code)))
-        if responsible_org_id is not None:
-            query = query.where(Review.responsible_org_id == responsible_org_id)
-        if agency_org_id is not None:
-            query = query.where(Review.agency_org_id == agency_org_id)
+        if scope.region_code is not None:
+            query = query.where(col(Review.region_code).startswith(region_prefix(scope.region_code)))
+        if scope.responsible_org_id is not None:
+            query = query.where(Review.responsible_org_id == scope.responsible_org_id)
+        if scope.agency_org_id is not None:
+            query = query.where(Review.agency_org_id == scope.agency_org_id)
         if status is not None:
             query = query.where(Review.status == status)
         if project_id is not None:

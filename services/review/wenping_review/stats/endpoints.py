@@ -9,12 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from wenping_shared import BadRequest, NotFound, Principal, region_contains, require_roles
+from wenping_shared import Principal, region_contains, require_roles
 
 from ..checklist import load_checklist
 from ..checklist.definitions import AVAILABLE_VERSIONS
 from ..clock import start_of_day_cn
 from ..deps import SessionDep
+from ..errors import InvalidPeriod, StatsRegionNotFound
 from ..reviews.repository import ReviewRepository
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
@@ -63,9 +64,9 @@ async def return_reasons(
     own = principal.region_code
     region = region_code or own
     if not own or region is None or not region_contains(own, region):
-        raise NotFound("该地区不在本辖区内", code="stats.region_not_found")
+        raise StatsRegionNotFound()
     if from_ is not None and to is not None and from_ > to:
-        raise BadRequest("统计起始日期不能晚于截止日期", code="stats.invalid_period")
+        raise InvalidPeriod()
     start = start_of_day_cn(from_) if from_ else None
     end = start_of_day_cn(to + dt.timedelta(days=1)) if to else None
     decided, returned, by_item, by_category = await ReviewRepository(session).failed_counts(region, start, end)

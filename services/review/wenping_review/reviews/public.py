@@ -1,0 +1,135 @@
+"""The public shape of a review: response models built from stored rows (already valid, so
+without re-validation)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from wenping_shared.contracts.vocab import ItemMode, ItemResult, ReviewVerdict, label_of
+
+from ..checklist import Checklist, score, verdict
+from .diff import json_diff
+from .models import Review, ReviewItem
+from .schemas import (
+    ChangedField,
+    ChangesSincePrevious,
+    FlippedItem,
+    ReviewItemPublic,
+    ReviewPublic,
+    ReviewSummary,
+)
+
+StoredItem = ReviewItem | SimpleNamespace
+"""An item as stored, or as just inserted (the same columns, without an ORM object)."""
+
+
+def review_summary(review: Review) -> ReviewSummary:
+    return ReviewSummary.model_construct(
+        id=review.id,
+        project_id=review.project_id,
+        project_number=review.project_number,
+        project_title=review.project_title,
+        report_title=review.report_title,
+        round=review.round,
+        status=review.status,
+        region_code=review.region_code,
+        responsible_org_name=review.responsible_org_name,
+        submitted_on=review.submitted_on,
+        created_at=review.created_at,
+        verdict=review.verdict,
+        verdict_label=label_of(ReviewVerdict, review.verdict) if review.verdict else None,
+        score=review.score,
+        decided_at=review.decided_at,
+    )
+
+
+def item_public(item: StoredItem, checklist: Checklist) -> ReviewItemPublic:
+    """Built from stored values (already valid), so without re-validation."""
+    definition = checklist.by_code.get(item.code)
+    category = checklist.category_of.get(item.code)
+    return ReviewItemPublic.model_construct(
+        code=item.code,
+        title=definition.title if definition else item.code,
+        category_code=item.category_code,
+        category_title=category.title if category else item.category_code,
+        mode=item.mode,
+        severity=item.severity,
+        result=item.result,
+        result_label=label_of(ItemResult, item.result),
+        auto_result=item.auto_result,
+        overridden=item.mode == ItemMode.auto and item.auto_result is not None and item.result != item.auto_result,
+        evidence=item.evidence,
+        details=item.details,
+        suggestion=item.suggestion,
+        require=definition.require if definition else "",
+        comment=item.comment,
+        judged_by=item.judged_by,
+        judged_by_name=item.judged_by_name,
+        judged_at=item.judged_at,
+    )
+
+
+def changes_between(
+    previous: Review,
+    previous_items: Sequence[ReviewItem],
+    review: Review,
+    items: Sequence[StoredItem],
+    checklist: Checklist,
+) -> ChangesSincePrevious:
+    before = {i.code: i.result for i in previous_items}
+    flipped = [
+        FlippedItem(
+            code=i.code,
+            title=checklist.by_code[i.code].title if i.code in checklist.by_code else i.code,
+            before=before[i.code],
+            after=i.result,
+        )
+        for i in items
+        if i.code in before and before[i.code] != i.result
+    ]
+    changes, truncated = json_diff(previous.report, review.report)
+    return ChangesSincePrevious(
+        previous_review_id=previous.id,
+        previous_round=previous.round,
+        flipped_items=flipped,
+        changed_fields=[ChangedField(**c) for c in changes],
+        changed_fields_truncated=truncated,
+    )
+
+
+def review_detail(
+    review: Review,
+    items: Sequence[StoredItem],
+    checklist: Checklist,
+    changes: ChangesSincePrevious | None,
+) -> ReviewPublic:
+    results = {i.code: i.result for i in items}
+    provisional = verdict(results, checklist)
+    return ReviewPublic.model_construct(
+        **dict(review_summary(review)),
+        checklist_version=review.checklist_version,
+        config_source=review.config_source,
+        responsible_org_id=review.responsible_org_id,
+        assessor_kind=review.assessor_kind,
+        agency_id=review.agency_id,
+        agency_org_id=review.agency_org_id,
+        registry_unavailable=review.registry_unavailable,
+        opened_by=review.opened_by,
+        pending_items=[i.code for i in items if i.result == ItemResult.pending],
+        provisional_verdict=provisional.value if provisional else None,
+        provisional_score=score(results, checklist),
+        rectification_deadline=review.rectification_deadline,
+        decision_comment=review.decision_comment,
+        decided_by=review.decided_by,
+        document_number=review.document_number,
+        issuing_office=review.issuing_office,
+        document_file=review.document_file,
+        items=[item_public(i, checklist) for i in items],
+        changes_since_previous=changes,
+        report=review.report,
+        version=review.version,
+    )
+
+
+__all__ = ["StoredItem", "changes_between", "item_public", "review_detail", "review_summary"]
