@@ -14,7 +14,14 @@ from ._auth import (
 )
 from ._clock import DEFAULT_TIME_ZONE, local_date, local_now, local_today, start_of_local_day
 from ._context import current_request_id
-from ._db import create_engine, create_sessionmaker, db_session, is_sqlite
+from ._db import (
+    create_engine,
+    create_sessionmaker,
+    db_session,
+    is_sqlite,
+    outbox_and_idempotency_tables,
+    record_apart,
+)
 from ._errors import (
     AgencyNotFound,
     BadRequest,
@@ -152,9 +159,11 @@ __all__ = [
     "local_today",
     "migrations_current",
     "open_runtime",
+    "outbox_and_idempotency_tables",
     "outbox_indexes",
     "printable",
     "region_contains",
+    "record_apart",
     "region_prefix",
     "require_roles",
     "require_service",

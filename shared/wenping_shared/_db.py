@@ -1,12 +1,24 @@
 """Async engine and sessions (SQLite via aiosqlite by default, PostgreSQL via asyncpg).
 
 Sessions never expire on commit (no lazy reloads under async) and commit in exactly one place:
-the request's session dependency, before the response is sent.
+the request's session dependency (``db_session``), before the response is sent. Services only
+``add`` and ``flush``; an error rolls everything back, so nothing is half-written.
+
+The deliberate exceptions, each committing its own transaction for a stated reason:
+
+- a refused action's record (an audit entry, a login failure): ``record_apart`` ends the
+  request's transaction and commits the record alone, because the refusal rolls the request back
+  and the record must survive it (the one helper for "record this refusal durably, then refuse");
+- idempotency keys (``_idempotency.run_idempotent``): the key is claimed in a transaction of its
+  own, so a concurrent duplicate sees it before the work commits;
+- the outbox relay (``_outbox.OutboxRelay``): delivery attempts are bookkeeping of a background
+  task, outside any request.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import types
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +26,11 @@ from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ._idempotency import IdempotencyRecordFields, idempotency_constraints
+from ._outbox import OutboxMessageFields, outbox_indexes
 
 
 def is_sqlite(url: str) -> bool:
@@ -83,3 +99,39 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+
+
+async def record_apart(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], *records: SQLModel
+) -> None:
+    """Commit ``records`` in a transaction of their own, after abandoning the request's: for the
+    record of a refused action, which the refusal's rollback must not take with it. Call it just
+    before raising the refusal. (The request's transaction ends first: SQLite has one writer.)"""
+    await session.rollback()
+    async with sessionmaker() as own:
+        own.add_all(records)
+        await own.commit()
+
+
+def outbox_and_idempotency_tables(
+    base: type[SQLModel],
+) -> tuple[type[OutboxMessageFields], type[IdempotencyRecordFields]]:
+    """The ``outbox_message`` and ``idempotency_record`` tables on a service's own metadata
+    (``base``, its ``TableBase``): every service keeps both, declared the same way."""
+
+    def body(table: str, args: tuple[object, ...]) -> Callable[[dict[str, Any]], None]:
+        def fill(namespace: dict[str, Any]) -> None:
+            namespace.update(__tablename__=table, __table_args__=args, __module__=base.__module__)
+
+        return fill
+
+    outbox = types.new_class(
+        "OutboxMessage", (OutboxMessageFields, base), {"table": True}, body("outbox_message", outbox_indexes())
+    )
+    idempotency = types.new_class(
+        "IdempotencyRecord",
+        (IdempotencyRecordFields, base),
+        {"table": True},
+        body("idempotency_record", idempotency_constraints()),
+    )
+    return outbox, idempotency

@@ -5,18 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from wenping_shared import IdempotencyRecordFields, OutboxMessageFields, idempotency_constraints, outbox_indexes
+from wenping_shared import outbox_and_idempotency_tables
 
 
 class TableBase(SQLModel, registry=registry()):
     pass
 
 
-class OutboxMessage(OutboxMessageFields, TableBase, table=True):
-    __tablename__ = "outbox_message"
-    __table_args__ = outbox_indexes()
-
-
-class IdempotencyRecord(IdempotencyRecordFields, TableBase, table=True):
-    __tablename__ = "idempotency_record"
-    __table_args__ = idempotency_constraints()
+OutboxMessage, IdempotencyRecord = outbox_and_idempotency_tables(TableBase)

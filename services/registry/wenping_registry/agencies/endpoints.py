@@ -10,9 +10,9 @@ from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_id
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel
 
+from ..audit.service import refusals_audited
 from ..database import IdempotencyRecord
 from ..deps import AdminPrincipal, CurrentPrincipal, ReviewService, SessionDep, SessionmakerDep, SettingsDep
-from .refusals import refusals_audited
 from .schemas import (
     AgencyCreate,
     AgencyPublic,

@@ -1,16 +1,46 @@
-"""The audit trail. A successful change is audited in its own transaction (so both commit or neither);
-a refusal is audited in a separate one (the request's transaction is rolled back)."""
+"""The audit trail: who did what, and who tried what and was refused.
+
+A change is audited in the request's transaction (both commit or neither). A refusal is audited
+with ``record_refusal`` (or the ``refusals_audited`` block), which commits the entry apart from
+the request's transaction, since the refusal rolls that back (``wenping_shared.record_apart``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, current_request_id
+from wenping_shared import Conflict, Forbidden, Principal, current_request_id, record_apart
 
 from .models import AuditEntry
+
+
+def entry(
+    actor: Principal | str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    *,
+    region_code: str | None = None,
+    changes: dict[str, Any] | None = None,
+    result: str = "success",
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor.subject if isinstance(actor, Principal) else actor,
+        actor_roles=sorted(actor.roles) if isinstance(actor, Principal) else [],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        changes=changes or {},
+        result=result,
+        request_id=current_request_id(),
+    )
 
 
 def record(
@@ -24,19 +54,10 @@ def record(
     changes: dict[str, Any] | None = None,
     result: str = "success",
 ) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor.subject if isinstance(actor, Principal) else actor,
-        actor_roles=sorted(actor.roles) if isinstance(actor, Principal) else [],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        region_code=region_code,
-        changes=changes or {},
-        result=result,
-        request_id=current_request_id(),
-    )
-    session.add(entry)
-    return entry
+    """Audit a change in the request's transaction."""
+    audited = entry(actor, action, object_type, object_id, region_code=region_code, changes=changes, result=result)
+    session.add(audited)
+    return audited
 
 
 async def record_refusal(
@@ -47,12 +68,34 @@ async def record_refusal(
     object_type: str,
     object_id: str | None,
     *,
-    reason: str,
+    changes: dict[str, Any],
+    result: str = "denied",
     region_code: str | None = None,
+    also: tuple[SQLModel, ...] = (),
 ) -> None:
-    # The request's transaction is abandoned anyway; end it first so it holds no write lock.
-    await session.rollback()
-    async with sessionmaker() as own:
-        record(own, actor, action, object_type, object_id, region_code=region_code,
-               changes={"reason": reason}, result="denied")
-        await own.commit()
+    """Audit a refused (``denied``) or failed action durably; the caller raises the refusal next.
+    ``also``: other rows that must outlive the rollback with it (a login failure)."""
+    audited = entry(actor, action, object_type, object_id, region_code=region_code, changes=changes, result=result)
+    await record_apart(session, sessionmaker, *also, audited)
+
+
+@asynccontextmanager
+async def refusals_audited(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    region_code: str | None = None,
+) -> AsyncIterator[None]:
+    """Audit a 403 (denied) or a business 409 (failed) raised inside the block, then re-raise."""
+    try:
+        yield
+    except (Forbidden, Conflict) as error:
+        await record_refusal(
+            session, sessionmaker, principal, action, object_type, object_id, region_code=region_code,
+            changes={"reason": error.detail, "code": error.code},
+            result="denied" if isinstance(error, Forbidden) else "failed",
+        )
+        raise

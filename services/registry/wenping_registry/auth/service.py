@@ -103,14 +103,10 @@ class TokenIssuer:
                 or per_address.one() >= self.settings.login_max_failures_per_address)
 
     async def _record_failure(self, username: str, address: str, reason: str) -> None:
-        # Separate transaction: the request's own is rolled back by the error that follows,
-        # so end it first (SQLite has a single writer).
-        await self.session.rollback()
-        async with self.sessionmaker() as session:
-            session.add(LoginFailure(username=username[:64], address=address[:64]))
-            audit.record(session, f"login:{username[:64]}", "auth.login", "user", None,
-                         changes={"address": address, "reason": reason}, result="denied")
-            await session.commit()
+        # Kept although the error that follows rolls the request back: it counts towards the limit.
+        await audit.record_refusal(self.session, self.sessionmaker, f"login:{username[:64]}", "auth.login", "user",
+                                   None, changes={"address": address, "reason": reason},
+                                   also=(LoginFailure(username=username[:64], address=address[:64]),))
         LOGIN_FAILURES.labels(reason).inc()
 
     async def password_grant(self, username: str, password: str, resource: str | None, address: str) -> dict[str, Any]:

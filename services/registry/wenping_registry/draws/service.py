@@ -189,15 +189,12 @@ class ExpertDrawService:
         self.regions = RegionRepository(session)
 
     async def _refuse(self, principal: Principal, project: DrawProject, error: Exception, result: str) -> None:
-        """Audit a refused or failed draw in its own transaction (the request's rolls back)."""
-        await self.session.rollback()
+        """Audit a refused or failed draw durably (the refusal rolls the request back)."""
         extra: dict[str, Any] = {"reason": str(error), "project_id": project.id}
         if isinstance(error, Conflict):
             extra.update({k: v for k, v in error.extra.items() if k != "exclusions"})
-        async with self.sessionmaker() as own:
-            audit.record(own, principal, "expert_draw.create", "project", project.id,
-                         region_code=project.region_code, changes=extra, result=result)
-            await own.commit()
+        await audit.record_refusal(self.session, self.sessionmaker, principal, "expert_draw.create", "project",
+                                   project.id, region_code=project.region_code, changes=extra, result=result)
 
     async def authorize(self, principal: Principal, project: DrawProject, region_code: str) -> None:
         if not sees_project(principal, project):

@@ -21,7 +21,7 @@ from wenping_shared import (
 )
 from wenping_shared.contracts.vocab import ExpertField, ExpertStatus, label
 
-from ..agencies.refusals import refusals_audited
+from ..audit.service import refusals_audited
 from ..database import IdempotencyRecord
 from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
 from ..errors import ImportFileRequired, InvalidIds, TooManyIds

@@ -299,11 +299,9 @@ class ExpertSpreadsheets:
                         row=row.row_number, column=xlsx.H_ID, message="该身份证号的专家已在其他辖区的专家库中，不能在此导入"
                     ))
         if problems:
-            await self.session.rollback()
-            async with self.sessionmaker() as own:
-                audit.record(own, principal, "expert.import", "expert", None, region_code=principal.region_code,
-                             changes={"filename": filename, "errors": len(problems)}, result="failed")
-                await own.commit()
+            await audit.record_refusal(self.session, self.sessionmaker, principal, "expert.import", "expert", None,
+                                       region_code=principal.region_code, result="failed",
+                                       changes={"filename": filename, "errors": len(problems)})
             shown = sorted(problems, key=lambda p: (p.row or 0))
             rows = sorted({p.row for p in problems if p.row is not None})
             where = f"第 {'、'.join(str(r) for r in rows[:10])}{' 等' if len(rows) > 10 else ''} 行有错误" if rows else "文件有错误"

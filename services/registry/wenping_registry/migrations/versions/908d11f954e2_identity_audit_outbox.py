@@ -10,6 +10,13 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from wenping_shared.migration_ops import (
+    create_idempotency_table,
+    create_outbox_table,
+    drop_idempotency_table,
+    drop_outbox_table,
+)
+
 revision: str = '908d11f954e2'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -39,19 +46,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_entry_object_id'), ['object_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entry_region_code'), ['region_code'], unique=False)
 
-    op.create_table('idempotency_record',
-    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('endpoint', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('completed', sa.Boolean(), nullable=False),
-    sa.Column('response_status', sa.Integer(), nullable=True),
-    sa.Column('response_body', sa.JSON(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('subject', 'key', name='uq_idempotency_subject_key')
-    )
+    create_idempotency_table()
     op.create_table('login_failure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -64,24 +59,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_failure_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_failure_username'), ['username'], unique=False)
 
-    op.create_table('outbox_message',
-    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('destination', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('available_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('dead', sa.Boolean(), nullable=False),
-    sa.Column('last_status', sa.Integer(), nullable=True),
-    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_message_available_at'), ['available_at'], unique=False)
-        batch_op.create_index('ix_outbox_message_pending', ['delivered_at', 'dead', 'available_at'], unique=False)
+    create_outbox_table()
 
     op.create_table('region',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
@@ -162,18 +140,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_region_parent_code'))
 
     op.drop_table('region')
-    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_message_pending')
-        batch_op.drop_index(batch_op.f('ix_outbox_message_available_at'))
-
-    op.drop_table('outbox_message')
+    drop_outbox_table()
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_failure_username'))
         batch_op.drop_index(batch_op.f('ix_login_failure_at'))
         batch_op.drop_index(batch_op.f('ix_login_failure_address'))
 
     op.drop_table('login_failure')
-    op.drop_table('idempotency_record')
+    drop_idempotency_table()
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_region_code'))
         batch_op.drop_index(batch_op.f('ix_audit_entry_object_id'))
