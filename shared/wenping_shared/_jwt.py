@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -84,10 +85,10 @@ def unverified_issuer(token: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _public_key(key: tuple[tuple[str, str], ...]) -> Any:
+def _public_key(key_json: str) -> Any:
     """The verifying key object of one public JWK, built once per key rather than per request
-    (the JWK's every member is the cache key, so a rotated or changed key is a new entry)."""
-    return jwk.construct(dict(key), algorithm=SIGNING_ALGORITHM)
+    (the whole JWK is the cache key, so a rotated or changed key is a new entry)."""
+    return jwk.construct(json.loads(key_json), algorithm=SIGNING_ALGORITHM)
 
 
 def verify(token: str, key: dict[str, Any], *, issuer: str, audience: str) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def verify(token: str, key: dict[str, Any], *, issuer: str, audience: str) -> di
     if header.get("alg") not in ALLOWED_ALGORITHMS:
         raise TokenRejected(f"不接受的签名算法：{header.get('alg')}")
     try:
-        public = _public_key(tuple(sorted((k, str(v)) for k, v in key.items())))
+        public = _public_key(json.dumps(key, sort_keys=True))
         return jwt.decode(
             token,
             public,
