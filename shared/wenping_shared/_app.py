@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,10 +21,12 @@ from ._db import create_engine, create_sessionmaker, is_sqlite
 from ._errors import IfMatchRequired, StaleETag, install_error_handlers
 from ._external import ExternalIssuers, RegistryLinker, SubjectLinker
 from ._http import ServiceClient, ServiceTokens
+from ._metrics import MetricsMiddleware, exposition, outbox_families, watch_pool
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
 from ._outbox import OutboxMessageFields, OutboxRelay
 from ._settings import ServiceSettings, check_production
+from ._tracing import install_tracing, instrument_client, shutdown_tracing
 from .contracts.vocab import enum_catalog
 
 
@@ -65,6 +68,8 @@ async def open_runtime(
         timeout=httpx.Timeout(settings.http_timeout_seconds, connect=min(2.0, settings.http_timeout_seconds)),
         limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
     )
+    instrument_client(app, http)
+    watch_pool(engine)
     base_urls = {"intake": settings.intake_url, "review": settings.review_url, "registry": settings.registry_url}
     tokens = (
         ServiceTokens(http, settings.registry_url.rstrip("/") + "/api/v1/auth/token", settings.client_id, settings.client_secret)
@@ -121,6 +126,7 @@ async def running_service(
         if relay is not None:
             await relay.stop()
         await runtime.close()
+        await asyncio.to_thread(shutdown_tracing, app)
 
 
 def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Path) -> None:
@@ -129,7 +135,16 @@ def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Pat
     app.add_middleware(
         BodySizeLimitMiddleware, max_json=settings.max_json_body_bytes, max_upload=settings.max_upload_body_bytes
     )
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    install_tracing(app, settings.service_name)  # outermost: access logs are written inside the request's span
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        relay: OutboxRelay | None = getattr(request.app.state, "outbox", None)
+        extra = outbox_families(*await relay.backlog()) if relay is not None else []
+        body, content_type = exposition(extra)
+        return Response(body, media_type=content_type)
 
     @app.get("/healthz", tags=["health"], summary="存活检查（不访问数据库）")
     async def healthz() -> dict[str, str]:

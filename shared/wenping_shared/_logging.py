@@ -1,4 +1,4 @@
-"""JSON log lines that always carry the request id."""
+"""JSON log lines that always carry the request id, and the trace id when tracing is on."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import sys
 from datetime import UTC, datetime
 
 from ._context import current_request_id
+from ._tracing import current_trace_id
 
 
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
+        record.trace_id = current_trace_id()
         return True
 
 
@@ -30,6 +32,9 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
         }
+        trace_id = getattr(record, "trace_id", None)
+        if trace_id:
+            entry["trace_id"] = trace_id
         for key in ("method", "path", "status", "duration_ms", "subject"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, func
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,6 +31,9 @@ logger = logging.getLogger("wenping.outbox")
 
 #: Give up on a message a peer keeps rejecting with 4xx after this many attempts (kept for audit).
 MAX_ATTEMPTS_ON_REJECTION = 5
+#: Messages one replica claims at a time, and how long the claim keeps other replicas off them.
+CLAIM_BATCH = 20
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 def utcnow() -> datetime:
@@ -144,24 +147,53 @@ class OutboxRelay:
     async def drain(self, *, limit: int = 100) -> int:
         """Deliver what is due now; return how many were delivered."""
         async with self._drain_lock:
-            model = self._model
-            async with self._sessionmaker() as session:
-                result = await session.exec(
-                    select(model)
-                    .where(col(model.delivered_at).is_(None), col(model.dead).is_(False))
-                    .where(col(model.available_at) <= utcnow())
-                    .order_by(col(model.created_at))
-                    .limit(limit)
-                )
-                due = list(result.all())
-            delivered = 0
-            for message in due:
-                ok = await self._deliver(message)
-                delivered += ok
-                async with self._sessionmaker() as session:
-                    session.add(message)
-                    await session.commit()
+            delivered = attempted = 0
+            while attempted < limit:
+                due = await self._claim(min(CLAIM_BATCH, limit - attempted))
+                if not due:
+                    break
+                attempted += len(due)
+                for message in due:
+                    ok = await self._deliver(message)
+                    delivered += ok
+                    async with self._sessionmaker() as session:
+                        session.add(message)
+                        await session.commit()
             return delivered
+
+    async def _claim(self, count: int) -> list[OutboxMessageFields]:
+        """Take up to ``count`` due messages for this process: other replicas skip the rows locked
+        here (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write transaction is exclusive) and,
+        once committed, see them leased until ``CLAIM_LEASE`` from now. A process that dies while
+        delivering only delays its messages until the lease ends."""
+        model = self._model
+        async with self._sessionmaker() as session:
+            result = await session.exec(
+                select(model)
+                .where(col(model.delivered_at).is_(None), col(model.dead).is_(False))
+                .where(col(model.available_at) <= utcnow())
+                .order_by(col(model.created_at))
+                .limit(count)
+                .with_for_update(skip_locked=True)
+            )
+            due = list(result.all())
+            leased_until = utcnow() + CLAIM_LEASE
+            for message in due:
+                message.available_at = leased_until
+            await session.commit()
+        return due
+
+    async def backlog(self) -> tuple[int, float | None, int]:
+        """Undelivered messages, the age in seconds of the oldest one, and the dead ones."""
+        model = self._model
+        async with self._sessionmaker() as session:
+            pending = col(model.delivered_at).is_(None) & col(model.dead).is_(False)
+            count, oldest = (await session.exec(
+                select(func.count(), func.min(col(model.created_at))).where(pending)
+            )).one()
+            dead = (await session.exec(select(func.count()).where(col(model.dead).is_(True)))).one()
+        age = (utcnow() - oldest).total_seconds() if oldest is not None else None
+        return int(count), age, int(dead)
 
     async def _deliver(self, message: OutboxMessageFields) -> bool:
         message.attempts += 1

@@ -10,6 +10,7 @@ from typing import Any
 
 import uvicorn
 
+from ._metrics import reset_multiprocess_dir
 from ._migrations import upgrade_to_head
 from ._settings import ServiceSettings, check_production
 
@@ -36,6 +37,7 @@ def run_cli(
         print(f"{service}: demo data seeded")
     else:
         check_production(service, settings.production_problems())
+        reset_multiprocess_dir()  # before the workers (WEB_CONCURRENCY) start writing their metrics
         uvicorn.run(app_factory, factory=True, **serve_options(settings))
 
 
