@@ -326,6 +326,7 @@ async def events_system(tmp: Path, common_extra: dict[str, Any]) -> AsyncIterato
             "intake": IntakeSettings(
                 data_dir=tmp / "intake", database_url=urls.get("intake", ""), webhook_timeout_seconds=2.0,
                 webhook_retry_base_seconds=0.05, webhook_retry_max_seconds=0.2, webhook_disable_after_failures=1000,
+                webhook_max_attempts=1000,
                 webhook_reminder_sweep_seconds=0, **common,
             ),
             "review": ReviewSettings(data_dir=tmp / "review", database_url=urls.get("review", ""), **common),

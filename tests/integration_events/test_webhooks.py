@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -139,7 +140,8 @@ async def test_a_receiver_that_is_down_gets_every_event_once_it_is_back(
     await _deliver_until(events, receiver, 3)
     got = receiver.events()
     assert sorted(e["type"] for e in got) == ["project.filed", "project.status_changed", "project.status_changed"]
-    assert [e["data"]["to_status"] for e in got if e["type"] == "project.status_changed"] == ["filed", "assessing"]
+    # Retries are independent, so arrival order is not guaranteed; each event carries its timestamp.
+    assert sorted(e["data"]["to_status"] for e in got if e["type"] == "project.status_changed") == ["assessing", "filed"]
     assert all(e["data"]["project_id"] == project["id"] for e in got)
 
 
@@ -235,3 +237,22 @@ async def test_only_integration_clients_with_the_scope_manage_subscriptions(
     assert hidden.status_code == 404 and hidden.json()["code"] == "webhook.subscription_not_found"
     assert (await events.intake.get(f"/api/v1/webhooks/subscriptions/{created['id']}/deliveries",
                                     headers=other)).status_code == 404
+
+
+async def test_a_due_reminder_is_announced_once_to_those_who_may_see_it(
+    events: EventsSystem, receiver: Receiver, subscriptions: Subscriptions
+) -> None:
+    client = await subscriptions.demo_client()
+    await subscriptions.create(client, receiver.url, ["reminder.due"])
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8) + dt.timedelta(days=1)).date()
+    project = await events.file_project("jx.fgw.filer", deadline=tomorrow.isoformat())
+    elsewhere = await events.file_project("zy.filer", deadline=tomorrow.isoformat())
+    sweep = events.apps["intake"].state.reminder_sweep
+    assert await sweep.sweep() >= 1
+    assert await sweep.sweep() == 0  # announced once
+    await events.drain()
+    mine = [e for e in receiver.events() if e["data"]["project_id"] == project["id"]]
+    assert len(mine) == 1 and mine[0]["type"] == "reminder.due"
+    assert mine[0]["data"]["severity"] == "urgent" and mine[0]["data"]["due_date"] == tomorrow.isoformat()
+    assert all(e["data"]["project_id"] != elsewhere["id"] for e in receiver.events())
+    assert {e["data"]["region_code"][:4] for e in receiver.events()} == {"3304"}
