@@ -4,4 +4,4 @@ from .config import ReviewSettings
 from .main import MIGRATIONS
 from .seed import seed_demo
 
-run_cli("review", ReviewSettings, "wenping_review.main:create_app", MIGRATIONS, seed_demo)  # type: ignore[arg-type]
+run_cli("review", ReviewSettings, "wenping_review.main:create_app", MIGRATIONS, seed_demo)  # type: ignore[arg-type]  # seed_demo takes ReviewSettings, which run_cli builds with ReviewSettings

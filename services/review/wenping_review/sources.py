@@ -16,7 +16,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Any, Generic, Literal, TypeVar
 
 from wenping_shared import ServiceClient, ServiceUnavailable
 from wenping_shared.contracts.vocab import ProjectLevel
@@ -29,8 +30,16 @@ ELIGIBILITY_TTL = 30.0
 EXPERT_TTL = 30.0
 ORGANIZATION_TTL = 600.0
 PROJECT_TTL = 5.0
-MISSING = object()
-"""What `TTLCache.get` answers for a key it does not hold (None may be a cached answer)."""
+
+
+class Missing(Enum):
+    """What `TTLCache.get` answers for a key it does not hold (None may be a cached answer); an
+    enum member, so `is not MISSING` narrows the type for the checker."""
+
+    MISSING = "missing"
+
+
+MISSING = Missing.MISSING
 
 
 class PeerDown(Exception):
@@ -50,7 +59,7 @@ class TTLCache(Generic[V]):
         self.max_entries = max_entries
         self._data: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
 
-    def get(self, key: Hashable) -> V | object:
+    def get(self, key: Hashable) -> V | Literal[Missing.MISSING]:
         entry = self._data.get(key)
         if entry is None:
             return MISSING
@@ -136,7 +145,7 @@ class RegistrySource:
         key = (agency_id, level.value, on, region_code)
         cached = self.eligibility.get(key)
         if cached is not MISSING:
-            return cached  # type: ignore[return-value]
+            return cached
         params = {"project_level": level.value, "on": on.isoformat()}
         if region_code:
             # The registry also checks the provincial filing and misconduct for the project's region.
@@ -155,7 +164,7 @@ class RegistrySource:
             if cached is MISSING:
                 missing.append(eid)
             elif cached is not None:
-                found[eid] = cached  # type: ignore[assignment]
+                found[eid] = cached
         for start in range(0, len(missing), 200):
             chunk = missing[start : start + 200]
             status, body = await self._get("/api/v1/experts", {"ids": ",".join(chunk), "limit": 200})
@@ -186,7 +195,7 @@ class RegistrySource:
     async def organization(self, org_id: str) -> dict[str, Any] | None:
         cached = self.organizations.get(org_id)
         if cached is not MISSING:
-            return cached  # type: ignore[return-value]
+            return cached
         status, body = await self._get(f"/api/v1/organizations/{org_id}")
         self.organizations.put(org_id, body if status == 200 else None)
         return body if status == 200 else None
@@ -213,7 +222,7 @@ class IntakeSource:
         if cached:
             hit = self.projects.get(project_id)
             if hit is not MISSING:
-                return hit  # type: ignore[return-value]
+                return hit
         body = await self._get(f"/api/v1/projects/{project_id}")
         self.projects.put(project_id, body)
         return body

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import pytest
-from review_kit import RegistryFront, clear_review_caches
+from review_kit import RegistryFront, System, clear_review_caches
 
 
 @pytest.fixture
-def registry_front(system: Any) -> Iterator[RegistryFront]:
+def registry_front(system: System) -> Iterator[RegistryFront]:
     real = system.transport.apps["registry"]
     front = RegistryFront(real)
     system.transport.apps["registry"] = front
@@ -21,19 +20,19 @@ def registry_front(system: Any) -> Iterator[RegistryFront]:
 
 
 @pytest.fixture
-def fresh_caches(system: Any) -> Iterator[None]:
+def fresh_caches(system: System) -> Iterator[None]:
     clear_review_caches(system)
     yield
     clear_review_caches(system)
 
 
 @pytest.fixture
-async def reviewer(system: Any) -> AsyncIterator[dict[str, str]]:
+async def reviewer(system: System) -> AsyncIterator[dict[str, str]]:
     yield await system.auth("jx.reviewer")
 
 
 @pytest.fixture(autouse=True)
-async def retire_undeliverable_messages(system: Any) -> AsyncIterator[None]:
+async def retire_undeliverable_messages(system: System) -> AsyncIterator[None]:
     """Many tests open reviews for projects intake does not have (and decide for the sample's
     agency, unknown to the registry); their outbox messages would be refused and retried for a
     while, adding requests to other tests' peers. After each test they are marked dead."""

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -20,6 +20,38 @@ from wenping_shared.demo import org_id
 JX_ZJJ = "嘉兴市住房和城乡建设局"
 JX_AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
 ALL_AUTO_REGISTRY_ITEMS = ("C02.2", "C02.3", "C02.4")
+
+
+class Routing(Protocol):
+    """The test transport: requests to each service go to the app under its name."""
+
+    apps: dict[str, httpx.AsyncBaseTransport]
+
+
+class System(Protocol):
+    """What the review tests use of the running three-app system (tests/conftest.py's
+    WenpingSystem, which satisfies this; a protocol, because two conftest modules make
+    `from conftest import` ambiguous)."""
+
+    apps: dict[str, Any]  # the FastAPI apps by service name (their `state` is untyped)
+    transport: Routing
+
+    @property
+    def intake(self) -> httpx.AsyncClient: ...
+
+    @property
+    def review(self) -> httpx.AsyncClient: ...
+
+    @property
+    def registry(self) -> httpx.AsyncClient: ...
+
+    async def auth(self, username: str, resource: str | None = None) -> dict[str, str]: ...
+
+    async def service_headers(self, service: str, audience: str) -> dict[str, str]: ...
+
+    async def decide_review(self, review_id: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response: ...
+
+    async def drain_outboxes(self) -> None: ...
 
 
 def report(**overrides: Any) -> dict[str, Any]:
@@ -125,7 +157,7 @@ class RegistryFront(httpx.AsyncBaseTransport):
         return await self.real.handle_async_request(request)
 
 
-def clear_review_caches(system: Any) -> None:
+def clear_review_caches(system: System) -> None:
     state = system.apps["review"].state
     state.registry_source.eligibility.clear()
     state.registry_source.experts.clear()
@@ -133,14 +165,14 @@ def clear_review_caches(system: Any) -> None:
     state.region_configs.clear()
 
 
-async def open_review(system: Any, body: dict[str, Any]) -> dict[str, Any]:
+async def open_review(system: System, body: dict[str, Any]) -> dict[str, Any]:
     headers = await system.service_headers("intake", "review")
     r = await system.review.post("/api/v1/reviews", json=body, headers=headers)
     assert r.status_code == 201, r.text
     return r.json()
 
 
-async def judge_all_pending(system: Any, review: dict[str, Any], result: str = "pass") -> dict[str, Any]:
+async def judge_all_pending(system: System, review: dict[str, Any], result: str = "pass") -> dict[str, Any]:
     """Judge every pending item (manual ones, and registry ones when the registry was down)."""
     headers = await system.auth("jx.reviewer")
     for item in review["items"]:
@@ -185,7 +217,7 @@ def docx_bytes(text: str = "评估报告") -> bytes:
     return buffer.getvalue()
 
 
-async def intake_project_commissioned(system: Any) -> dict[str, Any]:
+async def intake_project_commissioned(system: System) -> dict[str, Any]:
     """A 发改委 project in 330400, assessing, commissioned to the demo grade-B agency."""
     from wenping_shared.demo import demo_id
 
@@ -225,7 +257,7 @@ async def intake_project_commissioned(system: Any) -> dict[str, Any]:
     return r.json()
 
 
-async def registry_team(system: Any, avoid_org_ids: set[str]) -> list[str]:
+async def registry_team(system: System, avoid_org_ids: set[str]) -> list[str]:
     """Three active 嘉兴 registry experts with a field matching urban renewal with land
     requisition, none employed by an organisation to avoid."""
     r = await system.registry.get("/api/v1/experts", params={"limit": 200}, headers=await system.auth("jx.reviewer"))
@@ -244,7 +276,7 @@ async def registry_team(system: Any, avoid_org_ids: set[str]) -> list[str]:
     return found[:3]
 
 
-async def agency_report_for(system: Any, project: dict[str, Any]) -> dict[str, Any]:
+async def agency_report_for(system: System, project: dict[str, Any]) -> dict[str, Any]:
     """The sample report rewritten for an intake project of 发改委 assessed by the demo agency,
     with registry experts, submitted today."""
     data = draft()
@@ -260,7 +292,7 @@ async def agency_report_for(system: Any, project: dict[str, Any]) -> dict[str, A
     return data
 
 
-async def submit_to_intake(system: Any, project: dict[str, Any], data: dict[str, Any], user: str = "agency.jx") -> dict[str, Any]:
+async def submit_to_intake(system: System, project: dict[str, Any], data: dict[str, Any], user: str = "agency.jx") -> dict[str, Any]:
     headers = await system.auth(user)
     r = await system.intake.post("/api/v1/files", files={"file": ("报告.docx", docx_bytes(), "application/octet-stream")}, headers=headers)
     assert r.status_code == 201, r.text

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from review_kit import System
 
 
-async def test_checklists_list_and_v1(system: Any) -> None:
+async def test_checklists_list_and_v1(system: System) -> None:
     headers = await system.auth("agency.jx")
     r = await system.review.get("/api/v1/checklists", headers=headers)
     assert r.status_code == 200
@@ -27,19 +27,19 @@ async def test_checklists_list_and_v1(system: Any) -> None:
         assert abs(sum(i["points"] for i in c["items"]) - 10) < 0.01
 
 
-async def test_unknown_checklist_version_is_404(system: Any) -> None:
+async def test_unknown_checklist_version_is_404(system: System) -> None:
     r = await system.review.get("/api/v1/checklists/v9", headers=await system.auth("jx.reviewer"))
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["code"] == "checklist.version_not_found"
 
 
-async def test_checklists_need_a_token(system: Any) -> None:
+async def test_checklists_need_a_token(system: System) -> None:
     r = await system.review.get("/api/v1/checklists")
     assert r.status_code == 401
 
 
-async def test_meta_enums(system: Any) -> None:
+async def test_meta_enums(system: System) -> None:
     r = await system.review.get("/api/v1/meta/enums")
     assert r.status_code == 200
     verdicts = {e["value"]: e["label"] for e in r.json()["review_verdict"]}
@@ -50,7 +50,7 @@ async def test_meta_enums(system: Any) -> None:
     }
 
 
-async def test_region_config_defaults_and_versions(system: Any) -> None:
+async def test_region_config_defaults_and_versions(system: System) -> None:
     # 330483 (桐乡市) is used only by this test: nothing configured for it or its city/province
     # unless another test stored one for 330400/330000, so compare with the chain's answer.
     headers = await system.auth("jx.supervisor")
@@ -78,7 +78,7 @@ async def test_region_config_defaults_and_versions(system: Any) -> None:
     assert versions[1]["comment"] == "桐乡试行"
 
 
-async def test_region_config_refusals(system: Any) -> None:
+async def test_region_config_refusals(system: System) -> None:
     sup = await system.auth("jx.supervisor")
     # Outside the supervisor's subtree.
     r = await system.review.put("/api/v1/region-configs/620700", json={"overrides": {"notice_days": 10}}, headers=sup)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from review_kit import System
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -12,7 +11,7 @@ from wenping_review.seed import seed_reviews
 from wenping_shared.demo import demo_id
 
 
-async def test_seeded_reviews_match_intakes_history(system: Any) -> None:
+async def test_seeded_reviews_match_intakes_history(system: System) -> None:
     project_id = demo_id("project", "jx-marathon")
     review_id = demo_id("review", f"{project_id}-1")
     reviewer = await system.auth("jx.reviewer")
@@ -32,14 +31,14 @@ async def test_seeded_reviews_match_intakes_history(system: Any) -> None:
     assert other.status_code == 404
 
 
-async def test_return_reason_statistics_show_the_seed_on_day_one(system: Any) -> None:
+async def test_return_reason_statistics_show_the_seed_on_day_one(system: System) -> None:
     response = await system.review.get("/api/v1/stats/return-reasons", params={"region_code": "620700"},
                                        headers=await system.auth("zy.reviewer"))
     assert response.status_code == 200, response.text
     assert "C05" in response.text and "C06" in response.text
 
 
-async def test_seeding_again_adds_nothing(system: Any) -> None:
+async def test_seeding_again_adds_nothing(system: System) -> None:
     sessionmaker = system.apps["review"].state.sessionmaker
     async with sessionmaker() as session:
         before = (await session.exec(select(func.count()).select_from(Review))).one()

@@ -8,6 +8,7 @@ from typing import Any
 
 from docx import Document
 from review_kit import (
+    System,
     agency_report_for,
     intake_project_commissioned,
     items_by_code,
@@ -19,7 +20,7 @@ from sqlmodel import col, select
 from wenping_review.database import OutboxMessage
 
 
-async def _opened_review(system: Any, project_id: str) -> dict[str, Any]:
+async def _opened_review(system: System, project_id: str) -> dict[str, Any]:
     await system.drain_outboxes()
     filer = await system.auth("jx.fgw.filer")
     project = (await system.intake.get(f"/api/v1/projects/{project_id}", headers=filer)).json()
@@ -29,7 +30,7 @@ async def _opened_review(system: Any, project_id: str) -> dict[str, Any]:
     return r.json()
 
 
-async def _performance_records(system: Any, review_id: str) -> list[Any]:
+async def _performance_records(system: System, review_id: str) -> list[Any]:
     from wenping_registry.agencies.models import AgencyPerformanceRecord
 
     async with system.apps["registry"].state.sessionmaker() as s:
@@ -38,13 +39,13 @@ async def _performance_records(system: Any, review_id: str) -> list[Any]:
         )
 
 
-async def _messages(system: Any, review_id: str) -> list[OutboxMessage]:
+async def _messages(system: System, review_id: str) -> list[OutboxMessage]:
     async with system.apps["review"].state.sessionmaker() as s:
         rows = (await s.exec(select(OutboxMessage))).all()
     return [m for m in rows if m.payload.get("review_id") == review_id]
 
 
-async def test_submit_review_decide_and_everyone_is_told(system: Any) -> None:
+async def test_submit_review_decide_and_everyone_is_told(system: System) -> None:
     project = await intake_project_commissioned(system)
     await submit_to_intake(system, project, await agency_report_for(system, project))
     review = await _opened_review(system, project["id"])
@@ -73,7 +74,7 @@ async def test_submit_review_decide_and_everyone_is_told(system: Any) -> None:
     assert "审查通过" in text and "备案" in text and "嘉兴市发展和改革委员会：" in text
 
 
-async def test_precheck_with_a_project(system: Any) -> None:
+async def test_precheck_with_a_project(system: System) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)
     r = await system.review.post(
@@ -92,7 +93,7 @@ async def test_precheck_with_a_project(system: Any) -> None:
         assert r.status_code == status, (user, r.text)
 
 
-async def test_decision_survives_peers_down_and_is_applied_once(system: Any, peer_down: Any) -> None:
+async def test_decision_survives_peers_down_and_is_applied_once(system: System, peer_down: Any) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)
     data["filing_form"]["sealed"] = False  # C01.4 fails: returned for revision
@@ -142,7 +143,7 @@ async def test_decision_survives_peers_down_and_is_applied_once(system: Any, pee
     assert "报备表须经决策主体负责人签署意见并加盖单位公章" in r.json()["text"]
 
 
-async def test_reviewer_opens_a_round_intake_could_not_hand_over(system: Any, peer_down: Any) -> None:
+async def test_reviewer_opens_a_round_intake_could_not_hand_over(system: System, peer_down: Any) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)
     await system.auth("jx.reviewer")

@@ -9,10 +9,10 @@ from typing import Any
 
 from docx import Document
 from docx.shared import Mm
-from review_kit import handoff, judge_all_pending, open_review, report
+from review_kit import System, handoff, judge_all_pending, open_review, report
 
 
-async def _returned_review(system: Any) -> dict[str, Any]:
+async def _returned_review(system: System) -> dict[str, Any]:
     data = report()
     data["procedure"]["public_notice"]["end"] = "2026-03-11"  # C05.2 (critical) fails
     data["filing_form"]["sealed"] = False  # C01.4 (general) fails
@@ -28,14 +28,14 @@ async def _returned_review(system: Any) -> dict[str, Any]:
     return review
 
 
-async def test_letter_only_after_decision(system: Any, registry_front: Any) -> None:
+async def test_letter_only_after_decision(system: System, registry_front: Any) -> None:
     review = await _returned_review(system)
     for suffix in ("feedback", "feedback.txt", "feedback.docx"):
         r = await system.review.get(f"/api/v1/reviews/{review['id']}/{suffix}", headers=await system.auth("jx.reviewer"))
         assert r.status_code == 409 and r.json()["code"] == "review.not_decided"
 
 
-async def test_returned_letter_json_text_and_docx(system: Any, registry_front: Any) -> None:
+async def test_returned_letter_json_text_and_docx(system: System, registry_front: Any) -> None:
     review = await _returned_review(system)
     reviewer = await system.auth("jx.reviewer")
     r = await system.decide_review(review['id'], {}, reviewer)
@@ -89,7 +89,7 @@ async def test_returned_letter_json_text_and_docx(system: Any, registry_front: A
     assert r.status_code == 404
 
 
-async def test_document_numbers_are_sequential_per_region_and_year(system: Any, registry_front: Any) -> None:
+async def test_document_numbers_are_sequential_per_region_and_year(system: System, registry_front: Any) -> None:
     reviewer = await system.auth("jx.reviewer")
     numbers = []
     for _ in range(2):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from review_kit import System
 from review_kit import draft as report
 from sqlmodel import func, select
 
@@ -13,12 +14,12 @@ from wenping_review.reviews.models import Review
 AUTO_CODES = [i.code for i in load_checklist("v1").items if i.mode == "auto"]
 
 
-async def _review_count(system: Any) -> int:
+async def _review_count(system: System) -> int:
     async with system.apps["review"].state.sessionmaker() as s:
         return int((await s.exec(select(func.count()).select_from(Review))).one())
 
 
-async def test_precheck_of_a_complete_report_without_project(system: Any, registry_front: Any) -> None:
+async def test_precheck_of_a_complete_report_without_project(system: System, registry_front: Any) -> None:
     before = await _review_count(system)
     r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=await system.auth("agency.jx"))
     assert r.status_code == 200, r.text
@@ -36,7 +37,7 @@ async def test_precheck_of_a_complete_report_without_project(system: Any, regist
     assert await _review_count(system) == before  # nothing stored
 
 
-async def test_precheck_reports_failures_with_evidence(system: Any, registry_front: Any) -> None:
+async def test_precheck_reports_failures_with_evidence(system: System, registry_front: Any) -> None:
     data = report()
     data["procedure"]["public_notice"]["end"] = "2026-03-11"  # ran 5 days (critical C05.2)
     data["filing_form"]["sealed"] = False  # general C01.4
@@ -51,7 +52,7 @@ async def test_precheck_reports_failures_with_evidence(system: Any, registry_fro
     assert body["provisional_score"] < 100
 
 
-async def test_precheck_refuses_malformed_reports(system: Any) -> None:
+async def test_precheck_refuses_malformed_reports(system: System) -> None:
     headers = await system.auth("agency.jx")
     bad_probability = report()
     bad_probability["risks"][0]["probability"] = 1.5
@@ -66,7 +67,7 @@ async def test_precheck_refuses_malformed_reports(system: Any) -> None:
         assert "校验失败" in r.json()["detail"]
 
 
-async def test_precheck_roles(system: Any) -> None:
+async def test_precheck_roles(system: System) -> None:
     r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=await system.auth("expert.jx1"))
     assert r.status_code == 403
     r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=await system.auth("zj.admin"))
@@ -78,7 +79,7 @@ async def test_precheck_roles(system: Any) -> None:
         assert r.status_code == 200, (user, r.text)
 
 
-async def test_precheck_with_an_unknown_project_is_404(system: Any) -> None:
+async def test_precheck_with_an_unknown_project_is_404(system: System) -> None:
     r = await system.review.post(
         "/api/v1/precheck",
         json={"report": report(), "project_id": "00000000-0000-4000-8000-000000000000"},
@@ -88,7 +89,7 @@ async def test_precheck_with_an_unknown_project_is_404(system: Any) -> None:
     assert r.json()["code"] in ("project.not_found", "precheck.intake_unavailable")
 
 
-async def test_region_override_changes_the_precheck_outcome(system: Any, registry_front: Any) -> None:
+async def test_region_override_changes_the_precheck_outcome(system: System, registry_front: Any) -> None:
     # The sample's public notice ran 10 days: passes the default 7, fails a county asking 11.
     # 330421 (嘉善县) belongs to this test; js.zjj.filer prechecks from there.
     sup = await system.auth("jx.supervisor")
@@ -110,7 +111,7 @@ async def test_region_override_changes_the_precheck_outcome(system: Any, registr
     assert r.status_code == 200
 
 
-async def test_region_grading_scheme_changes_the_computed_levels(system: Any, registry_front: Any) -> None:
+async def test_region_grading_scheme_changes_the_computed_levels(system: System, registry_front: Any) -> None:
     # The sample states one significant and five moderate initial factors -> medium by the
     # default stacking rule. A region where one significant factor already means high, or one
     # using the index method, computes another overall level, so C08.3 fails there.

@@ -7,14 +7,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from review_kit import draft, handoff, items_by_code, judge_all_pending, open_review
+from review_kit import System, draft, handoff, items_by_code, judge_all_pending, open_review
 
 from wenping_review.evaluation import REGISTRY_DOWN_EVIDENCE
 from wenping_shared.contracts import samples
 from wenping_shared.demo import demo_id, org_id
 
 
-async def test_review_asks_eligibility_on_the_submission_date(system: Any, registry_front: Any) -> None:
+async def test_review_asks_eligibility_on_the_submission_date(system: System, registry_front: Any) -> None:
     review = await open_review(system, handoff())
     items = items_by_code(review)
     assert items["C02.2"]["result"] == "pass", items["C02.2"]["evidence"]
@@ -28,7 +28,7 @@ async def test_review_asks_eligibility_on_the_submission_date(system: Any, regis
     assert len(experts) == 1 and set(experts[0]["ids"].split(",")) == set(samples.EXPERT_IDS)
 
 
-async def test_suspended_or_expired_agency_fails_c022(system: Any, registry_front: Any) -> None:
+async def test_suspended_or_expired_agency_fails_c022(system: System, registry_front: Any) -> None:
     registry_front.agency_status = "suspended"
     items = items_by_code(await open_review(system, handoff()))
     assert items["C02.2"]["result"] == "fail" and "暂停" in items["C02.2"]["evidence"]
@@ -39,7 +39,7 @@ async def test_suspended_or_expired_agency_fails_c022(system: Any, registry_fron
     assert items["C02.2"]["result"] == "fail" and "2026-04-01" in items["C02.2"]["evidence"]
 
 
-async def test_ids_the_registry_does_not_know_fail_with_evidence(system: Any, fresh_caches: None) -> None:
+async def test_ids_the_registry_does_not_know_fail_with_evidence(system: System, fresh_caches: None) -> None:
     # The sample's agency and expert ids are not in the demo registry: it answers 404 / nothing.
     review = await open_review(system, handoff())
     items = items_by_code(review)
@@ -50,7 +50,7 @@ async def test_ids_the_registry_does_not_know_fail_with_evidence(system: Any, fr
 
 
 async def test_registry_down_leaves_its_items_pending_and_the_review_opens(
-    system: Any, fresh_caches: None, peer_down: Any
+    system: System, fresh_caches: None, peer_down: Any
 ) -> None:
     headers = await system.service_headers("intake", "review")
     reviewer = await system.auth("jx.reviewer")
@@ -77,7 +77,7 @@ async def test_registry_down_leaves_its_items_pending_and_the_review_opens(
     assert r.json()["verdict"] == "approved"
 
 
-async def test_precheck_caches_registry_answers(system: Any, registry_front: Any) -> None:
+async def test_precheck_caches_registry_answers(system: System, registry_front: Any) -> None:
     headers = await system.auth("agency.jx")
     for _ in range(3):
         r = await system.review.post("/api/v1/precheck", json={"report": draft()}, headers=headers)
@@ -90,7 +90,7 @@ async def test_precheck_caches_registry_answers(system: Any, registry_front: Any
     assert r.json()["registry_unavailable"] is False
 
 
-async def _real_registry_team(system: Any) -> tuple[str, list[str]]:
+async def _real_registry_team(system: System) -> tuple[str, list[str]]:
     """The demo agency and three active 嘉兴 experts with a matching field and no conflict."""
     agency_id = demo_id("agency", "嘉兴和谐社会风险评估咨询有限公司")
     headers = await system.service_headers("review", "registry")
@@ -116,7 +116,7 @@ async def _real_registry_team(system: Any) -> tuple[str, list[str]]:
     return agency_id, experts[:3]
 
 
-async def test_real_registry_answers_the_items(system: Any, fresh_caches: None) -> None:
+async def test_real_registry_answers_the_items(system: System, fresh_caches: None) -> None:
     # Submitted today: the demo agency's grade is valid from its seeding date on.
     agency_id, experts = await _real_registry_team(system)
     data = draft()

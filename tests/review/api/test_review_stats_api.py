@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from review_kit import handoff, judge_all_pending, open_review, report
+from review_kit import System, handoff, judge_all_pending, open_review, report
 
 
-async def _decide(system: Any, data: dict[str, Any], region: str, fail_manual: str | None = None) -> None:
+async def _decide(system: System, data: dict[str, Any], region: str, fail_manual: str | None = None) -> None:
     review = await open_review(system, handoff(rep=data, region_code=region))
     reviewer = await system.auth("jx.reviewer")
     if fail_manual:
@@ -21,7 +21,7 @@ async def _decide(system: Any, data: dict[str, Any], region: str, fail_manual: s
     assert r.status_code == 200, r.text
 
 
-async def test_return_reasons_count_failed_categories_and_items(system: Any, registry_front: Any) -> None:
+async def test_return_reasons_count_failed_categories_and_items(system: System, registry_front: Any) -> None:
     # 330411 (秀洲区) belongs to this test.
     narrow = report()
     narrow["consultations"] = [c for c in narrow["consultations"] if c["group"] != "key_populations"]  # C06.2
@@ -54,7 +54,7 @@ async def test_return_reasons_count_failed_categories_and_items(system: Any, reg
     assert r.json()["decided_reviews"] == 0 and r.json()["items"] == []
 
 
-async def test_return_reasons_refusals(system: Any) -> None:
+async def test_return_reasons_refusals(system: System) -> None:
     sup = await system.auth("jx.supervisor")
     r = await system.review.get("/api/v1/stats/return-reasons", params={"region_code": "620700"}, headers=sup)
     assert r.status_code == 404

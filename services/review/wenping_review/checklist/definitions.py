@@ -89,7 +89,7 @@ class ChecklistFormatError(ValueError):
     pass
 
 
-class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]  # yaml has no stubs: its classes are Any
     """safe_load semantics, but a duplicated key is an error (PyYAML keeps the last silently,
     which would let a typo override an item's severity unnoticed)."""
 

@@ -68,6 +68,14 @@ class StackingRule(BaseModel):
     medium_if_moderate_at_least: int = Field(default=3, ge=1)
 
 
+_FIT: dict[OverallLevel, tuple[Recommendation, ...]] = {
+    OverallLevel.high: (Recommendation.reject, Recommendation.defer),
+    OverallLevel.medium: (Recommendation.defer, Recommendation.implement_with_measures),
+    OverallLevel.low: (Recommendation.implement, Recommendation.implement_with_measures),
+}
+"""Which recommendations fit each overall level by default (domain.md)."""
+
+
 class GradingScheme(BaseModel):
     """A region's grading scheme; versioned so a review records which one it used."""
 
@@ -84,13 +92,7 @@ class GradingScheme(BaseModel):
     # Index method: weighted sum of R; lower bounds (inclusive) of high and medium.
     index_high_min: Decimal = Decimal("0.64")
     index_medium_min: Decimal = Decimal("0.36")
-    recommendation_fit: dict[OverallLevel, tuple[Recommendation, ...]] = Field(
-        default_factory=lambda: {  # type: ignore[arg-type]
-            OverallLevel.high: (Recommendation.reject, Recommendation.defer),
-            OverallLevel.medium: (Recommendation.defer, Recommendation.implement_with_measures),
-            OverallLevel.low: (Recommendation.implement, Recommendation.implement_with_measures),
-        }
-    )
+    recommendation_fit: dict[OverallLevel, tuple[Recommendation, ...]] = Field(default_factory=lambda: dict(_FIT))
 
     @model_validator(mode="after")
     def _ordered(self) -> GradingScheme:

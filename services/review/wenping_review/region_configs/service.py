@@ -104,7 +104,7 @@ class RegionConfigCache:
     async def get(self, region_code: str) -> ResolvedConfig:
         hit = self._cache.get(region_code)
         if hit is not MISSING:
-            return hit  # type: ignore[return-value]
+            return hit
         async with self._sessionmaker() as session:
             resolved = await RegionConfigService(session).effective(region_code)
             await session.rollback()

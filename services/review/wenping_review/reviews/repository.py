@@ -93,7 +93,7 @@ class ReviewRepository:
     async def next_document_number(self, issuing_region_code: str, year: int) -> int:
         """Allocate the next number of the series in one atomic upsert (no gaps under
         concurrency on either database)."""
-        table: Any = DocumentNumberSequence.__table__  # type: ignore[attr-defined]
+        table: Any = DocumentNumberSequence.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
         dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = (
@@ -107,7 +107,7 @@ class ReviewRepository:
         return int((await self.session.exec(stmt)).scalar_one())
 
     async def insert_items(self, rows: list[dict[str, Any]]) -> None:
-        table: Any = ReviewItem.__table__  # type: ignore[attr-defined]  # Core, not ORM bulk: one executemany
+        table: Any = ReviewItem.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__; Core, not ORM bulk: one executemany
         await self.session.exec(insert(table), params=rows)
 
     def add(self, *rows: Any) -> None:
