@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SERVICES := registry intake review
 
-.PHONY: setup run migrate seed test test-sqlite test-postgresql bench lint typecheck clean revision lock
+.PHONY: setup run migrate seed test test-sqlite test-postgresql bench lint typecheck clean revision lock openapi-snapshots
 
 $(STAMP): requirements.lock requirements-dev.lock shared/pyproject.toml services/intake/pyproject.toml services/review/pyproject.toml services/registry/pyproject.toml services/portal/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: setup
 		$(BIN)/pip-audit -r requirements.lock -r requirements-dev.lock --no-deps --disable-pip -s pypi --progress-spinner off; \
 	elif [ "$(AUDIT_REQUIRED)" = "true" ]; then echo "pip-audit: PyPI is unreachable" >&2; exit 1; \
 	else echo "pip-audit: PyPI is unreachable, dependency audit skipped (AUDIT_REQUIRED=true makes this fail)"; fi
+
+# Regenerate tests/openapi/*.json after a deliberate change to an API contract; commit them with it.
+openapi-snapshots: setup
+	$(BIN)/python deploy/scripts/openapi_snapshots.py
 
 # make revision SERVICE=intake MSG="projects"
 revision: setup

@@ -71,6 +71,7 @@ from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, 
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._types import MultiLineText, Text, UTCDateTime, printable
+from ._validation import CrossFieldError
 from ._visibility import READ_SCOPE, REGION_READER_ROLES, ProjectParties, is_agency_of, is_filer_of, sees_project
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "AgencyNotFound",
     "BadRequest",
     "Conflict",
+    "CrossFieldError",
     "DatabaseUnavailable",
     "Forbidden",
     "IdempotencyInProgress",
@@ -162,8 +164,8 @@ __all__ = [
     "outbox_and_idempotency_tables",
     "outbox_indexes",
     "printable",
-    "region_contains",
     "record_apart",
+    "region_contains",
     "region_prefix",
     "require_roles",
     "require_service",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
+from ._cors import install_cors
 from ._db import create_engine, create_sessionmaker, is_sqlite
 from ._errors import IfMatchRequired, StaleETag, install_error_handlers
 from ._external import ExternalIssuers, RegistryLinker, SubjectLinker
@@ -24,6 +25,7 @@ from ._http import ServiceClient, ServiceTokens
 from ._metrics import MetricsMiddleware, exposition, outbox_families, watch_pool
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
+from ._openapi import install_openapi
 from ._outbox import OutboxMessageFields, OutboxRelay
 from ._settings import ServiceSettings, check_production
 from ._tracing import install_tracing, instrument_client, shutdown_tracing
@@ -130,14 +132,20 @@ async def running_service(
 
 
 def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Path) -> None:
-    """Middleware, the error handler, /healthz and /readyz."""
+    """Middleware, the error handler, the OpenAPI contract with offline /docs, /healthz and /readyz."""
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimitMiddleware, max_json=settings.max_json_body_bytes, max_upload=settings.max_upload_body_bytes
     )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    install_tracing(app, settings.service_name)  # outermost: access logs are written inside the request's span
+    install_cors(app, settings)
+    service = settings.service_name
+    install_tracing(app, service)  # outermost: access logs are written inside the request's span
+    token_path = "/api/v1/auth/token"
+    install_openapi(
+        app, service=service, token_url=token_path if service == "registry" else settings.registry_url.rstrip("/") + token_path
+    )
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ._validation import body_model, describe_validation_errors, is_malformed_body
 
 logger = logging.getLogger("wenping.errors")
 
@@ -166,6 +168,10 @@ class InvalidCursor(BadRequest):
     code, message = "pagination.invalid_cursor", "分页游标无效"
 
 
+class MalformedBody(BadRequest):
+    code, message = "request.malformed_body", "请求体无法解析：须为 UTF-8 编码的合法 JSON，且嵌套层数不能过多"
+
+
 class InvalidIdempotencyKey(BadRequest):
     code = "idempotency.invalid_key"
 
@@ -255,85 +261,11 @@ class RegistryUnavailable(ServiceUnavailable):
     code, message = "registry.unavailable", "注册服务暂不可用，请稍后重试"
 
 
-# Chinese messages for pydantic's error types; the `ctx` values fill the placeholders.
-_MESSAGES: dict[str, str] = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段",
-    "string_type": "应为字符串",
-    "string_too_short": "长度不能少于 {min_length} 个字符",
-    "string_too_long": "长度不能超过 {max_length} 个字符",
-    "string_pattern_mismatch": "格式不正确",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "bool_type": "应为布尔值",
-    "bool_parsing": "应为布尔值（true/false）",
-    "greater_than": "必须大于 {gt}",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than": "必须小于 {lt}",
-    "less_than_equal": "不能大于 {le}",
-    "enum": "取值无效，应为：{expected}",
-    "literal_error": "取值无效，应为：{expected}",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "datetime_type": "应为 RFC 3339 时间",
-    "datetime_parsing": "时间格式应为 RFC 3339",
-    "datetime_from_date_parsing": "时间格式应为 RFC 3339",
-    "list_type": "应为数组",
-    "dict_type": "应为对象",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "too_short": "至少需要 {min_length} 项",
-    "too_long": "最多 {max_length} 项",
-    "uuid_type": "应为 UUID",
-    "uuid_parsing": "应为 UUID",
-    "json_invalid": "JSON 格式错误",
-    "json_type": "JSON 格式错误",
-    "value_error": "{error}",
-    "assertion_error": "{error}",
-    "decimal_parsing": "应为数字",
-    "set_type": "应为数组",
-    "union_tag_invalid": "类型标记无效",
-    "multiple_of": "必须是 {multiple_of} 的倍数",
-    "finite_number": "应为有限数字",
-}
-
-
-def _translate(err: dict[str, Any]) -> str:
-    template = _MESSAGES.get(err.get("type", ""))
-    if template is None:
-        return "取值无效"
-    ctx = dict(err.get("ctx") or {})
-    if "expected" in ctx:
-        # pydantic lists choices in English ("'a', 'b' or 'c'"); present them the Chinese way.
-        ctx["expected"] = str(ctx["expected"]).replace("' or '", "'、'").replace("', '", "'、'")
-    if "error" in ctx:
-        # Our own validators raise ValueError with a Chinese message; strip pydantic's prefix.
-        ctx["error"] = str(ctx["error"]).removeprefix("Value error, ")
-    try:
-        return template.format(**ctx)
-    except (KeyError, IndexError):
-        return template
-
-
-def validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    out = []
-    for err in errors:
-        loc = [p for p in err.get("loc", ()) if p != "body" or len(err.get("loc", ())) == 1]
-        out.append({"loc": list(loc), "msg": _translate(err), "type": err.get("type")})
-    return out
-
-
-def validation_problem(errors: Sequence[Any]) -> UnprocessableEntity:
-    items = validation_errors(errors)
-    first = items[0] if items else {"loc": [], "msg": "请求数据无效"}
-    where = ".".join(str(p) for p in first["loc"])
-    detail = f"请求数据校验失败：{where} {first['msg']}".strip() if where else f"请求数据校验失败：{first['msg']}"
-    if len(items) > 1:
-        detail += f"（共 {len(items)} 处错误）"
+def validation_problem(errors: Sequence[Any], model: type[BaseModel] | None = None) -> WenpingError:
+    """422 naming each field in Chinese (see ``_validation``); a body that is not JSON is a 400."""
+    if is_malformed_body(errors):
+        return MalformedBody(errors=describe_validation_errors(errors)[1])
+    detail, items = describe_validation_errors(errors, model)
     return UnprocessableEntity(detail, errors=items)
 
 
@@ -352,6 +284,7 @@ class _FrameworkError(WenpingError):
 
 _FRAMEWORK_TITLES = {413: PayloadTooLarge.title}
 _HTTP_DETAIL = {404: "请求的地址不存在", 405: MethodNotAllowed.message, 413: "请求体过大"}
+# FastAPI answers a body it cannot decode (invalid UTF-8, nesting too deep) with an English 400.
 
 
 def _framework_problem(exc: StarletteHTTPException) -> WenpingError:
@@ -361,6 +294,8 @@ def _framework_problem(exc: StarletteHTTPException) -> WenpingError:
         return NotFound(detail, headers=headers)
     if exc.status_code == 405:
         return MethodNotAllowed(detail, headers=headers)
+    if exc.status_code == 400:
+        return MalformedBody(headers=headers)
     return _FrameworkError(exc.status_code, detail, headers)
 
 
@@ -371,9 +306,9 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, WenpingError)
         return problem_response(exc)
 
-    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError | ValidationError)
-        return problem_response(validation_problem(exc.errors()))
+        return problem_response(validation_problem(exc.errors(), body_model(request)))
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

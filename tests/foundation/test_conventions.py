@@ -67,12 +67,13 @@ async def test_validation_errors_are_chinese_422_with_locations(system: Any) -> 
     assert "Traceback" not in response.text
 
 
-async def test_malformed_json_is_422_not_500(system: Any) -> None:
+async def test_malformed_json_is_400_not_500(system: Any) -> None:
     headers = await system.auth("zj.admin")
     response = await system.registry.post(
         "/api/v1/users", headers={**headers, "content-type": "application/json"}, content=b"{not json"
     )
-    assert response.status_code == 422
+    assert response.status_code == 400  # F6: not a field-level 422, the body is not JSON at all
+    assert response.json()["code"] == "request.malformed_body"
     assert response.json()["errors"][0]["msg"] == "JSON 格式错误"
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wenping_shared import MultiLineText, Text
+from wenping_shared import CrossFieldError, MultiLineText, Text
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -68,15 +68,17 @@ class ProjectFields(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.category == ProjectCategory.project and self.sub_kind is None:
-            raise ValueError("重大工程项目须填写工程子类（sub_kind）")
+            raise CrossFieldError("重大工程项目须填写工程子类（sub_kind）", "sub_kind")
         if self.category != ProjectCategory.project and self.sub_kind is not None:
-            raise ValueError("只有重大工程项目可以填写工程子类（sub_kind）")
+            raise CrossFieldError("只有重大工程项目可以填写工程子类（sub_kind）", "sub_kind")
         if self.category == ProjectCategory.event and self.expected_participants is None:
-            raise ValueError("重大活动须填写预计参与人数（expected_participants）")
+            raise CrossFieldError("重大活动须填写预计参与人数（expected_participants）", "expected_participants")
         if self.category != ProjectCategory.event and self.expected_participants is not None:
-            raise ValueError("只有重大活动可以填写预计参与人数（expected_participants）")
+            raise CrossFieldError("只有重大活动可以填写预计参与人数（expected_participants）", "expected_participants")
         if self.deadline and self.planned_decision_date and self.deadline > self.planned_decision_date:
-            raise ValueError("评估完成时限（deadline）不得晚于计划决策日期（planned_decision_date）")
+            raise CrossFieldError(
+                "评估完成时限（deadline）不得晚于计划决策日期（planned_decision_date）", "deadline", "planned_decision_date"
+            )
         return self
 
 
@@ -135,7 +137,7 @@ class ProjectUpdate(BaseModel):
 class TransitionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: TransitionAction = Field(description="file | start_assessment | decide | close | withdraw | resume")
+    action: TransitionAction = Field(description="动作：file | start_assessment | decide | close | withdraw | resume")
     reason: MultiLineText | None = Field(None, max_length=2000, description="理由（withdraw 必填）")
     outcome: Recommendation | None = Field(None, description="决策结果（仅 decide，且必填）")
 
@@ -144,9 +146,9 @@ class TransitionRequest(BaseModel):
         if self.reason is not None:
             self.reason = self.reason.strip() or None
         if self.action == TransitionAction.withdraw and not self.reason:
-            raise ValueError("撤回须填写理由（reason）")
+            raise CrossFieldError("撤回须填写理由（reason）", "reason")
         if self.action == TransitionAction.decide and self.outcome is None:
-            raise ValueError("决策须填写决策结果（outcome）")
+            raise CrossFieldError("决策须填写决策结果（outcome）", "outcome")
         if self.action != TransitionAction.decide and self.outcome is not None:
             raise ValueError("只有 decide 可以填写决策结果（outcome）")
         return self

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
-from wenping_shared import MultiLineText, Text
+from wenping_shared import CrossFieldError, MultiLineText, Text
 from wenping_shared.contracts.vocab import ProjectStatus
 
 
@@ -62,11 +62,11 @@ class TrackingCreate(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.status == MeasureStatus.completed and self.progress_percent != 100:
-            raise ValueError("状态为已完成（completed）时进度须为 100")
+            raise CrossFieldError("状态为已完成（completed）时进度须为 100", "status", "progress_percent")
         if self.status == MeasureStatus.not_started and self.progress_percent != 0:
-            raise ValueError("状态为未开始（not_started）时进度须为 0")
+            raise CrossFieldError("状态为未开始（not_started）时进度须为 0", "status", "progress_percent")
         if self.progress_percent == 100 and self.status != MeasureStatus.completed:
-            raise ValueError("进度为 100 时状态须为已完成（completed）")
+            raise CrossFieldError("进度为 100 时状态须为已完成（completed）", "status", "progress_percent")
         return self
 
 
@@ -141,7 +141,7 @@ class EvaluationCreate(BaseModel):
     @model_validator(mode="after")
     def _disputes_described(self) -> Self:
         if self.disputes_arisen > 0 and not (self.disputes_description or "").strip():
-            raise ValueError("出现矛盾纠纷时须填写纠纷情况（disputes_description）")
+            raise CrossFieldError("出现矛盾纠纷时须填写纠纷情况（disputes_description）", "disputes_description")
         return self
 
 

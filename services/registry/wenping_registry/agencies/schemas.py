@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wenping_shared import MultiLineText, Text
+from wenping_shared import CrossFieldError, MultiLineText, Text
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus
 
@@ -73,7 +73,7 @@ class AgencyUpdate(BaseModel):
     @model_validator(mode="after")
     def _reason(self) -> Self:
         if self.status is not None and not self.status_reason:
-            raise ValueError("变更机构状态须说明原因（status_reason）")
+            raise CrossFieldError("变更机构状态须说明原因（status_reason）", "status_reason")
         for name in ("name", "filings"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} 不能为 null")
@@ -147,9 +147,9 @@ class GradingCreate(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> Self:
         if self.valid_until < self.valid_from:
-            raise ValueError("等级有效期结束日期早于开始日期")
+            raise CrossFieldError("等级有效期结束日期早于开始日期", "valid_from", "valid_until")
         if (self.valid_until - self.valid_from).days > 366 * 5:
-            raise ValueError("等级有效期不能超过5年")
+            raise CrossFieldError("等级有效期不能超过5年", "valid_from", "valid_until")
         return self
 
 
