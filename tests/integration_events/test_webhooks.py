@@ -256,3 +256,16 @@ async def test_a_due_reminder_is_announced_once_to_those_who_may_see_it(
     assert mine[0]["data"]["severity"] == "urgent" and mine[0]["data"]["due_date"] == tomorrow.isoformat()
     assert all(e["data"]["project_id"] != elsewhere["id"] for e in receiver.events())
     assert {e["data"]["region_code"][:4] for e in receiver.events()} == {"3304"}
+
+
+def test_production_refuses_plain_http_and_internal_addresses() -> None:
+    from wenping_intake.webhooks.errors import WebhookUrlInternal, WebhookUrlRefused
+    from wenping_intake.webhooks.service import check_url
+
+    assert check_url("https://hooks.example.gov.cn/wenping", production=True) == "https://hooks.example.gov.cn/wenping"
+    assert check_url("http://127.0.0.1:8080/x", production=False) == "http://127.0.0.1:8080/x"
+    for url, problem in (("http://hooks.example.gov.cn/x", WebhookUrlRefused), ("https://127.0.0.1/x", WebhookUrlInternal),
+                         ("https://10.1.2.3/x", WebhookUrlInternal), ("https://[::1]/x", WebhookUrlInternal),
+                         ("https://localhost/x", WebhookUrlInternal)):
+        with pytest.raises(problem):
+            check_url(url, production=True)

@@ -18,3 +18,8 @@ class SubscriptionNotFound(NotFound):
 class WebhookUrlRefused(BadRequest):
     code = "webhook.url_refused"
     message = "生产环境的 Webhook 地址必须使用 https"
+
+
+class WebhookUrlInternal(BadRequest):
+    code = "webhook.url_internal"
+    message = "生产环境的 Webhook 地址不能指向本机或内网地址"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, Principal, current_request_id, etag_for, utcnow
 
-from .errors import SubscriptionNotFound, WebhooksClientOnly, WebhookUrlRefused
+from .errors import SubscriptionNotFound, WebhooksClientOnly, WebhookUrlInternal, WebhookUrlRefused
 from .models import WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
 from .repository import WebhookRepository
 from .schemas import SubscriptionCreate, SubscriptionUpdate
@@ -23,6 +25,21 @@ Precondition = Callable[[str], None]
 
 def subscription_etag(subscription: WebhookSubscription) -> str:
     return etag_for(subscription.version)
+
+
+def check_url(url: str, *, production: bool) -> str:
+    """Production: https only, and never into the platform's own network by address."""
+    if production:
+        if not url.startswith("https://"):
+            raise WebhookUrlRefused()
+        host = (urlsplit(url).hostname or "").strip("[]")
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if host == "localhost" or (address is not None and not address.is_global):
+            raise WebhookUrlInternal()
+    return url
 
 
 def new_secret() -> str:
@@ -52,10 +69,6 @@ class WebhookService:
             raise WebhooksClientOnly()
         return principal
 
-    def _check_url(self, url: str) -> str:
-        if self.require_https and not url.startswith("https://"):
-            raise WebhookUrlRefused()
-        return url
 
     @staticmethod
     def _refresh_owner(subscription: WebhookSubscription, principal: Principal) -> None:
@@ -73,7 +86,7 @@ class WebhookService:
         self._manager(principal)
         subscription = WebhookSubscription(
             owner_subject=principal.subject,
-            url=self._check_url(str(data.url)),
+            url=check_url(str(data.url), production=self.require_https),
             event_types=[e.value for e in data.event_types],
             description=data.description,
             secret=new_secret(),
@@ -101,7 +114,7 @@ class WebhookService:
         precondition(subscription_etag(subscription))
         changes: dict[str, Any] = {}
         if data.url is not None and str(data.url) != subscription.url:
-            changes["url"] = {"from": subscription.url, "to": self._check_url(str(data.url))}
+            changes["url"] = {"from": subscription.url, "to": check_url(str(data.url), production=self.require_https)}
             subscription.url = str(data.url)
         if data.event_types is not None:
             events = [e.value for e in data.event_types]
