@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -52,6 +53,10 @@ class System(Protocol):
     async def decide_review(self, review_id: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response: ...
 
     async def drain_outboxes(self) -> None: ...
+
+
+TakeDown = Callable[[str], None]
+"""The `peer_down` fixture: takes the named service off the network for one test."""
 
 
 def report(**overrides: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from docx import Document
 from review_kit import (
     System,
+    TakeDown,
     agency_report_for,
     intake_project_commissioned,
     items_by_code,
@@ -93,7 +94,7 @@ async def test_precheck_with_a_project(system: System) -> None:
         assert r.status_code == status, (user, r.text)
 
 
-async def test_decision_survives_peers_down_and_is_applied_once(system: System, peer_down: Any) -> None:
+async def test_decision_survives_peers_down_and_is_applied_once(system: System, peer_down: TakeDown) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)
     data["filing_form"]["sealed"] = False  # C01.4 fails: returned for revision
@@ -143,7 +144,7 @@ async def test_decision_survives_peers_down_and_is_applied_once(system: System, 
     assert "报备表须经决策主体负责人签署意见并加盖单位公章" in r.json()["text"]
 
 
-async def test_reviewer_opens_a_round_intake_could_not_hand_over(system: System, peer_down: Any) -> None:
+async def test_reviewer_opens_a_round_intake_could_not_hand_over(system: System, peer_down: TakeDown) -> None:
     project = await intake_project_commissioned(system)
     data = await agency_report_for(system, project)
     await system.auth("jx.reviewer")

@@ -9,7 +9,7 @@ from typing import Any
 
 from docx import Document
 from docx.shared import Mm
-from review_kit import System, handoff, judge_all_pending, open_review, report
+from review_kit import RegistryFront, System, handoff, judge_all_pending, open_review, report
 
 
 async def _returned_review(system: System) -> dict[str, Any]:
@@ -28,14 +28,14 @@ async def _returned_review(system: System) -> dict[str, Any]:
     return review
 
 
-async def test_letter_only_after_decision(system: System, registry_front: Any) -> None:
+async def test_letter_only_after_decision(system: System, registry_front: RegistryFront) -> None:
     review = await _returned_review(system)
     for suffix in ("feedback", "feedback.txt", "feedback.docx"):
         r = await system.review.get(f"/api/v1/reviews/{review['id']}/{suffix}", headers=await system.auth("jx.reviewer"))
         assert r.status_code == 409 and r.json()["code"] == "review.not_decided"
 
 
-async def test_returned_letter_json_text_and_docx(system: System, registry_front: Any) -> None:
+async def test_returned_letter_json_text_and_docx(system: System, registry_front: RegistryFront) -> None:
     review = await _returned_review(system)
     reviewer = await system.auth("jx.reviewer")
     r = await system.decide_review(review['id'], {}, reviewer)
@@ -89,14 +89,14 @@ async def test_returned_letter_json_text_and_docx(system: System, registry_front
     assert r.status_code == 404
 
 
-async def test_document_numbers_are_sequential_per_region_and_year(system: System, registry_front: Any) -> None:
+async def test_document_numbers_are_sequential_per_region_and_year(system: System, registry_front: RegistryFront) -> None:
     reviewer = await system.auth("jx.reviewer")
     numbers = []
     for _ in range(2):
         review = await judge_all_pending(system, await open_review(system, handoff()))
         r = await system.decide_review(review['id'], {}, reviewer)
         numbers.append(r.json()["document_number"])
-    seq = [int(re.search(r"〕(\d+)号", n).group(1)) for n in numbers]  # type: ignore[union-attr]
+    seq = [int(n.rsplit("〕", 1)[1].removesuffix("号")) for n in numbers]
     assert seq[1] == seq[0] + 1
     r = await system.review.get(f"/api/v1/reviews/{review['id']}/feedback.txt", headers=reviewer)
     assert "审查通过，予以备案" in r.text

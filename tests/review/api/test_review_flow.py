@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from review_kit import System, handoff, items_by_code, judge_all_pending, open_review, report
+from review_kit import RegistryFront, System, handoff, items_by_code, judge_all_pending, open_review, report
 from sqlmodel import col, func, select
 
 from wenping_review.database import OutboxMessage
@@ -22,7 +22,7 @@ async def _outbox(system: System, review_id: str) -> list[OutboxMessage]:
     return [m for m in rows if m.payload.get("review_id") == review_id]
 
 
-async def test_handoff_opens_a_review_with_all_45_items(system: System, registry_front: Any) -> None:
+async def test_handoff_opens_a_review_with_all_45_items(system: System, registry_front: RegistryFront) -> None:
     body = handoff()
     review = await open_review(system, body)
     assert len(review["items"]) == 45 and review["status"] == "pending"
@@ -96,7 +96,7 @@ async def test_reviewer_opening_needs_only_project_and_round(system: System) -> 
     assert r.json()["code"] in ("project.not_found", "review.intake_unavailable")
 
 
-async def test_queue_is_oldest_first_with_keyset_pages(system: System, registry_front: Any) -> None:
+async def test_queue_is_oldest_first_with_keyset_pages(system: System, registry_front: RegistryFront) -> None:
     mine = [(await open_review(system, handoff()))["id"] for _ in range(3)]
     headers = await system.auth("jx.reviewer")
     seen: list[dict[str, Any]] = []
@@ -134,7 +134,7 @@ async def test_queue_is_oldest_first_with_keyset_pages(system: System, registry_
     assert r.status_code == 422
 
 
-async def test_visibility_by_tenant(system: System, registry_front: Any) -> None:
+async def test_visibility_by_tenant(system: System, registry_front: RegistryFront) -> None:
     review = await open_review(system, handoff())
     rid = review["id"]
     for user in ("jx.reviewer", "jx.supervisor", "jx.zjj.filer", "agency.jx"):
@@ -177,7 +177,7 @@ async def test_visibility_by_tenant(system: System, registry_front: Any) -> None
     assert r.status_code == 404
 
 
-async def test_judging_items_and_the_audit(system: System, registry_front: Any) -> None:
+async def test_judging_items_and_the_audit(system: System, registry_front: RegistryFront) -> None:
     review = await open_review(system, handoff())
     rid = review["id"]
     headers = await system.auth("jx.reviewer")
@@ -241,7 +241,7 @@ async def test_judging_items_and_the_audit(system: System, registry_front: Any) 
     assert r.status_code == 403
 
 
-async def test_decision_waits_for_every_pending_item(system: System, registry_front: Any) -> None:
+async def test_decision_waits_for_every_pending_item(system: System, registry_front: RegistryFront) -> None:
     review = await open_review(system, handoff())
     headers = await system.auth("jx.reviewer")
     r = await system.decide_review(review['id'], {}, headers)
@@ -255,7 +255,7 @@ async def test_decision_waits_for_every_pending_item(system: System, registry_fr
     assert await _outbox(system, review["id"]) and all(m.payload["event"] == "opened" for m in await _outbox(system, review["id"]))
 
 
-async def test_decision_approved(system: System, registry_front: Any) -> None:
+async def test_decision_approved(system: System, registry_front: RegistryFront) -> None:
     review = await judge_all_pending(system, await open_review(system, handoff()))
     headers = await system.auth("jx.reviewer")
     assert review["provisional_verdict"] == "approved"
@@ -281,7 +281,7 @@ async def test_decision_approved(system: System, registry_front: Any) -> None:
     assert len(await _outbox(system, review["id"])) == len(messages)
 
 
-async def test_decision_revision_default_deadline_and_score(system: System, registry_front: Any) -> None:
+async def test_decision_revision_default_deadline_and_score(system: System, registry_front: RegistryFront) -> None:
     data = report()
     data["filing_form"]["sealed"] = False  # C01.4, general
     review = await open_review(system, handoff(rep=data))
@@ -301,7 +301,7 @@ async def test_decision_revision_default_deadline_and_score(system: System, regi
     assert intake_msg.payload["rectification_deadline"] == decided["rectification_deadline"]
 
 
-async def test_decision_reassessment_with_a_given_deadline(system: System, registry_front: Any) -> None:
+async def test_decision_reassessment_with_a_given_deadline(system: System, registry_front: RegistryFront) -> None:
     data = report()
     data["procedure"]["public_notice"]["end"] = "2026-03-11"  # C05.2, critical
     review = await judge_all_pending(system, await open_review(system, handoff(rep=data)))
@@ -319,7 +319,7 @@ async def test_decision_reassessment_with_a_given_deadline(system: System, regis
     assert r.json()["rectification_deadline"] == deadline
 
 
-async def test_default_reassessment_deadline_is_60_days(system: System, registry_front: Any) -> None:
+async def test_default_reassessment_deadline_is_60_days(system: System, registry_front: RegistryFront) -> None:
     data = report()
     data["consultations"] = [c for c in data["consultations"] if c["group"] != "key_populations"]  # C06.2 critical
     review = await judge_all_pending(system, await open_review(system, handoff(rep=data)))
@@ -330,7 +330,7 @@ async def test_default_reassessment_deadline_is_60_days(system: System, registry
     assert days in (60, 61)
 
 
-async def test_second_round_shows_what_changed(system: System, registry_front: Any) -> None:
+async def test_second_round_shows_what_changed(system: System, registry_front: RegistryFront) -> None:
     pid = str(uuid.uuid4())
     first = report()
     first["procedure"]["public_notice"]["end"] = "2026-03-11"
@@ -355,7 +355,7 @@ async def test_second_round_shows_what_changed(system: System, registry_front: A
     assert r.json()["changes_since_previous"]["flipped_items"] == changes["flipped_items"]
 
 
-async def test_region_config_is_recorded_and_later_versions_do_not_change_a_review(system: System, registry_front: Any) -> None:
+async def test_region_config_is_recorded_and_later_versions_do_not_change_a_review(system: System, registry_front: RegistryFront) -> None:
     # 330402 (南湖区) belongs to this test: notice_days 11 fails the sample's 10-day notice.
     sup = await system.auth("jx.supervisor")
     r = await system.review.put(
@@ -386,7 +386,7 @@ async def test_region_config_is_recorded_and_later_versions_do_not_change_a_revi
     assert r.status_code == 200
 
 
-async def test_nearest_ancestor_config_applies_to_a_subregion(system: System, registry_front: Any) -> None:
+async def test_nearest_ancestor_config_applies_to_a_subregion(system: System, registry_front: RegistryFront) -> None:
     # 绍兴市 (330600) configured by the province's admin; a project in 越城区 (330602) uses it.
     admin = await system.auth("zj.admin")
     r = await system.review.put(
@@ -400,7 +400,7 @@ async def test_nearest_ancestor_config_applies_to_a_subregion(system: System, re
     assert items_by_code(review)["C05.2"]["result"] == "fail"
 
 
-async def test_decision_needs_the_current_etag(system: System, registry_front: Any) -> None:
+async def test_decision_needs_the_current_etag(system: System, registry_front: RegistryFront) -> None:
     review = await judge_all_pending(system, await open_review(system, handoff()))
     headers = await system.auth("jx.reviewer")
     path = f"/api/v1/reviews/{review['id']}/decision"

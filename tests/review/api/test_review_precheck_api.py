@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from review_kit import System
+from review_kit import RegistryFront, System
 from review_kit import draft as report
 from sqlmodel import func, select
 
@@ -19,7 +17,7 @@ async def _review_count(system: System) -> int:
         return int((await s.exec(select(func.count()).select_from(Review))).one())
 
 
-async def test_precheck_of_a_complete_report_without_project(system: System, registry_front: Any) -> None:
+async def test_precheck_of_a_complete_report_without_project(system: System, registry_front: RegistryFront) -> None:
     before = await _review_count(system)
     r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=await system.auth("agency.jx"))
     assert r.status_code == 200, r.text
@@ -37,7 +35,7 @@ async def test_precheck_of_a_complete_report_without_project(system: System, reg
     assert await _review_count(system) == before  # nothing stored
 
 
-async def test_precheck_reports_failures_with_evidence(system: System, registry_front: Any) -> None:
+async def test_precheck_reports_failures_with_evidence(system: System, registry_front: RegistryFront) -> None:
     data = report()
     data["procedure"]["public_notice"]["end"] = "2026-03-11"  # ran 5 days (critical C05.2)
     data["filing_form"]["sealed"] = False  # general C01.4
@@ -89,7 +87,7 @@ async def test_precheck_with_an_unknown_project_is_404(system: System) -> None:
     assert r.json()["code"] in ("project.not_found", "precheck.intake_unavailable")
 
 
-async def test_region_override_changes_the_precheck_outcome(system: System, registry_front: Any) -> None:
+async def test_region_override_changes_the_precheck_outcome(system: System, registry_front: RegistryFront) -> None:
     # The sample's public notice ran 10 days: passes the default 7, fails a county asking 11.
     # 330421 (嘉善县) belongs to this test; js.zjj.filer prechecks from there.
     sup = await system.auth("jx.supervisor")
@@ -111,7 +109,7 @@ async def test_region_override_changes_the_precheck_outcome(system: System, regi
     assert r.status_code == 200
 
 
-async def test_region_grading_scheme_changes_the_computed_levels(system: System, registry_front: Any) -> None:
+async def test_region_grading_scheme_changes_the_computed_levels(system: System, registry_front: RegistryFront) -> None:
     # The sample states one significant and five moderate initial factors -> medium by the
     # default stacking rule. A region where one significant factor already means high, or one
     # using the index method, computes another overall level, so C08.3 fails there.

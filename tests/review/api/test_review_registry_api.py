@@ -4,17 +4,16 @@ when it knows the ids, does not know them (404), or is down."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
-from review_kit import System, draft, handoff, items_by_code, judge_all_pending, open_review
+from review_kit import RegistryFront, System, TakeDown, draft, handoff, items_by_code, judge_all_pending, open_review
 
 from wenping_review.evaluation import REGISTRY_DOWN_EVIDENCE
 from wenping_shared.contracts import samples
 from wenping_shared.demo import demo_id, org_id
 
 
-async def test_review_asks_eligibility_on_the_submission_date(system: System, registry_front: Any) -> None:
+async def test_review_asks_eligibility_on_the_submission_date(system: System, registry_front: RegistryFront) -> None:
     review = await open_review(system, handoff())
     items = items_by_code(review)
     assert items["C02.2"]["result"] == "pass", items["C02.2"]["evidence"]
@@ -28,7 +27,7 @@ async def test_review_asks_eligibility_on_the_submission_date(system: System, re
     assert len(experts) == 1 and set(experts[0]["ids"].split(",")) == set(samples.EXPERT_IDS)
 
 
-async def test_suspended_or_expired_agency_fails_c022(system: System, registry_front: Any) -> None:
+async def test_suspended_or_expired_agency_fails_c022(system: System, registry_front: RegistryFront) -> None:
     registry_front.agency_status = "suspended"
     items = items_by_code(await open_review(system, handoff()))
     assert items["C02.2"]["result"] == "fail" and "暂停" in items["C02.2"]["evidence"]
@@ -50,7 +49,7 @@ async def test_ids_the_registry_does_not_know_fail_with_evidence(system: System,
 
 
 async def test_registry_down_leaves_its_items_pending_and_the_review_opens(
-    system: System, fresh_caches: None, peer_down: Any
+    system: System, fresh_caches: None, peer_down: TakeDown
 ) -> None:
     headers = await system.service_headers("intake", "review")
     reviewer = await system.auth("jx.reviewer")
@@ -77,7 +76,7 @@ async def test_registry_down_leaves_its_items_pending_and_the_review_opens(
     assert r.json()["verdict"] == "approved"
 
 
-async def test_precheck_caches_registry_answers(system: System, registry_front: Any) -> None:
+async def test_precheck_caches_registry_answers(system: System, registry_front: RegistryFront) -> None:
     headers = await system.auth("agency.jx")
     for _ in range(3):
         r = await system.review.post("/api/v1/precheck", json={"report": draft()}, headers=headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from review_kit import System, handoff, judge_all_pending, open_review, report
+from review_kit import RegistryFront, System, handoff, judge_all_pending, open_review, report
 
 
 async def _decide(system: System, data: dict[str, Any], region: str, fail_manual: str | None = None) -> None:
@@ -21,7 +21,7 @@ async def _decide(system: System, data: dict[str, Any], region: str, fail_manual
     assert r.status_code == 200, r.text
 
 
-async def test_return_reasons_count_failed_categories_and_items(system: System, registry_front: Any) -> None:
+async def test_return_reasons_count_failed_categories_and_items(system: System, registry_front: RegistryFront) -> None:
     # 330411 (秀洲区) belongs to this test.
     narrow = report()
     narrow["consultations"] = [c for c in narrow["consultations"] if c["group"] != "key_populations"]  # C06.2

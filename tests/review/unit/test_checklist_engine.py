@@ -300,7 +300,7 @@ def test_config_defaults() -> None:
 
 def test_config_is_immutable_and_overrides_merge() -> None:
     with pytest.raises(ValidationError):
-        DEFAULT_CONFIG.notice_days = 3  # type: ignore[misc]
+        DEFAULT_CONFIG.notice_days = 3  # type: ignore[misc]  # the point: a frozen model refuses assignment
     c = region_config({"notice_days": 10, "assessment_period_days": {"policy": 10}, "grading": {"method": "index"}})
     assert c.notice_days == 10
     assert c.period_days_for("policy") == 10 and c.period_days_for("project") == 15
