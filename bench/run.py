@@ -1,4 +1,4 @@
-"""`make bench`: run every benchmark (or those named: `make bench BENCH="review stats"`).
+"""`make bench`: run every benchmark (or those named: `make bench BENCH="review stats"`, `make bench BENCH=http`).
 
 Each benchmark measures through the real apps in-process, quotes a baseline measured in the same
 run (this machine is shared and noisy) and writes bench/results/<name>.json and .md.
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = {"review": "review_bench.py", "stats": "stats_bench.py"}
+BENCHMARKS = {"review": "review_bench.py", "stats": "stats_bench.py", "http": "http_bench.py"}
 
 
 def main() -> int:

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from wenping_intake.ledger.models import LedgerEntry
 from wenping_intake.projects.models import Project
+from wenping_intake.projects.org_names import organization_names
 from wenping_shared.demo import org_id
 
 
@@ -100,6 +101,7 @@ async def test_only_filers_file(system: Any, projects: Projects) -> None:
 async def test_registry_down_answers_503_and_creates_nothing(system: Any, projects: Projects, peer_down: Any) -> None:
     headers = await system.auth("jx.fgw.filer")
     before = await projects.count()
+    organization_names(system.apps["intake"].state.peers).clear()  # a name not yet known to this process
     peer_down("registry")
     response = await system.intake.post("/api/v1/projects", json=project_body(), headers=headers)
     assert response.status_code == 503, response.text

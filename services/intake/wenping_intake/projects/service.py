@@ -53,6 +53,7 @@ from . import lifecycle
 from .access import ensure_visible, is_filer_of
 from .models import Project
 from .numbering import next_number
+from .org_names import organization_names
 from .repository import ProjectFilters, ProjectRepository
 from .schemas import DesignationCreate, ProjectCreate, ProjectFields, ProjectPublic, ProjectUpdate, TransitionRequest
 from .triggers import mandatory_triggers
@@ -171,6 +172,19 @@ class ProjectService:
         body: dict[str, Any] = response.json()
         return body
 
+    async def organization_name(self, org_id: str) -> str | None:
+        """The organisation's name for a new project: from the per-process name cache
+        (projects/org_names.py), else the registry (None when the registry does not know it)."""
+        names = organization_names(self.peers)
+        name = names.get(org_id)
+        if name is None:
+            org = await self.organization(org_id)
+            if org is None:
+                return None
+            name = str(org["name"])
+            names.remember(org_id, name)
+        return name
+
     async def check_implementing_org(self, principal: Principal, org_id: str | None) -> None:
         """An implementing unit named by id is one the registry knows, in the caller's province
         (a filer cannot attach another province's organisation or an invented id to a project)."""
@@ -190,7 +204,7 @@ class ProjectService:
         if not principal.org_id or not principal.region_code:
             raise NoTenant()
         # Ask the registry before touching the database: no write lock is held across the call.
-        org = await self.organization(principal.org_id)
+        org_name = await self.organization_name(principal.org_id)
         await self.check_implementing_org(principal, data.implementing_org_id)
         project = await new_project(
             self.session,
@@ -198,7 +212,7 @@ class ProjectService:
             data,
             region_code=principal.region_code,
             org_id=principal.org_id,
-            org_name=org["name"] if org else None,
+            org_name=org_name,
         )
         self.session.add(project)
         await ledger.append(
