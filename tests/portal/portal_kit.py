@@ -37,3 +37,68 @@ class Browser:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+FGW = "嘉兴市发展和改革委员会"
+AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
+
+
+def docx_bytes(text: str = "评估报告") -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
+    return buffer.getvalue()
+
+
+async def commissioned_project(system: Any) -> dict[str, Any]:
+    """A 发改委 urban-renewal project, assessing, commissioned to the demo grade-B agency (over the APIs)."""
+    import datetime as dt
+    import uuid
+
+    from wenping_shared.contracts import samples
+    from wenping_shared.demo import demo_id
+
+    filer = await system.auth("jx.fgw.filer")
+    body = {
+        "title": f"门户测试项目-{uuid.uuid4().hex[:8]}", "category": "project", "sub_kind": "urban_renewal",
+        "interests": ["land_requisition", "demolition", "environment", "employment"], "affected_population": 3860,
+        "implementing_unit_name": samples.IMPLEMENTING_UNIT,
+        "planned_decision_date": (dt.date.today() + dt.timedelta(days=120)).isoformat(),
+        "deadline": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
+    }
+    project = (await system.intake.post("/api/v1/projects", json=body, headers=filer)).json()
+    for action in ("file", "start_assessment"):
+        current = (await system.intake.get(f"/api/v1/projects/{project['id']}", headers=filer)).json()
+        moved = await system.intake.post(f"/api/v1/projects/{project['id']}/transitions", json={"action": action},
+                                         headers={**filer, "If-Match": f'"{current["version"]}"'})
+        assert moved.status_code == 200, moved.text
+    answer = await system.intake.post(f"/api/v1/projects/{project['id']}/commission",
+                                      json={"agency_id": demo_id("agency", AGENCY)}, headers=filer)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def submitted_review(system: Any, project: dict[str, Any]) -> str:
+    """The agency submits the sample report for the project over the API; the id of the review it opens."""
+    from wenping_shared.contracts import samples
+    from wenping_shared.demo import org_id
+
+    report = samples.complete_report()
+    report["project_name"] = report["filing_form"]["project_name"] = project["title"]
+    report["filing_form"]["decision_body"] = FGW
+    report["filing_form"]["decision_body_org_id"] = org_id(FGW)
+    report["assessor"]["agency_id"] = project["agency_id"]
+    agency = await system.auth("agency.jx")
+    upload = await system.intake.post("/api/v1/files", files={"file": ("报告.docx", docx_bytes(), "application/octet-stream")},
+                                      headers=agency)
+    answer = await system.intake.post(f"/api/v1/projects/{project['id']}/reports",
+                                      json={"report": report, "document_file_id": upload.json()["id"]}, headers=agency)
+    assert answer.status_code == 201, answer.text
+    await system.drain_outboxes()
+    current = (await system.intake.get(f"/api/v1/projects/{project['id']}", headers=agency)).json()
+    assert current["current_review_id"], current
+    return str(current["current_review_id"])

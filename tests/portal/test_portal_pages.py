@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from portal_kit import COOKIE, Browser
+from portal_kit import COOKIE, Browser, commissioned_project, submitted_review
 
 
 async def test_root_is_the_sign_in_page_with_a_strict_httponly_cookie(browser: Browser) -> None:
@@ -124,3 +124,20 @@ async def test_sign_out_ends_the_session(person: Any) -> None:
     await filer.post("/sign-out")
     filer.client.cookies.set(COOKIE, old_cookie or "")
     assert (await filer.get("/projects")).url.path == "/"
+
+
+async def test_reviewer_sees_45_items_by_category_and_judges_with_the_etag(person: Any, system: Any) -> None:
+    project = await commissioned_project(system)
+    review_id = await submitted_review(system, project)
+    reviewer = await person("jx.reviewer")
+    queue = await reviewer.get("/reviews")
+    assert f"/reviews/{review_id}" in queue.text
+    page = await reviewer.get(f"/reviews/{review_id}")
+    assert page.status_code == 200, page.text[-3000:]
+    assert page.text.count('class="item"') == 45
+    assert "C06 意见征求（五必听）" in page.text and "依据：" in page.text and "反馈意见预览" in page.text
+    judged = await reviewer.post(f"/reviews/{review_id}/items/C09.3", {"result": "fail", "comment": "措施缺少资金保障"})
+    assert judged.status_code == 200 and "C09.3 已判定" in judged.text
+    assert "措施缺少资金保障" in judged.text  # in the item and in the letter preview
+    answer = (await system.review.get(f"/api/v1/reviews/{review_id}", headers=await system.auth("jx.reviewer"))).json()
+    assert {i["code"]: i["result"] for i in answer["items"]}["C09.3"] == "fail"

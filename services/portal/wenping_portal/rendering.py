@@ -94,7 +94,8 @@ def navigation(session: PortalSession | None) -> list[tuple[str, str]]:
     return links
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page(request: Request, template: str, status_code: int = 200, *, fragment: bool = False, **context: Any) -> HTMLResponse:
+    """A whole page (it shows, and so consumes, the session's messages) or a fragment for a script."""
     session: PortalSession | None = getattr(request.state, "portal_session", None)
     return TEMPLATES.TemplateResponse(
         request,
@@ -103,7 +104,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
             "session": session,
             "user": session.user if session is not None else None,
             "csrf_token": session.csrf_token if session is not None else "",
-            "flashes": session.take_flashes() if session is not None else [],
+            "flashes": session.take_flashes() if session is not None and not fragment else [],
             "nav": navigation(session),
             "path": request.url.path,
             **context,

@@ -117,7 +117,7 @@ async def save_section(request: Request, project_id: str, key: str, session: Ses
     assert session.user is not None and session.user.org_id is not None
     saved = await _drafts(request).save(project_id, session.user.org_id, report, session.user.username)
     if request.headers.get("x-requested-with") == "fetch":
-        return page(request, "reports/precheck.html", precheck=await _precheck(request, api, project_id, saved.report),
+        return page(request, "reports/precheck.html", fragment=True, precheck=await _precheck(request, api, project_id, saved.report),
                     saved_at=saved.updated_at)
     title = sections.BY_KEY[key].title
     session.flash(f"「{title}」已保存到草稿。")
@@ -135,8 +135,8 @@ async def live_precheck(request: Request, project_id: str, session: SessionDep, 
         value, _ = _posted_section(key, form)
         report = sections.with_section(draft.report, key, value)
     except ValueError as exc:
-        return page(request, "reports/precheck.html", precheck={"error": str(exc)})
-    return page(request, "reports/precheck.html", precheck=await _precheck(request, api, project_id, report))
+        return page(request, "reports/precheck.html", fragment=True, precheck={"error": str(exc)})
+    return page(request, "reports/precheck.html", fragment=True, precheck=await _precheck(request, api, project_id, report))
 
 
 @router.post("/projects/{project_id}/report/submit", dependencies=[Csrf])

@@ -1,0 +1,397 @@
+"""The whole story in a real browser: Playwright drives Debian's Chromium against the four
+services as real processes on 127.0.0.1 (scratch SQLite databases, demo seed).
+
+A filer files and commissions; the agency writes the report with a deliberate defect, sees the
+precheck flag it, fixes it and submits; the reviewer returns it; the filer reads the letter; the
+agency resubmits; the reviewer approves. Every page is screenshotted into tests/artifacts/portal/
+(git-ignored) and checked with axe-core (bundled by axe-playwright-python, injected locally): no
+serious or critical violations. Bounded: one browser, a few dozen pages, under three minutes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from wenping_shared.contracts import samples
+from wenping_shared.demo import DEMO_PASSWORD, demo_id, org_id
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts" / "portal"
+CHROMIUM = Path("/usr/bin/chromium")
+SERVICES = ("registry", "intake", "review")
+FGW = "嘉兴市发展和改革委员会"
+AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
+STORY_SECONDS = 170
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + "；CI 要求运行浏览器测试", pytrace=False)
+    pytest.skip(message)
+
+
+def _chromium() -> str:
+    """Debian's Chromium, installed with apt-get where missing (as root)."""
+    if not CHROMIUM.exists() and shutil.which("apt-get") and os.geteuid() == 0:
+        install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run(install, capture_output=True, timeout=900, env=env).returncode != 0:
+            subprocess.run(["apt-get", "update"], capture_output=True, timeout=600, env=env)
+            subprocess.run(install, capture_output=True, timeout=900, env=env)
+    if not CHROMIUM.exists():
+        _unavailable(f"找不到 Chromium（{CHROMIUM}），且无法用 apt-get 安装")
+    return str(CHROMIUM)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(url: str, deadline: float) -> None:
+    while True:
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not become ready")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
+        pytest.skip("the browser test runs once, on the embedded database")
+    executable = _chromium()
+    root = tmp_path_factory.mktemp("portal-e2e")
+    names = (*SERVICES, "portal")
+    ports = {name: _free_port() for name in names}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {**os.environ}
+    for name in names:
+        prefix = f"WENPING_{name.upper()}_"
+        env[prefix + "DATA_DIR"] = str(root / name)
+        env[prefix + "PORT"] = str(ports[name])
+        env[prefix + "LOG_LEVEL"] = "WARNING"
+        env[prefix + "OUTBOX_POLL_SECONDS"] = "0.3"
+        for peer in SERVICES:
+            env[prefix + f"{peer.upper()}_URL"] = urls[peer]
+    # Each service migrates and seeds its own database: the three run side by side.
+    setups = [subprocess.Popen(["sh", "-c", f'"$0" -m wenping_{name} migrate && "$0" -m wenping_{name} seed', sys.executable],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for name in SERVICES]
+    for name, setup in zip(SERVICES, setups, strict=True):
+        _, errors = setup.communicate(timeout=240)
+        assert setup.returncode == 0, f"{name}: {errors.decode()[-2000:]}"
+    logs = {name: (root / f"{name}.log").open("wb") for name in names}
+    processes = [subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
+                                  stdout=logs[name], stderr=subprocess.STDOUT) for name in names]
+    try:
+        # Generous: on a loaded machine importing four apps alone can take a minute.
+        deadline = time.monotonic() + 150
+        for name, url in urls.items():
+            try:
+                _wait_ready(url, deadline)
+            except RuntimeError:
+                raise RuntimeError(f"{name} did not become ready: {(root / f'{name}.log').read_text()[-2000:]}") from None
+        yield {**urls, "chromium": executable}
+    finally:
+        for p in processes:
+            p.send_signal(signal.SIGINT)
+        for p in processes:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for log in logs.values():
+            log.close()
+
+
+def _docx(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
+    return buffer.getvalue()
+
+
+def _registry_experts(registry: str) -> list[str]:
+    """Three active 嘉兴 experts in fields that match urban renewal, none employed by the decision body."""
+    token = httpx.post(registry + "/api/v1/auth/token", timeout=10, data={
+        "grant_type": "password", "username": "jx.reviewer", "password": DEMO_PASSWORD}).json()["access_token"]
+    answer = httpx.get(registry + "/api/v1/experts", params={"limit": 200}, timeout=10,
+                       headers={"Authorization": f"Bearer {token}"}).json()
+    wanted = {"construction", "land_requisition", "environment", "social_governance"}
+    avoid = {org_id(FGW), org_id("嘉兴市住房和城乡建设局")}
+    found = [e["id"] for e in answer["items"] if e.get("status") == "active" and set(e.get("fields") or ()) & wanted
+             and e.get("employer_org_id") not in avoid]
+    return found[:3]
+
+
+def _report_sections(title: str, planned: str, experts: list[str]) -> dict[str, Any]:
+    """What the assessor types into each JSON section: the sample report, written for this project."""
+    report = samples.complete_report()
+    later = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    for measure in report["measures"]["items"]:
+        measure["deadline"] = later
+    team = [{"name": f"专家{i}", "role": "评估专家", "expert_id": e} for i, e in enumerate(experts, 1)]
+    return {
+        "overview": report["overview"],
+        "basis": report["basis"],
+        "procedure": report["procedure"],
+        "consultations": report["consultations"],
+        "risks": report["risks"],
+        "measures": report["measures"],
+        "other": {
+            "title": f"{title}社会稳定风险评估报告", "project_name": title,
+            "assessor": {"kind": "agency", "name": AGENCY, "agency_id": demo_id("agency", AGENCY), "lead_name": "王立新"},
+            "assessment_team": team + [m for m in report["assessment_team"] if not m.get("expert_id")],
+            "attachments": report["attachments"], "sign_off": report["sign_off"],
+        },
+        "_planned": planned,
+    }
+
+
+class Story:
+    """One browser, a context per person, a screenshot and an axe check per page."""
+
+    def __init__(self, browser: Any, portal: str) -> None:
+        self.browser = browser
+        self.portal = portal
+        self.violations: dict[str, list[str]] = {}
+        self.shots: list[Path] = []
+
+    async def person(self, username: str, phone: bool = False) -> Any:
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = await self.browser.new_context(viewport=viewport, locale="zh-CN")
+        context.set_default_timeout(15_000)
+        page = await context.new_page()
+        await page.goto(self.portal + "/")
+        await page.fill("#username", username)
+        await page.fill("#password", DEMO_PASSWORD)
+        await page.click("button:has-text('登录')")
+        await page.wait_for_load_state()
+        return page
+
+    async def check(self, page: Any, name: str) -> None:
+        from axe_playwright_python.async_playwright import Axe
+
+        path = ARTIFACTS / f"{name}.png"
+        await page.screenshot(path=str(path), full_page=True)
+        self.shots.append(path)
+        results = await Axe().run(page)
+        serious = [f"{v['id']}: {v['help']}" for v in results.response["violations"]
+                   if v.get("impact") in ("serious", "critical")]
+        if serious:
+            self.violations[name] = serious
+
+
+async def _save_section(page: Any, key: str) -> None:
+    async with page.expect_response(lambda r: f"/report/sections/{key}" in r.url and r.request.method == "POST"):
+        await page.click(f"#section-{key} button[type=submit]")
+
+
+async def _fill_report(page: Any, sections: dict[str, Any]) -> None:
+    for key, value in sections.items():
+        if key.startswith("_"):
+            continue
+        await page.fill(f"#content-{key}", json.dumps(value, ensure_ascii=False, indent=1))
+        await _save_section(page, key)
+    form = {
+        "contact_name": "李建明", "contact_phone": "0573-82071234", "leader_opinion": "同意报备。",
+        "signed_by": "张建华", "signed_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+    }
+    for name, value in form.items():
+        await page.fill(f"#filing_form-{name}", value)
+    await page.select_option("#filing_form-risk_level", "low")
+    await page.select_option("#filing_form-sealed", "true")
+    await _save_section(page, "filing_form")
+    await page.select_option("#conclusion-initial_level", "medium")
+    await page.select_option("#conclusion-residual_level", "low")
+    await page.select_option("#conclusion-recommendation", "implement_with_measures")
+    await page.fill("#conclusion-text", "项目初始风险为中风险，落实各项措施后可降为低风险，建议落实措施后实施。")
+    await _save_section(page, "conclusion")
+
+
+async def _submit_report(page: Any, round_number: int) -> None:
+    await page.set_input_files("#document", files=[{
+        "name": "评估报告.docx", "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "buffer": _docx(f"评估报告第{round_number}轮")}])
+    await page.check("input[name=confirm]")
+    await page.click("button:has-text('报送评估报告')")
+    await page.wait_for_selector(f"text=第 {round_number} 轮评估报告已报送")
+
+
+async def _until(page: Any, url: str, selector: str, deadline: float) -> None:
+    """Reload until the selector shows (a message between services is relayed within a second or so)."""
+    while True:
+        await page.goto(url)
+        if await page.locator(selector).count():
+            return
+        assert time.monotonic() < deadline, f"{selector} did not appear on {url}"
+        await page.wait_for_timeout(500)
+
+
+async def _judge_pending(page: Any, fail: dict[str, str]) -> None:
+    codes = [str(i).removeprefix("item-") for i in await page.locator("article[data-result=pending]").evaluate_all(
+        "nodes => nodes.map(n => n.id)")]
+    assert codes, "no manual items to judge"
+    for code in codes:
+        item = page.locator(f'[id="item-{code}"]')
+        if code in fail:
+            await item.locator("select[name=result]").select_option("fail")
+            await item.locator("input[name=comment]").fill(fail[code])
+        async with page.expect_response(lambda r, c=code: r.url.endswith(f"/items/{c}") and r.request.method == "POST"):
+            await item.locator("button[type=submit]").click()
+        await page.wait_for_selector(f'[id="item-{code}"]:not([data-result=pending])')
+
+
+async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    started = time.monotonic()
+    deadline = started + STORY_SECONDS
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS.parent / ".gitignore").write_text("*\n")
+    portal = stack["portal"]
+    title = f"嘉兴市老旧片区城市更新项目（浏览器测试 {dt.datetime.now():%H%M%S}）"
+    planned = (dt.date.today() + dt.timedelta(days=120)).isoformat()
+    sections = _report_sections(title, planned, _registry_experts(stack["registry"]))
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=stack["chromium"], args=["--no-sandbox"])
+        story = Story(browser, portal)
+        try:
+            # The filer files the project, files it, starts the assessment and commissions the agency.
+            filer = await story.person("jx.fgw.filer")
+            await expect(filer.locator("h1")).to_have_text("我的项目")
+            await story.check(filer, "filer-1-my-projects")
+            await filer.goto(portal + "/projects/new")
+            await filer.fill("#title", title)
+            await filer.select_option("#category", "project")
+            await filer.select_option("#sub_kind", "urban_renewal")
+            for interest in ("land_requisition", "demolition", "environment", "employment"):
+                await filer.check(f"input[name=interests][value={interest}]")
+            await filer.fill("#affected_population", "3860")
+            await filer.fill("#implementing_unit_name", samples.IMPLEMENTING_UNIT)
+            await filer.fill("#planned_decision_date", planned)
+            await filer.fill("#deadline", (dt.date.today() + dt.timedelta(days=90)).isoformat())
+            await story.check(filer, "filer-2-file-a-project")
+            await filer.click("button:has-text('保存草稿')")
+            await expect(filer.locator("#project-status")).to_have_text("草稿")
+            project_url = filer.url
+            for action, status in (("file", "已报备"), ("start_assessment", "评估中")):
+                await filer.click(f"form:has(input[name=action][value={action}]) button")
+                await expect(filer.locator("#project-status")).to_have_text(status)
+            agency_option = filer.locator("#agency_id option", has_text=AGENCY).first
+            await filer.select_option("#agency_id", await agency_option.get_attribute("value"))
+            await filer.click("button:has-text('委托')")
+            await expect(filer.locator(".flash")).to_contain_text("已委托")
+            await story.check(filer, "filer-3-project-commissioned")
+
+            # The agency writes the report, leaving out the experts' consultation: precheck flags C06.5.
+            agency = await story.person("agency.jx")
+            await expect(agency.locator("h1")).to_have_text("受托项目")
+            await story.check(agency, "agency-1-commissioned-projects")
+            await agency.goto(project_url)
+            await agency.click("text=编写评估报告")
+            defective = copy.deepcopy(sections)
+            defective["consultations"] = [c for c in sections["consultations"] if c["group"] != "experts"]
+            await _fill_report(agency, defective)
+            await agency.reload()
+            await expect(agency.locator('[id="pre-C06.5"]')).to_have_attribute("data-result", "fail")
+            await expect(agency.locator("#failed-items")).to_contain_text("C06.5")
+            await story.check(agency, "agency-2-editor-precheck-flags-defect")
+            # Fixing the section: the live precheck (as typed, before saving) already shows it passing.
+            await agency.fill("#content-consultations", json.dumps(sections["consultations"], ensure_ascii=False, indent=1))
+            await expect(agency.locator('[id="pre-C06.5"]')).to_have_attribute("data-result", "pass")
+            await _save_section(agency, "consultations")
+            await agency.reload()
+            await expect(agency.locator("#failed-items")).to_have_count(0)
+            await expect(agency.locator("#provisional-verdict")).to_have_text("审查通过")
+            await story.check(agency, "agency-3-editor-precheck-clean")
+            await _submit_report(agency, 1)
+
+            # The reviewer finds it in the queue, judges the manual items (one fails) and returns it.
+            reviewer = await story.person("jx.reviewer")
+            await _until(reviewer, portal + "/reviews", f"a:has-text('{title}')", deadline)
+            await story.check(reviewer, "reviewer-1-queue")
+            await reviewer.click(f"a:has-text('{title}')")
+            await expect(reviewer.locator("article.item")).to_have_count(45)
+            await _judge_pending(reviewer, {"C09.3": "措施缺少资金保障和完成节点，请逐项明确"})
+            await expect(reviewer.locator("#preview")).to_contain_text("措施具体可行")
+            await expect(reviewer.locator("#provisional")).to_have_text("退回修改")
+            await story.check(reviewer, "reviewer-2-review-with-letter-preview")
+            await reviewer.click("button:has-text('作出审查结论')")
+            await expect(reviewer.locator("#review-verdict")).to_have_text("退回修改")
+
+            # The filer reads the letter.
+            await _until(filer, project_url, "#letter", deadline)
+            await expect(filer.locator("#verdict")).to_have_text("退回修改")
+            await expect(filer.locator("#letter")).to_contain_text("措施缺少资金保障")
+            await expect(filer.locator("#project-status")).to_have_text("退回整改")
+            await story.check(filer, "filer-4-reads-the-letter")
+
+            # The agency revises the measures and resubmits.
+            await agency.goto(project_url + "/report")
+            revised = copy.deepcopy(sections["measures"])
+            revised["items"][0]["content"] += "所需资金由市财政专项保障，2026年12月底前完成分户评估。"
+            await agency.fill("#content-measures", json.dumps(revised, ensure_ascii=False, indent=1))
+            await _save_section(agency, "measures")
+            await _submit_report(agency, 2)
+
+            # The reviewer sees what changed since round 1 and approves.
+            await _until(reviewer, portal + "/reviews", f"tr:has-text('{title}'):has-text('第 2 轮') a", deadline)
+            await reviewer.click(f"tr:has-text('{title}'):has-text('第 2 轮') a")
+            await expect(reviewer.locator("#changes")).to_contain_text("与第 1 轮相比的变化")
+            await _judge_pending(reviewer, {})
+            await story.check(reviewer, "reviewer-3-round-2-changes")
+            await reviewer.click("button:has-text('作出审查结论')")
+            await expect(reviewer.locator("#review-verdict")).to_have_text("审查通过")
+            await _until(filer, project_url, "#verdict:has-text('审查通过')", deadline)
+            await story.check(filer, "filer-5-approved")
+
+            # The other roles' main pages, and the filer's list on a phone.
+            supervisor = await story.person("jx.supervisor")
+            await expect(supervisor.locator("h1")).to_contain_text("工作台")
+            await story.check(supervisor, "supervisor-1-dashboard")
+            admin = await story.person("zj.admin")
+            await expect(admin.locator("h1")).to_have_text("专家库")
+            await story.check(admin, "admin-1-experts")
+            await admin.goto(portal + "/admin/agencies")
+            await story.check(admin, "admin-2-agencies")
+            phone = await story.person("jx.fgw.filer", phone=True)
+            await story.check(phone, "filer-6-my-projects-phone")
+            overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"the phone page scrolls sideways by {overflow}px"
+        except Exception:
+            for index, context in enumerate(browser.contexts):
+                for page in context.pages:
+                    await page.screenshot(path=str(ARTIFACTS / f"failure-{index}.png"), full_page=True)
+            raise
+        finally:
+            await browser.close()
+
+    assert story.violations == {}, json.dumps(story.violations, ensure_ascii=False, indent=1)
+    assert time.monotonic() - started < 180
