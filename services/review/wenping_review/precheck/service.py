@@ -2,18 +2,18 @@
 not touched (the region configuration comes from a brief cache), so a precheck stays cheap.
 
 Without a project the items that need its record (C01.2, C02.1, C02.2) are not_applicable; with
-one, the caller must be allowed to see the project by intake's rule (`project_visible_to`).
+one, the caller must see the project by the platform's one rule (`wenping_shared.sees_project`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from wenping_shared import Principal, ProjectNotFound, region_contains
+from wenping_shared import Principal, ProjectNotFound, local_today, sees_project
 from wenping_shared.contracts.vocab import ItemMode, ItemResult
 
 from ..checklist import Checklist, ItemOutcome, ProjectFacts, load_checklist, score, verdict
-from ..clock import today_cn
 from ..errors import PrecheckIntakeUnavailable
 from ..evaluation import CURRENT_CHECKLIST, evaluate_with_registry, plain_details
 from ..region_configs.service import RegionConfigCache
@@ -24,22 +24,19 @@ NO_REGION = "000000"
 """The region whose configuration applies when neither a project nor the caller names one."""
 
 
-def project_visible_to(principal: Principal, project: dict[str, Any]) -> bool:
-    """Intake's rule (intake projects/access.py `can_see`) for the people a precheck admits: the
-    filer of the responsible organisation, staff of the commissioned agency, reviewers and
-    supervisors of the project's region subtree."""
-    if principal.kind != "user":
-        return False
-    org_id = principal.org_id
-    if principal.has_role("filer") and org_id is not None and org_id == project.get("responsible_org_id"):
-        return True
-    if principal.has_role("agency") and org_id is not None and org_id == project.get("agency_org_id"):
-        return True
-    return bool(
-        principal.has_role("reviewer", "supervisor")
-        and principal.region_code
-        and region_contains(principal.region_code, str(project.get("region_code") or ""))
-    )
+@dataclass(frozen=True, slots=True)
+class _Parties:
+    """Who a project belongs to, as intake's answer states it (what `sees_project` needs)."""
+
+    region_code: str
+    responsible_org_id: str | None
+    agency_org_id: str | None
+
+    @classmethod
+    def of(cls, project: dict[str, Any]) -> _Parties:
+        return cls(
+            str(project.get("region_code") or ""), project.get("responsible_org_id"), project.get("agency_org_id")
+        )
 
 
 class PrecheckService:
@@ -53,7 +50,7 @@ class PrecheckService:
         region = project.region_code if project is not None else (principal.region_code or NO_REGION)
         resolved = await self.region_configs.get(region)
         checklist = load_checklist(CURRENT_CHECKLIST)
-        submitted_on = today_cn()  # a precheck judges the draft as if submitted today
+        submitted_on = local_today()  # a precheck judges the draft as if submitted today
         outcomes, answer = await evaluate_with_registry(
             data.report,
             checklist=checklist,
@@ -90,7 +87,7 @@ class PrecheckService:
             raw = await self.intake.project(project_id)
         except PeerDown as exc:
             raise PrecheckIntakeUnavailable() from exc
-        if raw is None or not project_visible_to(principal, raw):
+        if raw is None or not sees_project(principal, _Parties.of(raw)):
             raise ProjectNotFound()
         return ProjectFacts.from_dict(raw)
 
@@ -134,4 +131,4 @@ def _split(
     return items, manual, assumed
 
 
-__all__ = ["PrecheckService", "project_visible_to"]
+__all__ = ["PrecheckService"]

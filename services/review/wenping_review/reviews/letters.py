@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from wenping_shared import local_date
 from wenping_shared.contracts.vocab import ReviewVerdict
 
 from ..checklist import load_checklist
-from ..clock import date_cn
 from ..feedback import FeedbackCategory, FeedbackItem, FeedbackLetter
 from .models import Review, ReviewItem
 
@@ -39,5 +39,5 @@ def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -
         sections=sections,
         rectification_deadline=review.rectification_deadline,
         issuing_office=issuing_office,
-        issued_on=date_cn(review.decided_at),
+        issued_on=local_date(review.decided_at),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wenping_shared import Principal, ProjectNotFound, ReportNotFound, region_contains
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.messages import ReviewEvent, ReviewEventKind
 from wenping_shared.contracts.report import Report
 from wenping_shared.contracts.vocab import ItemMode
@@ -30,7 +31,7 @@ from ..region_configs.service import ResolvedConfig
 from ..sources import IntakeSource, PeerDown
 from .access import audit_entry
 from .models import Review, ReviewAudit
-from .schemas import ProjectFactsIn, ReviewOpen
+from .schemas import ReviewOpen
 
 DEFAULT_REPORT_TITLE = "社会稳定风险评估报告"
 
@@ -57,7 +58,7 @@ def opened_by_intake(principal: Principal, data: ReviewOpen) -> bool:
 class ReportRound:
     """What a review is opened from: the project as intake knows it and the submitted report."""
 
-    project_in: ProjectFactsIn
+    project_in: messages.ProjectFacts
     report: Report
     submitted_on: dt.date
     document_file: dict[str, Any] | None
@@ -87,7 +88,7 @@ async def fetched_round(intake: IntakeSource, principal: Principal, data: Review
     if body is None:
         raise ReportNotFound(f"该项目第{data.round}轮报告不存在")
     try:
-        project_in = ProjectFactsIn.model_validate({**project, "project_id": project.get("id", data.project_id)})
+        project_in = messages.ProjectFacts.model_validate({**project, "project_id": project.get("id", data.project_id)})
         report = Report.model_validate(body.get("report") or {})
         submitted = body.get("submitted_on") or str(body.get("submitted_at") or "")[:10]
         submitted_on = dt.date.fromisoformat(submitted)

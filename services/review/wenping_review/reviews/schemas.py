@@ -3,48 +3,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field
 
 from wenping_shared import MultiLineText, Text
+from wenping_shared.contracts import messages
 from wenping_shared.contracts.report import Report
 
 Id = str
 
 
-class ProjectFactsIn(BaseModel):
-    """The project as intake hands it over (contracts.md); fields intake adds later are ignored
-    rather than refused, so the hand-off survives a richer intake."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    project_id: Text = Field(min_length=1, max_length=64)
-    number: Text | None = Field(default=None, max_length=64)
-    title: Text | None = Field(default=None, max_length=300)
-    responsible_org_id: Text | None = Field(default=None, max_length=64)
-    responsible_org_name: Text | None = Field(default=None, max_length=200)
-    category: Text | None = Field(default=None, max_length=32)
-    sub_kind: Text | None = Field(default=None, max_length=32)
-    interests: list[Text] = Field(default_factory=list)
-    expected_participants: int | None = Field(default=None, ge=0)
-    region_code: str = Field(pattern=r"^\d{6}$")
-    planned_decision_date: dt.date | None = None
-    already_implemented: StrictBool = False
-    assessor_kind: Literal["self", "agency"] = "self"
-    agency_id: Text | None = Field(default=None, max_length=64)
-    agency_org_id: Text | None = Field(default=None, max_length=64)
-    implementing_org_id: Text | None = Field(default=None, max_length=64)
-
-
-class DocumentFileIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    id: Text = Field(max_length=64)
-    filename: Text | None = Field(default=None, max_length=300)
-    sha256: Text | None = Field(default=None, max_length=64)
-
-
 class ReviewOpen(BaseModel):
-    """Intake's hand-off carries everything; a reviewer sends only project_id and round."""
+    """Intake's hand-off (`wenping_shared.contracts.messages.ReportHandoff`, whose parts it takes)
+    carries everything; a reviewer sends only project_id and round."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -52,8 +22,8 @@ class ReviewOpen(BaseModel):
     round: int = Field(ge=1, le=1000)
     report: Report | None = None
     submitted_on: dt.date | None = None
-    project: ProjectFactsIn | None = None
-    document_file: DocumentFileIn | None = None
+    project: messages.ProjectFacts | None = None
+    document_file: messages.DocumentFileRef | None = None
 
 
 class ItemJudgement(BaseModel):

@@ -22,13 +22,12 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, ProjectNotFound, enqueue, etag_for, utcnow
+from wenping_shared import PageParams, Principal, ProjectNotFound, enqueue, etag_for, local_date, utcnow
 from wenping_shared.contracts.messages import AgencyPerformance, FailedItem, ReviewEvent, ReviewEventKind
 from wenping_shared.contracts.vocab import ItemMode, ItemResult, ReviewVerdict
 from wenping_shared.metrics import REVIEW_VERDICTS
 
 from ..checklist import DEFAULT_CONFIG, Checklist, RegionReviewConfig, load_checklist, score, verdict
-from ..clock import date_cn
 from ..database import OutboxMessage
 from ..errors import (
     AlreadyDecided,
@@ -232,7 +231,7 @@ class ReviewService:
         points = score(results, checklist)
         config = _config_of(review)
         now = utcnow()
-        today = date_cn(now)
+        today = local_date(now)
         deadline = _rectification_deadline(outcome, data.rectification_deadline, config, today)
         region = principal.region_code or review.region_code
         seq = await self.repo.next_document_number(region, today.year)

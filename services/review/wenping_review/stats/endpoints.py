@@ -9,11 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from wenping_shared import Principal, region_contains, require_roles
+from wenping_shared import Principal, region_contains, require_roles, start_of_local_day
 
 from ..checklist import load_checklist
 from ..checklist.definitions import AVAILABLE_VERSIONS
-from ..clock import start_of_day_cn
 from ..deps import SessionDep
 from ..errors import InvalidPeriod, StatsRegionNotFound
 from ..reviews.repository import ReviewRepository
@@ -67,8 +66,8 @@ async def return_reasons(
         raise StatsRegionNotFound()
     if from_ is not None and to is not None and from_ > to:
         raise InvalidPeriod()
-    start = start_of_day_cn(from_) if from_ else None
-    end = start_of_day_cn(to + dt.timedelta(days=1)) if to else None
+    start = start_of_local_day(from_) if from_ else None
+    end = start_of_local_day(to + dt.timedelta(days=1)) if to else None
     decided, returned, by_item, by_category = await ReviewRepository(session).failed_counts(region, start, end)
     checklist = load_checklist(AVAILABLE_VERSIONS[-1])
     cat_titles = {c.code: c.title for c in checklist.categories}
