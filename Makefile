@@ -27,7 +27,7 @@ run: seed
 
 # The suite runs on SQLite, then on PostgreSQL (127.0.0.1:5432); with CI=true an unreachable
 # PostgreSQL fails the run instead of skipping it.
-test: setup lint
+test: setup lint typecheck
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgresql
 
@@ -70,5 +70,6 @@ lock:
 	  .lock-venv/bin/pip freeze --all | grep -v '^pip==' ) > requirements.lock
 	rm -rf .lock-venv
 
+# mypy over the four packages (mypy.ini); make test runs it first, so CI does.
 typecheck: setup
-	$(BIN)/mypy -p wenping_shared -p wenping_review
+	$(BIN)/mypy -p wenping_shared -p wenping_intake -p wenping_review -p wenping_registry

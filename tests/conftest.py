@@ -11,13 +11,13 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from system_kit import PeerDown, RoutingTransport, WenpingSystem
 
 from wenping_intake.config import IntakeSettings
 from wenping_intake.main import MIGRATIONS as INTAKE_MIGRATIONS
@@ -30,7 +30,6 @@ from wenping_review.config import ReviewSettings
 from wenping_review.main import MIGRATIONS as REVIEW_MIGRATIONS
 from wenping_review.main import create_app as create_review
 from wenping_shared import upgrade_to_head
-from wenping_shared.demo import DEMO_PASSWORD
 
 SERVICES = ("intake", "review", "registry")
 HOSTS = {name: f"http://{name}.test" for name in SERVICES}
@@ -42,20 +41,6 @@ passwords.configure(memory_cost_kib=8192, time_cost=1)
 
 def backend() -> str:
     return os.environ.get("WENPING_TEST_DB", "sqlite")
-
-
-class RoutingTransport(httpx.AsyncBaseTransport):
-    """Routes http://<service>.test to that service's in-process app; a service marked down refuses."""
-
-    def __init__(self) -> None:
-        self.apps: dict[str, httpx.ASGITransport] = {}
-        self.down: set[str] = set()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        name = request.url.host.removesuffix(".test")
-        if name in self.down or name not in self.apps:
-            raise httpx.ConnectError(f"{name} is down", request=request)
-        return await self.apps[name].handle_async_request(request)
 
 
 async def _create_pg_databases(run_id: str) -> dict[str, str]:
@@ -88,77 +73,6 @@ async def _drop_pg_databases(run_id: str) -> None:
             await conn.execute(f'DROP DATABASE IF EXISTS "wp_test_{run_id}_{name}" WITH (FORCE)')
     finally:
         await conn.close()
-
-
-@dataclass
-class WenpingSystem:
-    """The running system as tests see it."""
-
-    apps: dict[str, Any]
-    transport: RoutingTransport
-    settings: dict[str, Any]
-    clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
-    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
-
-    def client(self, service: str) -> httpx.AsyncClient:
-        return self.clients[service]
-
-    @property
-    def intake(self) -> httpx.AsyncClient:
-        return self.clients["intake"]
-
-    @property
-    def review(self) -> httpx.AsyncClient:
-        return self.clients["review"]
-
-    @property
-    def registry(self) -> httpx.AsyncClient:
-        return self.clients["registry"]
-
-    async def token(self, username: str, resource: str | None = None, password: str = DEMO_PASSWORD) -> str:
-        key = (username, resource)
-        if key not in self._tokens:
-            data = {"grant_type": "password", "username": username, "password": password}
-            if resource:
-                data["resource"] = resource
-            response = await self.registry.post("/api/v1/auth/token", data=data)
-            assert response.status_code == 200, response.text
-            self._tokens[key] = response.json()["access_token"]
-        return self._tokens[key]
-
-    async def auth(self, username: str, resource: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {await self.token(username, resource)}"}
-
-    async def client_token(self, client_id: str, secret: str, **extra: str) -> str:
-        response = await self.registry.post(
-            "/api/v1/auth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, **extra},
-        )
-        assert response.status_code == 200, response.text
-        return response.json()["access_token"]
-
-    async def service_headers(self, service: str, audience: str) -> dict[str, str]:
-        from wenping_shared.demo import SERVICE_CLIENTS
-
-        token = await self.client_token(f"{service}-service", SERVICE_CLIENTS[service], resource=audience)
-        return {"Authorization": f"Bearer {token}"}
-
-    async def decide_review(
-        self, review_id: str, body: dict[str, Any], headers: dict[str, str]
-    ) -> httpx.Response:
-        """POST the decision with the review's current ETag as If-Match, as a client would."""
-        current = await self.review.get(f"/api/v1/reviews/{review_id}", headers=headers)
-        etag = current.headers.get("etag")
-        if_match = {"If-Match": etag} if etag else {}
-        return await self.review.post(f"/api/v1/reviews/{review_id}/decision", json=body, headers={**headers, **if_match})
-
-    async def drain_outboxes(self) -> None:
-        """Deliver every pending outbox message now (instead of waiting for the relays' poll)."""
-        for _ in range(3):
-            for name in ("intake", "review", "registry"):
-                relay = getattr(self.apps[name].state, "outbox", None)
-                if relay is not None:
-                    await relay.drain()
 
 
 def _settings(tmp: Path, urls: dict[str, str]) -> dict[str, Any]:
@@ -231,7 +145,7 @@ async def system(tmp_path_factory: pytest.TempPathFactory, run_id: str) -> Async
 
 
 @pytest.fixture
-def peer_down(system: WenpingSystem) -> Iterator[Any]:
+def peer_down(system: WenpingSystem) -> Iterator[PeerDown]:
     """Take a peer service off the network for one test: ``peer_down("review")``."""
 
     def take_down(name: str) -> None:

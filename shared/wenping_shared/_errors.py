@@ -47,24 +47,11 @@ class WenpingError(Exception):
         if "code" in cls.__dict__ or "status" in cls.__dict__:
             _declare(cls)
 
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        code: str | None = None,
-        status: int | None = None,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ) -> None:
-        # ``code``/``status`` overrides are kept only until every raise site names its problem
-        # class; new code declares a subclass instead.
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        """``extra`` members are added to the problem document (e.g. ``allowed_actions``)."""
         detail = detail if detail is not None else self.message
         super().__init__(detail)
         self.detail = detail
-        if code is not None:
-            self.code = code
-        if status is not None:
-            self.status = status
         self.headers = headers or {}
         self.extra = extra
 

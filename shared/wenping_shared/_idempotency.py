@@ -117,7 +117,7 @@ async def run_idempotent(
         # Release our write lock first (SQLite has one writer), then free the key for a retry.
         await session.rollback()
         async with sessionmaker() as release:
-            await release.exec(delete(model).where(col(model.id) == reservation.id))  # type: ignore[call-overload]
+            await release.exec(delete(model).where(col(model.id) == reservation.id))
             await release.commit()
         raise
     return JSONResponse(body, status_code=status_code, headers=headers(result) if headers else None)

@@ -67,12 +67,11 @@ def enqueue(
     model: type[OutboxMessageFields],
     destination: str,
     path: str,
-    message: BaseModel | dict[str, Any],
+    message: BaseModel,
 ) -> OutboxMessageFields:
     """Stage ``message`` (a model of ``wenping_shared.contracts.messages``, which the receiver
-    takes as its body) in the caller's transaction: committed with it, or not at all.
-    (A plain dict is still accepted while the last senders move to message models.)"""
-    payload = message.model_dump(mode="json") if isinstance(message, BaseModel) else message
+    takes as its body) in the caller's transaction: committed with it, or not at all."""
+    payload = message.model_dump(mode="json")
     row = model(destination=destination, path=path, payload=payload)
     session.add(row)
     return row

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from intake_kit import Projects, Reports
+from system_kit import WenpingSystem
 
 
 @pytest.fixture
-def reports(system: Any) -> Reports:
+def reports(system: WenpingSystem) -> Reports:
     return Reports(system)
 
 
 @pytest.fixture
-def projects(system: Any) -> Projects:
+def projects(system: WenpingSystem) -> Projects:
     return Projects(system)
 
 

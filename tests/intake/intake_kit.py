@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
+from system_kit import WenpingSystem
 
 from wenping_intake.projects.models import Project
 from wenping_shared.contracts.samples import complete_report
@@ -37,7 +38,7 @@ def project_body(**overrides: Any) -> dict[str, Any]:
 class Projects:
     """Drive the intake API as a given user."""
 
-    def __init__(self, system: Any) -> None:
+    def __init__(self, system: WenpingSystem) -> None:
         self.system = system
 
     async def create(self, user: str = "jx.fgw.filer", **overrides: Any) -> dict[str, Any]:
@@ -86,7 +87,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class Reports:
-    def __init__(self, system: Any) -> None:
+    def __init__(self, system: WenpingSystem) -> None:
         self.system = system
 
     async def upload(self, user: str, content: bytes | None = None, filename: str = "报告.docx") -> dict[str, Any]:

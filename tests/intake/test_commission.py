@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from intake_kit import Projects, Reports
+from system_kit import PeerDown, WenpingSystem
 
 from wenping_shared.demo import demo_id, org_id
 
@@ -14,14 +15,14 @@ ANHE = "嘉兴安和评估咨询有限公司"  # suspended
 ZY_D = "张掖市稳评咨询中心"  # grade D: county projects only
 
 
-async def _commission(system: Any, project_id: str, agency_name_or_id: str, user: str = "jx.fgw.filer") -> Any:
+async def _commission(system: WenpingSystem, project_id: str, agency_name_or_id: str, user: str = "jx.fgw.filer") -> Any:
     agency_id = demo_id("agency", agency_name_or_id) if not agency_name_or_id.startswith("raw:") else agency_name_or_id[4:]
     return await system.intake.post(
         f"/api/v1/projects/{project_id}/commission", json={"agency_id": agency_id}, headers=await system.auth(user)
     )
 
 
-async def test_commissioned_agency_sees_and_reports_the_project(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_commissioned_agency_sees_and_reports_the_project(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     project = await projects.assessing()
     assert (await system.intake.get(f"/api/v1/projects/{project['id']}", headers=await system.auth("agency.jx"))).status_code == 404
     response = await _commission(system, project["id"], HEXIE)
@@ -44,7 +45,7 @@ async def test_commissioned_agency_sees_and_reports_the_project(system: Any, pro
     assert commission["details"]["agency_id"] == demo_id("agency", HEXIE)
 
 
-async def test_ineligible_agencies_are_refused_with_the_registrys_reasons(system: Any, projects: Projects) -> None:
+async def test_ineligible_agencies_are_refused_with_the_registrys_reasons(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     suspended = await _commission(system, project["id"], ANHE)
     assert suspended.status_code == 409, suspended.text
@@ -59,7 +60,7 @@ async def test_ineligible_agencies_are_refused_with_the_registrys_reasons(system
     assert after["agency_id"] is None and after["version"] == project["version"]
 
 
-async def test_unknown_agency_and_registry_down(system: Any, projects: Projects, peer_down: Any) -> None:
+async def test_unknown_agency_and_registry_down(system: WenpingSystem, projects: Projects, peer_down: PeerDown) -> None:
     project = await projects.create()
     unknown = await _commission(system, project["id"], f"raw:{uuid.uuid4()}")
     assert unknown.status_code == 404 and unknown.json()["code"] == "agency.not_found"
@@ -74,7 +75,7 @@ async def test_unknown_agency_and_registry_down(system: Any, projects: Projects,
     assert after["agency_id"] is None and after["version"] == project["version"]
 
 
-async def test_commission_rules(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_commission_rules(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     project = await projects.create()
     reviewer = await _commission(system, project["id"], HEXIE, "jx.reviewer")
     assert reviewer.status_code == 403 and reviewer.json()["code"] == "project.commission_forbidden"

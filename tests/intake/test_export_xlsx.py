@@ -10,12 +10,13 @@ import tempfile
 from typing import Any
 
 from openpyxl import load_workbook
+from system_kit import WenpingSystem
 from test_tracking_kit import file_items, force_state, list_item
 
 from wenping_shared import local_today
 
 
-async def export(system: Any, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[list[Any]]:
+async def export(system: WenpingSystem, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[list[Any]]:
     response = await system.intake.get(
         "/api/v1/projects/export.xlsx", params=params, headers=headers or await system.auth(user or "")
     )
@@ -28,7 +29,7 @@ async def export(system: Any, user: str | None = None, headers: dict[str, str] |
     return rows
 
 
-async def listed_numbers(system: Any, user: str, **params: Any) -> set[str]:
+async def listed_numbers(system: WenpingSystem, user: str, **params: Any) -> set[str]:
     numbers: set[str] = set()
     cursor = None
     while True:
@@ -40,7 +41,7 @@ async def listed_numbers(system: Any, user: str, **params: Any) -> set[str]:
             return numbers
 
 
-async def test_export_has_the_lists_projects_and_their_ledger_dates(system: Any) -> None:
+async def test_export_has_the_lists_projects_and_their_ledger_dates(system: WenpingSystem) -> None:
     a, b = await file_items(system, "tx.filer", [list_item(deadline="2020-01-01"), list_item(category="reform")])
     await force_state(system, b, "approved", rounds=1)
     leftovers = set(glob.glob(os.path.join(tempfile.gettempdir(), "wenping-export-*")))
@@ -66,7 +67,7 @@ async def test_export_has_the_lists_projects_and_their_ledger_dates(system: Any)
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "wenping-export-*"))) <= leftovers  # temp files deleted
 
 
-async def test_export_visibility_per_role(system: Any) -> None:
+async def test_export_visibility_per_role(system: WenpingSystem) -> None:
     (mine,) = await file_items(system, "tx.filer", [list_item()])
     number = (await system.intake.get(f"/api/v1/projects/{mine}", headers=await system.auth("tx.filer"))).json()["number"]
     assert number in {r[0] for r in (await export(system, "jx.reviewer"))[1:]}
@@ -77,7 +78,7 @@ async def test_export_visibility_per_role(system: Any) -> None:
     assert number in {r[0] for r in rows[1:]} and all(str(r[5]).startswith("3304") for r in rows[1:])
 
 
-async def test_export_bad_filters_and_no_token(system: Any) -> None:
+async def test_export_bad_filters_and_no_token(system: WenpingSystem) -> None:
     headers = await system.auth("jx.reviewer")
     for params in ({"status": "nonsense"}, {"year": "x"}, {"region_code": "33"}, {"overdue": "perhaps"}):
         response = await system.intake.get("/api/v1/projects/export.xlsx", params=params, headers=headers)

@@ -7,6 +7,7 @@ from typing import Any
 from intake_kit import Projects
 from sqlalchemy import delete, update
 from sqlmodel import col
+from system_kit import WenpingSystem
 
 from wenping_intake.ledger.models import LedgerEntry
 
@@ -18,7 +19,7 @@ async def _three_rows(projects: Projects) -> dict[str, Any]:
     return project
 
 
-async def _verify(system: Any, project_id: str) -> dict[str, Any]:
+async def _verify(system: WenpingSystem, project_id: str) -> dict[str, Any]:
     response = await system.intake.get(
         f"/api/v1/projects/{project_id}/ledger", params={"verify": "true"}, headers=await system.auth("jx.reviewer")
     )
@@ -26,13 +27,13 @@ async def _verify(system: Any, project_id: str) -> dict[str, Any]:
     return response.json()
 
 
-async def _db(system: Any, statement: Any) -> None:
+async def _db(system: WenpingSystem, statement: Any) -> None:
     async with system.apps["intake"].state.sessionmaker() as session:
         await session.exec(statement)
         await session.commit()
 
 
-async def test_an_intact_chain_verifies(system: Any, projects: Projects) -> None:
+async def test_an_intact_chain_verifies(system: WenpingSystem, projects: Projects) -> None:
     project = await _three_rows(projects)
     body = await _verify(system, project["id"])
     assert body["verified"] is True and body["first_broken_seq"] is None
@@ -43,7 +44,7 @@ async def test_an_intact_chain_verifies(system: Any, projects: Projects) -> None
     assert plain.json()["verified"] is None
 
 
-async def test_an_edited_row_is_caught(system: Any, projects: Projects) -> None:
+async def test_an_edited_row_is_caught(system: WenpingSystem, projects: Projects) -> None:
     project = await _three_rows(projects)
     where = (col(LedgerEntry.project_id) == project["id"]) & (col(LedgerEntry.seq) == 2)
     await _db(system, update(LedgerEntry).where(where).values(actor_subject="user:someone-else"))
@@ -51,7 +52,7 @@ async def test_an_edited_row_is_caught(system: Any, projects: Projects) -> None:
     assert body["verified"] is False and body["first_broken_seq"] == 2 and "改动" in body["broken_reason"]
 
 
-async def test_edited_details_are_caught(system: Any, projects: Projects) -> None:
+async def test_edited_details_are_caught(system: WenpingSystem, projects: Projects) -> None:
     project = await _three_rows(projects)
     where = (col(LedgerEntry.project_id) == project["id"]) & (col(LedgerEntry.seq) == 1)
     await _db(system, update(LedgerEntry).where(where).values(details={"number": "WP-000000-2026-00001"}))
@@ -59,7 +60,7 @@ async def test_edited_details_are_caught(system: Any, projects: Projects) -> Non
     assert body["verified"] is False and body["first_broken_seq"] == 1
 
 
-async def test_a_deleted_row_is_caught(system: Any, projects: Projects) -> None:
+async def test_a_deleted_row_is_caught(system: WenpingSystem, projects: Projects) -> None:
     project = await _three_rows(projects)
     where = (col(LedgerEntry.project_id) == project["id"]) & (col(LedgerEntry.seq) == 2)
     await _db(system, delete(LedgerEntry).where(where))
@@ -67,7 +68,7 @@ async def test_a_deleted_row_is_caught(system: Any, projects: Projects) -> None:
     assert body["verified"] is False and body["first_broken_seq"] == 2 and "缺失" in body["broken_reason"]
 
 
-async def test_deleting_the_newest_row_is_caught(system: Any, projects: Projects) -> None:
+async def test_deleting_the_newest_row_is_caught(system: WenpingSystem, projects: Projects) -> None:
     project = await _three_rows(projects)
     where = (col(LedgerEntry.project_id) == project["id"]) & (col(LedgerEntry.seq) == 3)
     await _db(system, delete(LedgerEntry).where(where))
@@ -75,7 +76,7 @@ async def test_deleting_the_newest_row_is_caught(system: Any, projects: Projects
     assert body["verified"] is False and body["first_broken_seq"] == 3
 
 
-async def test_a_recomputed_forgery_is_still_caught_by_the_next_row(system: Any, projects: Projects) -> None:
+async def test_a_recomputed_forgery_is_still_caught_by_the_next_row(system: WenpingSystem, projects: Projects) -> None:
     from wenping_intake.ledger.service import chain_hash, entry_content
 
     project = await _three_rows(projects)
@@ -98,7 +99,7 @@ async def test_a_recomputed_forgery_is_still_caught_by_the_next_row(system: Any,
     assert body["verified"] is False and body["first_broken_seq"] == 3
 
 
-async def test_ledger_is_invisible_to_other_tenants(system: Any, projects: Projects) -> None:
+async def test_ledger_is_invisible_to_other_tenants(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     response = await system.intake.get(f"/api/v1/projects/{project['id']}/ledger", headers=await system.auth("zy.reviewer"))
     assert response.status_code == 404

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from system_kit import PeerDown, WenpingSystem
 
 from wenping_intake.decision_lists.models import DecisionList
 from wenping_intake.projects.models import Project
@@ -36,20 +37,20 @@ def list_body(n: int = 3, **overrides: Any) -> dict[str, Any]:
     return body
 
 
-async def file_list(system: Any, user: str = "tx.filer", **overrides: Any) -> dict[str, Any]:
+async def file_list(system: WenpingSystem, user: str = "tx.filer", **overrides: Any) -> dict[str, Any]:
     response = await system.intake.post("/api/v1/decision-lists", json=list_body(**overrides), headers=await system.auth(user))
     assert response.status_code == 201, response.text
     return response.json()
 
 
-async def counts(system: Any) -> tuple[int, int]:
+async def counts(system: WenpingSystem) -> tuple[int, int]:
     async with system.apps["intake"].state.sessionmaker() as session:
         lists = (await session.exec(select(func.count()).select_from(DecisionList))).one()
         projects = (await session.exec(select(func.count()).select_from(Project))).one()
     return int(lists), int(projects)
 
 
-async def test_filing_a_list_creates_filed_numbered_projects_in_item_order(system: Any) -> None:
+async def test_filing_a_list_creates_filed_numbered_projects_in_item_order(system: WenpingSystem) -> None:
     body = list_body(4)
     body["items"][2] = item(category="event", expected_participants=800, interests=["public_safety"])
     response = await system.intake.post("/api/v1/decision-lists", json=body, headers=await system.auth("tx.filer"))
@@ -78,7 +79,7 @@ async def test_filing_a_list_creates_filed_numbered_projects_in_item_order(syste
     assert ledger["items"][0]["details"]["decision_list_id"] == created["id"]
 
 
-async def test_one_bad_item_creates_nothing_and_names_the_item(system: Any) -> None:
+async def test_one_bad_item_creates_nothing_and_names_the_item(system: WenpingSystem) -> None:
     before = await counts(system)
     for bad, loc_tail in (
         ({"category": "project"}, None),  # sub_kind missing: a cross-field rule
@@ -112,7 +113,7 @@ async def test_one_bad_item_creates_nothing_and_names_the_item(system: Any) -> N
     assert await counts(system) == before
 
 
-async def test_only_filers_file_lists(system: Any) -> None:
+async def test_only_filers_file_lists(system: WenpingSystem) -> None:
     before = await counts(system)
     for user in ("jx.reviewer", "jx.supervisor", "agency.jx", "zj.admin"):
         response = await system.intake.post("/api/v1/decision-lists", json=list_body(1), headers=await system.auth(user))
@@ -121,7 +122,7 @@ async def test_only_filers_file_lists(system: Any) -> None:
     assert await counts(system) == before
 
 
-async def test_idempotency_key_replays_and_refuses_another_body(system: Any) -> None:
+async def test_idempotency_key_replays_and_refuses_another_body(system: WenpingSystem) -> None:
     key = f"lists-{uuid.uuid4().hex}"
     body = list_body(2)
     headers = {**await system.auth("tx.filer"), "Idempotency-Key": key}
@@ -136,7 +137,7 @@ async def test_idempotency_key_replays_and_refuses_another_body(system: Any) -> 
     assert await counts(system) == before
 
 
-async def test_visibility_of_lists_follows_the_projects_rule(system: Any) -> None:
+async def test_visibility_of_lists_follows_the_projects_rule(system: WenpingSystem) -> None:
     mine = await file_list(system, "tx.filer")
     theirs = await file_list(system, "zy.filer")
 
@@ -176,7 +177,7 @@ async def test_visibility_of_lists_follows_the_projects_rule(system: Any) -> Non
         assert response.status_code == 200 and len(response.json()["items"]) == 3
 
 
-async def test_close_out_state_follows_the_project(system: Any) -> None:
+async def test_close_out_state_follows_the_project(system: WenpingSystem) -> None:
     created = await file_list(system, "tx.filer", items=[item(deadline="2020-01-10", planned_decision_date="2020-02-01"), item(), item(), item()])
     overdue_id, withdrawn_id, closed_id, open_id = (i["project_id"] for i in created["items"])
     assert created["items"][0]["close_out_state"] == "overdue" and created["items"][0]["days_left"] < 0
@@ -207,7 +208,7 @@ async def test_close_out_state_follows_the_project(system: Any) -> None:
     assert summary["close_out"] == {"closed_out": 2, "open": 1, "overdue": 1}
 
 
-async def test_registry_down_answers_503_and_creates_nothing(system: Any, peer_down: Any) -> None:
+async def test_registry_down_answers_503_and_creates_nothing(system: WenpingSystem, peer_down: PeerDown) -> None:
     headers = await system.auth("tx.filer")  # the token first: the registry issues it
     assert (await system.intake.get("/api/v1/decision-lists", headers=headers)).status_code == 200  # keys fetched
     before = await counts(system)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func
 from sqlmodel import select
+from system_kit import WenpingSystem
 
 from wenping_intake.decision_lists.models import DecisionList
 from wenping_intake.decision_lists.seed import seed_after_decision
@@ -13,7 +12,7 @@ from wenping_intake.tracking.models import TrackingRecord
 from wenping_shared.demo import demo_id
 
 
-async def test_demo_lists_tracking_and_reminders_are_seeded(system: Any) -> None:
+async def test_demo_lists_tracking_and_reminders_are_seeded(system: WenpingSystem) -> None:
     jx = demo_id("decision-list", "jx-fgw-start")
     zy = demo_id("decision-list", "zy-zrzy-start")
     detail = (await system.intake.get(f"/api/v1/decision-lists/{jx}", headers=await system.auth("jx.fgw.filer"))).json()
@@ -47,7 +46,7 @@ async def test_demo_lists_tracking_and_reminders_are_seeded(system: Any) -> None
         assert stats["review_rounds"]["projects_reviewed"] > 0 and stats["on_time"]["completed_with_deadline"] > 0
 
 
-async def test_seeding_again_adds_nothing(system: Any) -> None:
+async def test_seeding_again_adds_nothing(system: WenpingSystem) -> None:
     async def counts() -> tuple[int, int]:
         async with system.apps["intake"].state.sessionmaker() as session:
             lists = (await session.exec(select(func.count()).select_from(DecisionList))).one()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from intake_kit import Projects, project_body
 from sqlmodel import select
+from system_kit import PeerDown, WenpingSystem
 
 from wenping_intake.ledger.models import LedgerEntry
 from wenping_intake.projects.models import Project
@@ -17,7 +18,7 @@ from wenping_intake.projects.org_names import organization_names
 from wenping_shared.demo import org_id
 
 
-async def test_filer_files_a_draft_with_region_and_org_from_the_token(system: Any, projects: Projects) -> None:
+async def test_filer_files_a_draft_with_region_and_org_from_the_token(system: WenpingSystem, projects: Projects) -> None:
     response = await system.intake.post(
         "/api/v1/projects",
         json=project_body(interests=["land_requisition", "heritage", "pricing"]),
@@ -73,7 +74,7 @@ async def test_large_event_is_a_mandatory_trigger(projects: Projects) -> None:
     ],
 )
 async def test_bad_filings_answer_422_in_chinese_and_create_nothing(
-    system: Any, projects: Projects, overrides: dict[str, Any], fragment: str
+    system: WenpingSystem, projects: Projects, overrides: dict[str, Any], fragment: str
 ) -> None:
     before = await projects.count()
     response = await system.intake.post(
@@ -86,7 +87,7 @@ async def test_bad_filings_answer_422_in_chinese_and_create_nothing(
     assert await projects.count() == before
 
 
-async def test_only_filers_file(system: Any, projects: Projects) -> None:
+async def test_only_filers_file(system: WenpingSystem, projects: Projects) -> None:
     before = await projects.count()
     for user in ("jx.reviewer", "jx.supervisor", "agency.jx", "zj.admin"):
         response = await system.intake.post("/api/v1/projects", json=project_body(), headers=await system.auth(user))
@@ -98,7 +99,7 @@ async def test_only_filers_file(system: Any, projects: Projects) -> None:
     assert await projects.count() == before
 
 
-async def test_registry_down_answers_503_and_creates_nothing(system: Any, projects: Projects, peer_down: Any) -> None:
+async def test_registry_down_answers_503_and_creates_nothing(system: WenpingSystem, projects: Projects, peer_down: PeerDown) -> None:
     headers = await system.auth("jx.fgw.filer")
     before = await projects.count()
     organization_names(system.apps["intake"].state.peers).clear()  # a name not yet known to this process
@@ -109,7 +110,7 @@ async def test_registry_down_answers_503_and_creates_nothing(system: Any, projec
     assert await projects.count() == before
 
 
-async def test_idempotency_key_replays_refuses_other_bodies_and_creates_once(system: Any, projects: Projects) -> None:
+async def test_idempotency_key_replays_refuses_other_bodies_and_creates_once(system: WenpingSystem, projects: Projects) -> None:
     headers = {**await system.auth("jx.fgw.filer"), "Idempotency-Key": f"file-{uuid.uuid4()}"}
     body = project_body()
     before = await projects.count()
@@ -122,7 +123,7 @@ async def test_idempotency_key_replays_refuses_other_bodies_and_creates_once(sys
     assert await projects.count() == before + 1
 
 
-async def test_concurrent_duplicates_create_one_project(system: Any, projects: Projects) -> None:
+async def test_concurrent_duplicates_create_one_project(system: WenpingSystem, projects: Projects) -> None:
     headers = {**await system.auth("jx.fgw.filer"), "Idempotency-Key": f"dup-{uuid.uuid4()}"}
     body = project_body()
     before = await projects.count()
@@ -136,7 +137,7 @@ async def test_concurrent_duplicates_create_one_project(system: Any, projects: P
     assert await projects.count() == before + 1
 
 
-async def test_concurrent_filings_get_distinct_consecutive_numbers(system: Any, projects: Projects) -> None:
+async def test_concurrent_filings_get_distinct_consecutive_numbers(system: WenpingSystem, projects: Projects) -> None:
     headers = await system.auth("tx.filer")
     answers = await asyncio.gather(
         *[system.intake.post("/api/v1/projects", json=project_body(), headers=headers) for _ in range(20)]
@@ -151,7 +152,7 @@ async def test_concurrent_filings_get_distinct_consecutive_numbers(system: Any, 
         assert {r.seq for r in rows} == set(seqs) and {r.region_code for r in rows} == {"330483"}
 
 
-async def test_supervisor_designates_a_department_of_the_subtree(system: Any, projects: Projects) -> None:
+async def test_supervisor_designates_a_department_of_the_subtree(system: WenpingSystem, projects: Projects) -> None:
     target = org_id("嘉善县住房和城乡建设局")
     response = await system.intake.post(
         "/api/v1/projects/designations",
@@ -181,7 +182,7 @@ async def test_supervisor_designates_a_department_of_the_subtree(system: Any, pr
     ],
 )
 async def test_designation_refusals(
-    system: Any, projects: Projects, user: str, target: str, status: int, code: str
+    system: WenpingSystem, projects: Projects, user: str, target: str, status: int, code: str
 ) -> None:
     before = await projects.count()
     response = await system.intake.post(
@@ -194,7 +195,7 @@ async def test_designation_refusals(
     assert await projects.count() == before
 
 
-async def test_designation_is_not_possible_through_the_filing_route(system: Any) -> None:
+async def test_designation_is_not_possible_through_the_filing_route(system: WenpingSystem) -> None:
     response = await system.intake.post(
         "/api/v1/projects",
         json={**project_body(), "initiation": "designation", "responsible_org_id": org_id("嘉兴市发展和改革委员会")},
@@ -203,7 +204,7 @@ async def test_designation_is_not_possible_through_the_filing_route(system: Any)
     assert response.status_code == 422
 
 
-async def test_every_filing_writes_one_ledger_row(system: Any, projects: Projects) -> None:
+async def test_every_filing_writes_one_ledger_row(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     async with system.apps["intake"].state.sessionmaker() as session:
         rows = (await session.exec(select(LedgerEntry).where(LedgerEntry.project_id == project["id"]))).all()
@@ -212,7 +213,7 @@ async def test_every_filing_writes_one_ledger_row(system: Any, projects: Project
     assert rows[0].prev_hash is None and len(rows[0].hash) == 64
 
 
-async def test_meta_enums(system: Any) -> None:
+async def test_meta_enums(system: WenpingSystem) -> None:
     response = await system.intake.get("/api/v1/meta/enums")
     assert response.status_code == 200
     statuses = {e["value"]: e["label"] for e in response.json()["project_status"]}

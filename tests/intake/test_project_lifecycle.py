@@ -6,16 +6,17 @@ from typing import Any
 
 import pytest
 from intake_kit import Projects, Reports
+from system_kit import WenpingSystem
 
 
-async def _post_transition(system: Any, project_id: str, user: str, body: dict[str, Any], etag: str | None) -> Any:
+async def _post_transition(system: WenpingSystem, project_id: str, user: str, body: dict[str, Any], etag: str | None) -> Any:
     headers = await system.auth(user)
     if etag is not None:
         headers["If-Match"] = etag
     return await system.intake.post(f"/api/v1/projects/{project_id}/transitions", json=body, headers=headers)
 
 
-async def test_file_then_start_assessment_with_ledger_and_allowed_actions(system: Any, projects: Projects) -> None:
+async def test_file_then_start_assessment_with_ledger_and_allowed_actions(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     filed = await projects.act(project["id"], "file")
     assert filed["status"] == "filed" and filed["filed_at"] and filed["version"] == project["version"] + 1
@@ -29,7 +30,7 @@ async def test_file_then_start_assessment_with_ledger_and_allowed_actions(system
     assert all(e["request_id"] for e in ledger["items"])
 
 
-async def test_if_match_is_required_and_must_be_current(system: Any, projects: Projects) -> None:
+async def test_if_match_is_required_and_must_be_current(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     missing = await _post_transition(system, project["id"], "jx.fgw.filer", {"action": "file"}, None)
     assert missing.status_code == 428 and missing.json()["code"] == "request.if_match_required"
@@ -42,7 +43,7 @@ async def test_if_match_is_required_and_must_be_current(system: Any, projects: P
     assert (await projects.get(project["id"]))["status"] == "filed"
 
 
-async def test_illegal_action_answers_409_with_the_actions_allowed_now(system: Any, projects: Projects) -> None:
+async def test_illegal_action_answers_409_with_the_actions_allowed_now(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create()
     for action, extra in (("close", {}), ("start_assessment", {}), ("resume", {}), ("decide", {"outcome": "implement"})):
         response = await _post_transition(
@@ -68,7 +69,7 @@ async def test_illegal_action_answers_409_with_the_actions_allowed_now(system: A
         ({"action": "file", "status": "approved"}, "不允许的字段"),
     ],
 )
-async def test_malformed_transitions_answer_422(system: Any, projects: Projects, body: dict[str, Any], fragment: str) -> None:
+async def test_malformed_transitions_answer_422(system: WenpingSystem, projects: Projects, body: dict[str, Any], fragment: str) -> None:
     project = await projects.create()
     response = await _post_transition(system, project["id"], "jx.fgw.filer", body, f'"{project["version"]}"')
     assert response.status_code == 422, response.text
@@ -77,7 +78,7 @@ async def test_malformed_transitions_answer_422(system: Any, projects: Projects,
 
 
 @pytest.mark.parametrize("user", ["jx.reviewer", "jx.supervisor"])
-async def test_region_readers_see_but_may_not_move_projects(system: Any, projects: Projects, user: str) -> None:
+async def test_region_readers_see_but_may_not_move_projects(system: WenpingSystem, projects: Projects, user: str) -> None:
     project = await projects.create()
     seen = await projects.get(project["id"], user)
     assert seen["allowed_actions"] == []
@@ -90,7 +91,7 @@ async def test_region_readers_see_but_may_not_move_projects(system: Any, project
     assert patch.status_code == 403
 
 
-async def test_withdraw_from_any_open_state_with_a_reason(system: Any, projects: Projects) -> None:
+async def test_withdraw_from_any_open_state_with_a_reason(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.assessing()
     withdrawn = await projects.act(project["id"], "withdraw", reason="项目取消")
     assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn_at"] and withdrawn["allowed_actions"] == []
@@ -100,7 +101,7 @@ async def test_withdraw_from_any_open_state_with_a_reason(system: Any, projects:
     assert closed_again["allowed_actions"] == []
 
 
-async def test_patch_edits_drafts_recomputes_triggers_and_is_refused_later(system: Any, projects: Projects) -> None:
+async def test_patch_edits_drafts_recomputes_triggers_and_is_refused_later(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.create(interests=["environment"])
     assert project["mandatory"] is False
     headers = {**await system.auth("jx.fgw.filer"), "If-Match": f'"{project["version"]}"'}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from intake_kit import Projects
 from sqlmodel import select
+from system_kit import WenpingSystem
 
 from wenping_intake.projects.models import Project
 from wenping_shared.demo import org_id
@@ -24,7 +25,7 @@ ROUTES = [
 ]
 
 
-async def _ids(system: Any, headers: dict[str, str], **params: Any) -> set[str]:
+async def _ids(system: WenpingSystem, headers: dict[str, str], **params: Any) -> set[str]:
     seen: set[str] = set()
     cursor = None
     while True:
@@ -66,7 +67,7 @@ async def spread(projects: Projects) -> dict[str, str]:
     ],
 )
 async def test_each_role_lists_and_reads_exactly_what_it_may(
-    system: Any, spread: dict[str, str], user: str, visible: set[str]
+    system: WenpingSystem, spread: dict[str, str], user: str, visible: set[str]
 ) -> None:
     headers = await system.auth(user)
     listed = await _ids(system, headers) & set(spread.values())
@@ -79,7 +80,7 @@ async def test_each_role_lists_and_reads_exactly_what_it_may(
 
 
 @pytest.mark.parametrize("user", ["zy.filer", "zy.reviewer", "jx.zjj.filer", "agency.zy", "expert.jx1"])
-async def test_another_tenants_project_is_404_on_every_route(system: Any, projects: Projects, user: str) -> None:
+async def test_another_tenants_project_is_404_on_every_route(system: WenpingSystem, projects: Projects, user: str) -> None:
     project = await projects.create("jx.fgw.filer")
     headers = {**await system.auth(user), "If-Match": f'"{project["version"]}"'}
     for method, path, body in ROUTES:
@@ -95,7 +96,7 @@ async def test_another_tenants_project_is_404_on_every_route(system: Any, projec
 
 
 async def test_integration_client_sees_its_region_subtree_with_the_read_scope(
-    system: Any, spread: dict[str, str]
+    system: WenpingSystem, spread: dict[str, str]
 ) -> None:
     token = await system.client_token("demo-platform", "wenping-demo-secret")
     headers = {"Authorization": f"Bearer {token}"}
@@ -111,7 +112,7 @@ async def test_integration_client_sees_its_region_subtree_with_the_read_scope(
 
 
 @pytest.mark.parametrize("service", ["review", "registry"])
-async def test_service_tokens_read_any_project(system: Any, spread: dict[str, str], service: str) -> None:
+async def test_service_tokens_read_any_project(system: WenpingSystem, spread: dict[str, str], service: str) -> None:
     headers = await system.service_headers(service, "intake")
     for project_id in spread.values():
         response = await system.intake.get(f"/api/v1/projects/{project_id}", headers=headers)
@@ -122,7 +123,7 @@ async def test_service_tokens_read_any_project(system: Any, spread: dict[str, st
 
 
 async def test_filters_region_subtree_status_category_org_year_q_overdue(
-    system: Any, projects: Projects, unique: Any
+    system: WenpingSystem, projects: Projects, unique: Any
 ) -> None:
     marker = unique("筛选")
     city = await projects.create("jx.zjj.filer", title=f"{marker} 市级", category="policy", sub_kind=None,
@@ -160,14 +161,14 @@ async def test_filters_region_subtree_status_category_org_year_q_overdue(
     [{"region_code": "33"}, {"status": "done"}, {"category": "x"}, {"year": "abc"}, {"limit": 0}, {"limit": 201},
      {"cursor": "not-a-cursor"}, {"overdue": "perhaps"}, {"risk_level": "extreme"}],
 )
-async def test_bad_list_parameters_answer_4xx_problems(system: Any, params: dict[str, Any]) -> None:
+async def test_bad_list_parameters_answer_4xx_problems(system: WenpingSystem, params: dict[str, Any]) -> None:
     response = await system.intake.get("/api/v1/projects", params=params, headers=await system.auth("jx.reviewer"))
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["detail"]
 
 
-async def test_keyset_pagination_walks_every_row_once_in_order(system: Any, projects: Projects, unique: Any) -> None:
+async def test_keyset_pagination_walks_every_row_once_in_order(system: WenpingSystem, projects: Projects, unique: Any) -> None:
     marker = unique("分页")
     created = [(await projects.create("tx.filer", title=f"{marker}-{i}"))["id"] for i in range(7)]
     headers = await system.auth("tx.filer")
@@ -183,7 +184,7 @@ async def test_keyset_pagination_walks_every_row_once_in_order(system: Any, proj
     assert seen == list(reversed(created))
 
 
-async def test_reviewer_filter_is_a_range_on_the_region_code(system: Any) -> None:
+async def test_reviewer_filter_is_a_range_on_the_region_code(system: WenpingSystem) -> None:
     # A reviewer of 330400 matches the codes 330400..330499 (a range any b-tree index serves).
     from wenping_intake.projects.access import visible_filter
     from wenping_shared import Principal

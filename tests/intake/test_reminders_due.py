@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from system_kit import WenpingSystem
 from test_tracking_kit import file_items, file_projects, force_state, list_item, measures
 
 from wenping_shared import local_today
 
 
-async def reminders(system: Any, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[dict[str, Any]]:
+async def reminders(system: WenpingSystem, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[dict[str, Any]]:
     """Every reminder of the caller, walking the pages (small pages on purpose)."""
     headers = headers or await system.auth(user or "")
     items: list[dict[str, Any]] = []
@@ -30,7 +31,7 @@ def keys(items: list[dict[str, Any]]) -> set[tuple[str, str, str | None]]:
     return {(r["kind"], r["project_id"], r["measure_id"]) for r in items}
 
 
-async def test_reminders_for_projects_list_items_and_measures(system: Any) -> None:
+async def test_reminders_for_projects_list_items_and_measures(system: WenpingSystem) -> None:
     today = local_today()
     headers = await system.auth("tx.filer")
     # An ad-hoc project (not in a list) overdue by 3 days.
@@ -99,7 +100,7 @@ async def test_reminders_for_projects_list_items_and_measures(system: Any) -> No
     assert first["counts"]["overdue"] == sum(1 for r in mine if r["days_left"] < 0)
 
 
-async def test_bad_reminder_parameters(system: Any) -> None:
+async def test_bad_reminder_parameters(system: WenpingSystem) -> None:
     headers = await system.auth("jx.reviewer")
     for params in ({"within_days": 91}, {"within_days": -1}, {"within_days": "x"}, {"kind": "nothing"}, {"limit": 0}):
         response = await system.intake.get("/api/v1/reminders", params=params, headers=headers)

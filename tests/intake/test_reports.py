@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import pytest
 from intake_kit import PDF_BYTES, Projects, Reports, docx_bytes
 from sqlmodel import col, select
+from system_kit import PeerDown, WenpingSystem
 
 from wenping_intake.database import OutboxMessage
 from wenping_intake.reports.models import ReturnReason
 from wenping_shared.contracts.samples import complete_report
 
 
-async def test_upload_checks_the_content_and_keeps_the_sha256(system: Any, reports: Reports) -> None:
+async def test_upload_checks_the_content_and_keeps_the_sha256(system: WenpingSystem, reports: Reports) -> None:
     content = docx_bytes("内容")
     stored = await reports.upload("jx.fgw.filer", content, "评估报告.docx")
     assert stored["kind"] == "docx" and stored["size"] == len(content)
@@ -39,7 +39,7 @@ async def test_upload_checks_the_content_and_keeps_the_sha256(system: Any, repor
     ],
 )
 async def test_bad_documents_are_refused(
-    system: Any, filename: str, content: bytes, status: int, code: str
+    system: WenpingSystem, filename: str, content: bytes, status: int, code: str
 ) -> None:
     response = await system.intake.post(
         "/api/v1/files", files={"file": (filename, content, "application/pdf")}, headers=await system.auth("jx.fgw.filer")
@@ -48,7 +48,7 @@ async def test_bad_documents_are_refused(
     assert response.json()["code"] == code and response.json()["detail"]
 
 
-async def test_a_zip_without_word_document_is_not_a_docx(system: Any) -> None:
+async def test_a_zip_without_word_document_is_not_a_docx(system: WenpingSystem) -> None:
     import io
     import zipfile
 
@@ -63,7 +63,7 @@ async def test_a_zip_without_word_document_is_not_a_docx(system: Any) -> None:
     assert response.status_code == 415
 
 
-async def test_documents_over_the_cap_answer_413(system: Any) -> None:
+async def test_documents_over_the_cap_answer_413(system: WenpingSystem) -> None:
     settings = system.apps["intake"].state.settings
     original = settings.document_max_bytes
     settings.document_max_bytes = 1000
@@ -77,14 +77,14 @@ async def test_documents_over_the_cap_answer_413(system: Any) -> None:
     assert response.status_code == 413 and response.json()["code"] == "file.too_large"
 
 
-async def test_only_filers_and_agencies_upload(system: Any) -> None:
+async def test_only_filers_and_agencies_upload(system: WenpingSystem) -> None:
     response = await system.intake.post(
         "/api/v1/files", files={"file": ("a.pdf", PDF_BYTES, "application/pdf")}, headers=await system.auth("jx.reviewer")
     )
     assert response.status_code == 403
 
 
-async def test_submission_creates_a_round_and_hands_it_to_review(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_submission_creates_a_round_and_hands_it_to_review(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     project = await projects.assessing()
     submitted = await reports.submit(project["id"])
     assert submitted["round"] == 1 and submitted["document_file"]["sha256"]
@@ -102,7 +102,7 @@ async def test_submission_creates_a_round_and_hands_it_to_review(system: Any, pr
 
 
 async def test_review_down_submission_still_succeeds_and_is_delivered_once(
-    system: Any, projects: Projects, reports: Reports, peer_down: Any
+    system: WenpingSystem, projects: Projects, reports: Reports, peer_down: PeerDown
 ) -> None:
     project = await projects.assessing()
     headers = await system.auth("jx.fgw.filer")
@@ -131,7 +131,7 @@ async def test_review_down_submission_still_succeeds_and_is_delivered_once(
     assert sum(1 for r in listed.json()["items"] if r["project_id"] == project["id"]) == 1
 
 
-async def test_end_to_end_review_decision_moves_the_project(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_end_to_end_review_decision_moves_the_project(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     """Submit → review opens → reviewer fails a manual item and decides → intake is returned; resubmit."""
     project = await projects.assessing()
     await reports.submit(project["id"])
@@ -167,7 +167,7 @@ async def test_end_to_end_review_decision_moves_the_project(system: Any, project
     await reports.opened(project["id"])
 
 
-async def test_review_events_are_idempotent_and_checked(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_review_events_are_idempotent_and_checked(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     project = await projects.assessing()
     await reports.submit(project["id"])
     review_id = await reports.opened(project["id"])
@@ -196,7 +196,7 @@ async def test_review_events_are_idempotent_and_checked(system: Any, projects: P
     assert actions == [("submit_report", actions[0][1]), ("review_opened", "service:review"), ("review_decided", "service:review")]
 
 
-async def test_review_events_only_from_the_review_service(system: Any, projects: Projects) -> None:
+async def test_review_events_only_from_the_review_service(system: WenpingSystem, projects: Projects) -> None:
     project = await projects.assessing()
     body = {"event": "opened", "review_id": "x", "round": 1}
     for headers in (await system.auth("jx.reviewer"), await system.service_headers("registry", "intake")):
@@ -214,7 +214,7 @@ async def test_review_events_only_from_the_review_service(system: Any, projects:
     assert bad.status_code == 422
 
 
-async def test_who_may_submit_and_when(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_who_may_submit_and_when(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     draft = await projects.create()
     refused = await reports.submit(draft["id"], expect=409)
     assert refused["code"] == "report.not_accepted"

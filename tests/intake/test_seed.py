@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from intake_kit import Projects
+from system_kit import WenpingSystem
 
 from wenping_intake.seed import demo_projects, seed_demo
 from wenping_shared.demo import demo_id
 
 
-async def test_demo_projects_are_seeded_with_verified_ledgers(system: Any, projects: Projects) -> None:
+async def test_demo_projects_are_seeded_with_verified_ledgers(system: WenpingSystem, projects: Projects) -> None:
     await system.drain_outboxes()
     statuses: dict[str, str] = {}
     outcomes: dict[str, str | None] = {}
@@ -37,7 +36,7 @@ async def test_demo_projects_are_seeded_with_verified_ledgers(system: Any, proje
     assert demo_id("project", "zy-land-comp") in {p["id"] for p in overdue.json()["items"]}
 
 
-async def test_seeding_again_changes_nothing(system: Any, projects: Projects) -> None:
+async def test_seeding_again_changes_nothing(system: WenpingSystem, projects: Projects) -> None:
     before = await projects.count()
     await seed_demo(system.settings["intake"])
     assert await projects.count() == before

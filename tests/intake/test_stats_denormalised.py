@@ -5,17 +5,17 @@ return_reason.year (the project's year, so reasons are counted per year without 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from intake_kit import Projects, Reports
 from sqlmodel import col, select
+from system_kit import WenpingSystem
 from test_stats_summary import delta, summary
 
 from wenping_intake.projects.models import Project
 from wenping_intake.reports.models import ReturnReason
 
 
-async def test_review_events_keep_the_statistics_copies(system: Any, projects: Projects, reports: Reports) -> None:
+async def test_review_events_keep_the_statistics_copies(system: WenpingSystem, projects: Projects, reports: Reports) -> None:
     project = await projects.assessing(deadline="2026-12-01")
     region, year = project["region_code"], project["year"]
     scopes = {

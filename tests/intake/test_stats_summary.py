@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from system_kit import WenpingSystem
 from test_tracking_kit import file_items, force_state, list_item
 
 from wenping_shared import local_today
@@ -13,7 +14,7 @@ from wenping_shared import local_today
 Summary = dict[str, Any]
 
 
-async def summary(system: Any, user: str, **params: Any) -> Summary:
+async def summary(system: WenpingSystem, user: str, **params: Any) -> Summary:
     # "service:review": the review service's token, which reads any region (the demo has no
     # province-level reviewer; admins read no project statistics).
     service = user.removeprefix("service:") if user.startswith("service:") else None
@@ -41,7 +42,7 @@ def delta(before: Summary, after: Summary) -> dict[str, Any]:
     return {k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)}
 
 
-async def create_known_projects(system: Any) -> None:
+async def create_known_projects(system: WenpingSystem) -> None:
     """Seven projects of 桐乡市 (330483) in known states (see the expected deltas below)."""
     ids = await file_items(
         system, "tx.filer",
@@ -97,7 +98,7 @@ def with_region(region: str) -> dict[str, int]:
     }
 
 
-async def test_figures_per_scope_are_exact(system: Any) -> None:
+async def test_figures_per_scope_are_exact(system: WenpingSystem) -> None:
     year = local_today().year
     scopes = {
         "county": ("jx.reviewer", {"region_code": "330483"}),
@@ -133,7 +134,7 @@ async def test_figures_per_scope_are_exact(system: Any) -> None:
     assert {r["category_code"]: r["title"] for r in county["return_reasons"]}.get("C06") == "意见征求（五必听）"
 
 
-async def test_scope_rules_and_bad_input(system: Any) -> None:
+async def test_scope_rules_and_bad_input(system: WenpingSystem) -> None:
     for user, params, status, code in (
         ("jx.reviewer", {"region_code": "620700"}, 403, "stats.region_out_of_scope"),
         ("jx.reviewer", {"region_code": "330000"}, 403, "stats.region_out_of_scope"),
@@ -156,7 +157,7 @@ async def test_scope_rules_and_bad_input(system: Any) -> None:
     assert (await system.intake.get("/api/v1/stats/summary")).status_code == 401
 
 
-async def test_query_count_is_constant(system: Any) -> None:
+async def test_query_count_is_constant(system: WenpingSystem) -> None:
     """The summary issues the same number of statements whatever the number of projects."""
     from sqlalchemy import event
 

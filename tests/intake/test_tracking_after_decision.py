@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from system_kit import WenpingSystem
 from test_tracking_kit import file_projects, force_state, measures
 
 REPORT = measures(
@@ -15,23 +16,23 @@ REPORT = measures(
 )
 
 
-async def implemented(system: Any, user: str = "tx.filer", report: dict[str, Any] | None = None) -> str:
+async def implemented(system: WenpingSystem, user: str = "tx.filer", report: dict[str, Any] | None = None) -> str:
     (project_id,) = await file_projects(system, user, 1)
     await force_state(system, project_id, "implement_with_measures", rounds=1, risk_level="medium", report=report or REPORT)
     return project_id
 
 
-async def post(system: Any, project_id: str, user: str, body: dict[str, Any], **headers: str) -> Any:
+async def post(system: WenpingSystem, project_id: str, user: str, body: dict[str, Any], **headers: str) -> Any:
     return await system.intake.post(
         f"/api/v1/projects/{project_id}/tracking", json=body, headers={**await system.auth(user), **headers}
     )
 
 
-async def project(system: Any, project_id: str, user: str = "tx.filer") -> dict[str, Any]:
+async def project(system: WenpingSystem, project_id: str, user: str = "tx.filer") -> dict[str, Any]:
     return (await system.intake.get(f"/api/v1/projects/{project_id}", headers=await system.auth(user))).json()
 
 
-async def test_first_record_starts_tracking_with_the_reports_work_list(system: Any) -> None:
+async def test_first_record_starts_tracking_with_the_reports_work_list(system: WenpingSystem) -> None:
     project_id = await implemented(system)
     response = await post(system, project_id, "tx.filer", {"measure": 1, "progress_percent": 40, "status": "in_progress", "note": "已走访 120 户"})
     assert response.status_code == 201, response.text
@@ -73,7 +74,7 @@ async def test_first_record_starts_tracking_with_the_reports_work_list(system: A
     assert verify.json()["verified"] is True  # our rows continue the hash chain
 
 
-async def test_bad_tracking_input_is_refused_and_changes_nothing(system: Any) -> None:
+async def test_bad_tracking_input_is_refused_and_changes_nothing(system: WenpingSystem) -> None:
     project_id = await implemented(system)
     before = await project(system, project_id)
     for body, status in (
@@ -99,7 +100,7 @@ async def test_bad_tracking_input_is_refused_and_changes_nothing(system: Any) ->
     assert overview["records"] == [] and all(m["id"] is None for m in overview["measures"])
 
 
-async def test_who_may_track_and_in_which_state(system: Any) -> None:
+async def test_who_may_track_and_in_which_state(system: WenpingSystem) -> None:
     project_id = await implemented(system)
     body = {"measure": 0, "progress_percent": 20, "status": "in_progress"}
     for user in ("jx.reviewer", "jx.supervisor"):
@@ -125,7 +126,7 @@ async def test_who_may_track_and_in_which_state(system: Any) -> None:
     assert refused.json()["current_status"] == "filed"
 
 
-async def test_evaluation_moves_tracking_to_evaluated_then_close_closes_the_list_item(system: Any) -> None:
+async def test_evaluation_moves_tracking_to_evaluated_then_close_closes_the_list_item(system: WenpingSystem) -> None:
     project_id = await implemented(system)
     evaluation = {
         "disputes_arisen": 2,

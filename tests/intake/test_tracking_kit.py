@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import col, select
+from system_kit import WenpingSystem
 
 from wenping_intake.projects.models import Project
 from wenping_intake.reports.models import ReportRound, ReturnReason
@@ -29,7 +30,7 @@ def list_item(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-async def file_items(system: Any, user: str, items: Sequence[dict[str, Any]], batch: str = "start_of_year") -> list[str]:
+async def file_items(system: WenpingSystem, user: str, items: Sequence[dict[str, Any]], batch: str = "start_of_year") -> list[str]:
     """File these items as one decision list; the new projects' ids in item order."""
     body = {"batch": batch, "year": 2026, "title": f"清单-{uuid.uuid4().hex[:8]}", "items": list(items)}
     response = await system.intake.post("/api/v1/decision-lists", json=body, headers=await system.auth(user))
@@ -37,7 +38,7 @@ async def file_items(system: Any, user: str, items: Sequence[dict[str, Any]], ba
     return [i["project_id"] for i in response.json()["items"]]
 
 
-async def file_projects(system: Any, user: str, n: int, **overrides: Any) -> list[str]:
+async def file_projects(system: WenpingSystem, user: str, n: int, **overrides: Any) -> list[str]:
     return await file_items(system, user, [list_item(**overrides) for _ in range(n)])
 
 
@@ -54,7 +55,7 @@ def measures(*specs: tuple[str, str | None, str | None]) -> dict[str, Any]:
 
 
 async def force_state(
-    system: Any,
+    system: WenpingSystem,
     project_id: str,
     status: str,
     *,
@@ -105,7 +106,7 @@ async def force_state(
         await session.commit()
 
 
-async def test_force_state_moves_a_filed_list_project(system: Any) -> None:
+async def test_force_state_moves_a_filed_list_project(system: WenpingSystem) -> None:
     (project_id,) = await file_projects(system, "tx.filer", 1)
     await force_state(system, project_id, "approved", rounds=1, risk_level="low", approved_at=dt.datetime.now(dt.UTC))
     response = await system.intake.get(f"/api/v1/projects/{project_id}", headers=await system.auth("tx.filer"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from system_kit import WenpingSystem
+
 from wenping_registry.experts.xlsx import id_number_check_char
 
 
@@ -21,7 +23,7 @@ def id_number(region: str = "330411") -> str:
     return first17 + id_number_check_char(first17)
 
 
-async def make_expert(system: Any, admin: str, region: str, fields: list[str], **extra: Any) -> dict[str, Any]:
+async def make_expert(system: WenpingSystem, admin: str, region: str, fields: list[str], **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": unique("专家"),
         "fields": fields,
@@ -36,7 +38,7 @@ async def make_expert(system: Any, admin: str, region: str, fields: list[str], *
     return r.json()
 
 
-async def make_project(system: Any, filer: str, **extra: Any) -> dict[str, Any]:
+async def make_project(system: WenpingSystem, filer: str, **extra: Any) -> dict[str, Any]:
     body = {"title": unique("测试项目"), "category": "project", "sub_kind": "urban_renewal", **extra}
     r = await system.intake.post("/api/v1/projects", json=body, headers=await system.auth(filer))
     assert r.status_code == 201, r.text

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from registry_kit import unique
 from sqlmodel import select
+from system_kit import WenpingSystem
 
 from wenping_registry.agencies.credit_code import credit_code_check_char
 from wenping_registry.audit.models import AuditEntry
@@ -30,7 +31,7 @@ def credit_code(region: str = "330400") -> str:
     return first17 + credit_code_check_char(first17)
 
 
-async def create_agency(system: Any, admin: str = "zj.admin", **overrides: Any) -> dict[str, Any]:
+async def create_agency(system: WenpingSystem, admin: str = "zj.admin", **overrides: Any) -> dict[str, Any]:
     region = overrides.get("region_code", "330400")
     body: dict[str, Any] = {
         "name": unique("测试稳评机构"),
@@ -44,7 +45,7 @@ async def create_agency(system: Any, admin: str = "zj.admin", **overrides: Any) 
     return r.json()
 
 
-async def add_practitioners(system: Any, agency_id: str, n: int, admin: str = "zj.admin", **cert: Any) -> None:
+async def add_practitioners(system: WenpingSystem, agency_id: str, n: int, admin: str = "zj.admin", **cert: Any) -> None:
     for _ in range(n):
         certificate = {"number": unique("ZS-"), "issued_on": (TODAY - dt.timedelta(days=100)).isoformat(),
                        "expires_on": (TODAY + dt.timedelta(days=300)).isoformat(), **cert}
@@ -54,14 +55,14 @@ async def add_practitioners(system: Any, agency_id: str, n: int, admin: str = "z
         assert r.status_code == 201, r.text
 
 
-async def grade(system: Any, agency_id: str, grade_: str, admin: str = "zj.admin", **extra: Any) -> Any:
+async def grade(system: WenpingSystem, agency_id: str, grade_: str, admin: str = "zj.admin", **extra: Any) -> Any:
     body = {"grade": grade_, "valid_from": (TODAY - dt.timedelta(days=10)).isoformat(),
             "valid_until": (TODAY + dt.timedelta(days=365)).isoformat(), **extra}
     return await system.registry.post(f"/api/v1/agencies/{agency_id}/gradings", json=body,
                                       headers=await system.auth(admin))
 
 
-async def eligibility(system: Any, agency_id: str, level: str, caller: str = "jx.fgw.filer", **params: Any) -> Any:
+async def eligibility(system: WenpingSystem, agency_id: str, level: str, caller: str = "jx.fgw.filer", **params: Any) -> Any:
     r = await system.registry.get(f"/api/v1/agencies/{agency_id}/eligibility", params={"project_level": level, **params},
                                   headers=await system.auth(caller))
     assert r.status_code == 200, r.text
@@ -75,7 +76,7 @@ def codes(answer: dict[str, Any]) -> set[str]:
 # --- credit codes ---------------------------------------------------------------------------
 
 
-async def test_valid_credit_code_is_accepted_and_normalised(system: Any) -> None:
+async def test_valid_credit_code_is_accepted_and_normalised(system: WenpingSystem) -> None:
     code = credit_code()
     created = await create_agency(system, credit_code=f" {code.lower()} ")
     assert created["credit_code"] == code and created["status"] == "active" and created["on_file"] is True
@@ -100,7 +101,7 @@ async def test_valid_credit_code_is_accepted_and_normalised(system: Any) -> None
         ("91330400MA2A000016", "校验码"),  # the right one is 5
     ],
 )
-async def test_invalid_credit_codes_are_refused(system: Any, code: str, message: str) -> None:
+async def test_invalid_credit_codes_are_refused(system: WenpingSystem, code: str, message: str) -> None:
     name = unique("无效代码机构")
     r = await system.registry.post("/api/v1/agencies", json={"name": name, "credit_code": code, "region_code": "330400"},
                                    headers=await system.auth("zj.admin"))
@@ -113,7 +114,7 @@ async def test_invalid_credit_codes_are_refused(system: Any, code: str, message:
 # --- the demo agencies and eligibility ---------------------------------------------------
 
 
-async def test_demo_agencies_eligibility(system: Any) -> None:
+async def test_demo_agencies_eligibility(system: WenpingSystem) -> None:
     service = await system.service_headers("intake", "registry")
     for level in ("county", "city", "province"):
         r = await system.registry.get(f"/api/v1/agencies/{JX_AGENCY}/eligibility", params={"project_level": level},
@@ -148,7 +149,7 @@ async def test_demo_agencies_eligibility(system: Any) -> None:
     assert bad.status_code == 422
 
 
-async def test_new_agency_collects_every_reason_until_it_qualifies(system: Any) -> None:
+async def test_new_agency_collects_every_reason_until_it_qualifies(system: WenpingSystem) -> None:
     agency = await create_agency(system, filings=[])
     url = f"/api/v1/agencies/{agency['id']}"
     answer = await eligibility(system, agency["id"], "city")
@@ -209,7 +210,7 @@ async def test_new_agency_collects_every_reason_until_it_qualifies(system: Any) 
     assert status_change.actor == user_id("zj.admin") and status_change.result == "success"
 
 
-async def test_grading_bodies_and_thresholds(system: Any) -> None:
+async def test_grading_bodies_and_thresholds(system: WenpingSystem) -> None:
     agency = await create_agency(system)
     strong = {"projects_completed": 30, "average_review_score": 90, "certified_staff": 12, "misconduct_records": 0}
     assert (await grade(system, agency["id"], "A", criteria=strong)).status_code == 201
@@ -232,7 +233,7 @@ async def test_grading_bodies_and_thresholds(system: Any) -> None:
     assert listed_b.json()["items"] == []
 
 
-async def test_configured_thresholds_apply(system: Any) -> None:
+async def test_configured_thresholds_apply(system: WenpingSystem) -> None:
     settings = system.apps["registry"].state.settings
     original = settings.grading
     agency = await create_agency(system)
@@ -248,7 +249,7 @@ async def test_configured_thresholds_apply(system: Any) -> None:
 # --- misconduct, province-wide ----------------------------------------------------------
 
 
-async def test_misconduct_restricts_across_the_province(system: Any) -> None:
+async def test_misconduct_restricts_across_the_province(system: WenpingSystem) -> None:
     agency = await create_agency(system)
     await add_practitioners(system, agency["id"], 3)
     criteria = {"projects_completed": 12, "average_review_score": 80, "certified_staff": 6, "misconduct_records": 0}
@@ -292,7 +293,7 @@ async def test_misconduct_restricts_across_the_province(system: Any) -> None:
 # --- performance from the review service --------------------------------------------------
 
 
-async def test_performance_is_idempotent_by_review_and_only_for_review(system: Any) -> None:
+async def test_performance_is_idempotent_by_review_and_only_for_review(system: WenpingSystem) -> None:
     agency = await create_agency(system)
     url = f"/api/v1/agencies/{agency['id']}/performance"
     review = await system.service_headers("review", "registry")
@@ -329,7 +330,7 @@ async def test_performance_is_idempotent_by_review_and_only_for_review(system: A
 # --- region scoping ---------------------------------------------------------------------
 
 
-async def test_admins_manage_only_their_subtree(system: Any) -> None:
+async def test_admins_manage_only_their_subtree(system: WenpingSystem) -> None:
     # A county admin of Jiaxing sees the province's agencies but manages only the county's.
     username = unique("js.admin.")
     user = await system.registry.post("/api/v1/users", headers=await system.auth("zj.admin"), json={
@@ -378,7 +379,7 @@ async def test_admins_manage_only_their_subtree(system: Any) -> None:
     assert foreign_filing.status_code == 403 and foreign_filing.json()["code"] == "agency.filing_outside_province"
 
 
-async def test_patch_rules(system: Any) -> None:
+async def test_patch_rules(system: WenpingSystem) -> None:
     agency = await create_agency(system)
     url = f"/api/v1/agencies/{agency['id']}"
     admin = await system.auth("zj.admin")
@@ -396,7 +397,7 @@ async def test_patch_rules(system: Any) -> None:
     assert [a["id"] for a in listed.json()["items"]] == [agency["id"]]
 
 
-async def test_practitioner_bodies(system: Any) -> None:
+async def test_practitioner_bodies(system: WenpingSystem) -> None:
     agency = await create_agency(system)
     url = f"/api/v1/agencies/{agency['id']}/practitioners"
     admin = await system.auth("zj.admin")

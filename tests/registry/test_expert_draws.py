@@ -9,6 +9,7 @@ from typing import Any
 
 from registry_kit import make_expert, make_project, unique
 from sqlmodel import col, select
+from system_kit import WenpingSystem
 
 from wenping_registry.audit.models import AuditEntry
 from wenping_registry.draws.algorithm import DrawCandidate, DrawRequest, draw_experts
@@ -23,17 +24,17 @@ ZJJ = org_id("嘉兴市住房和城乡建设局")
 COLLEGE = org_id("嘉兴学院")
 
 
-async def draw(system: Any, caller: str, body: dict[str, Any]) -> Any:
+async def draw(system: WenpingSystem, caller: str, body: dict[str, Any]) -> Any:
     return await system.registry.post("/api/v1/expert-draws", json=body, headers=await system.auth(caller))
 
 
-async def shown(system: Any, draw_id: str, caller: str = "jx.reviewer") -> dict[str, Any]:
+async def shown(system: WenpingSystem, draw_id: str, caller: str = "jx.reviewer") -> dict[str, Any]:
     r = await system.registry.get(f"/api/v1/expert-draws/{draw_id}", headers=await system.auth(caller))
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
 
 
-async def audits(system: Any, **where: Any) -> list[AuditEntry]:
+async def audits(system: WenpingSystem, **where: Any) -> list[AuditEntry]:
     async with system.apps["registry"].state.sessionmaker() as session:
         query = select(AuditEntry)
         for name, value in where.items():
@@ -41,7 +42,7 @@ async def audits(system: Any, **where: Any) -> list[AuditEntry]:
         return list((await session.exec(query)).all())
 
 
-async def test_avoidance_no_repeats_verify_and_the_409(system: Any) -> None:
+async def test_avoidance_no_repeats_verify_and_the_409(system: WenpingSystem) -> None:
     region = "330411"
     mk = make_expert
     decision_body = [await mk(system, "zj.admin", region, ["construction"], employer_org_id=FGW) for _ in range(2)]
@@ -147,7 +148,7 @@ async def test_avoidance_no_repeats_verify_and_the_409(system: Any) -> None:
     assert created[0].actor == user_id("jx.reviewer") and created[0].changes["seed"] == str(two["seed"])
 
 
-async def test_who_may_draw(system: Any) -> None:
+async def test_who_may_draw(system: WenpingSystem) -> None:
     region = "330411"
     project = await make_project(system, "jx.fgw.filer", category="policy", sub_kind=None)
     body = {"project_id": project["id"], "count": 1, "region_code": region}
@@ -179,7 +180,7 @@ async def test_who_may_draw(system: Any) -> None:
                                       headers=await system.auth("zy.admin"))).status_code == 404
 
 
-async def test_withdrawn_project_takes_no_experts(system: Any) -> None:
+async def test_withdrawn_project_takes_no_experts(system: WenpingSystem) -> None:
     project = await make_project(system, "jx.fgw.filer")
     headers = {**await system.auth("jx.fgw.filer"), "If-Match": f'"{project["version"]}"'}
     withdrawn = await system.intake.post(f"/api/v1/projects/{project['id']}/transitions",
@@ -189,7 +190,7 @@ async def test_withdrawn_project_takes_no_experts(system: Any) -> None:
     assert r.status_code == 409 and r.json()["code"] == "expert_draw.project_closed"
 
 
-async def test_too_small_a_pool_answers_409_in_gansu(system: Any) -> None:
+async def test_too_small_a_pool_answers_409_in_gansu(system: WenpingSystem) -> None:
     region = "620724"
     await make_expert(system, "zy.admin", region, ["water"])
     await make_expert(system, "zy.admin", region, ["water"])
@@ -213,7 +214,7 @@ def _principal() -> Principal:
                      org_id=org_id("张掖市委政法委"), region_code="620700")
 
 
-async def test_fairness_over_many_seeded_draws(system: Any) -> None:
+async def test_fairness_over_many_seeded_draws(system: WenpingSystem) -> None:
     """Draws for 60 projects from one pool of 5: the load balance keeps every expert within one
     draw of every other at every moment, so nobody eligible is ever starved."""
     region = "620724"
@@ -247,7 +248,7 @@ async def test_fairness_over_many_seeded_draws(system: Any) -> None:
     assert len(round_openers) == 12 and len(set(round_openers)) >= 3
 
 
-async def test_experts_outside_their_term_are_not_candidates(system: Any) -> None:
+async def test_experts_outside_their_term_are_not_candidates(system: WenpingSystem) -> None:
     region = "620724"
     in_term = await make_expert(system, "zy.admin", region, ["work_safety"], term_start="2024-01-01", term_end="2099-12-31")
     await make_expert(system, "zy.admin", region, ["work_safety"], term_start="2019-01-01", term_end="2023-12-31")
@@ -264,7 +265,7 @@ async def test_experts_outside_their_term_are_not_candidates(system: Any) -> Non
     assert [p["expert_id"] for p in (await shown(system, one.json()["id"], "zy.reviewer"))["pool"]] == [in_term["id"]]
 
 
-async def test_concurrent_draws_for_one_project_never_share_an_expert(system: Any) -> None:
+async def test_concurrent_draws_for_one_project_never_share_an_expert(system: WenpingSystem) -> None:
     import asyncio
 
     region = "620724"

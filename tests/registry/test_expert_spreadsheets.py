@@ -7,6 +7,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from registry_kit import id_number, unique
+from system_kit import WenpingSystem
 
 from wenping_registry.experts import xlsx
 
@@ -35,17 +36,17 @@ def row(name: str, region: str = "330411", **over: Any) -> list[Any]:
     return [values[h] for h in xlsx.HEADERS]
 
 
-async def upload(system: Any, data: bytes, caller: str = "zj.admin", filename: str = "专家.xlsx") -> Any:
+async def upload(system: WenpingSystem, data: bytes, caller: str = "zj.admin", filename: str = "专家.xlsx") -> Any:
     return await system.registry.post("/api/v1/experts/import", files={"file": (filename, data, XLSX)},
                                       headers=await system.auth(caller))
 
 
-async def names_in_pool(system: Any, tag: str) -> list[str]:
+async def names_in_pool(system: WenpingSystem, tag: str) -> list[str]:
     r = await system.registry.get("/api/v1/experts", params={"q": tag, "limit": 200}, headers=await system.auth("zj.admin"))
     return sorted(e["name"] for e in r.json()["items"])
 
 
-async def test_template_downloads_and_describes_the_layout(system: Any) -> None:
+async def test_template_downloads_and_describes_the_layout(system: WenpingSystem) -> None:
     r = await system.registry.get("/api/v1/experts/import-template.xlsx", headers=await system.auth("jx.fgw.filer"))
     assert r.status_code == 200 and r.headers["content-type"] == XLSX
     assert "attachment" in r.headers["content-disposition"]
@@ -55,7 +56,7 @@ async def test_template_downloads_and_describes_the_layout(system: Any) -> None:
     assert (await system.registry.get("/api/v1/experts/import-template.xlsx")).status_code == 401
 
 
-async def test_import_all_rows_then_update_by_id_number(system: Any) -> None:
+async def test_import_all_rows_then_update_by_id_number(system: WenpingSystem) -> None:
     tag = unique("导入")
     rows = [row(f"{tag}甲"), row(f"{tag}乙", region="330411", **{xlsx.H_EMPLOYER: None, xlsx.H_FIELDS: "water"})]
     r = await upload(system, sheet(rows))
@@ -77,7 +78,7 @@ async def test_import_all_rows_then_update_by_id_number(system: Any) -> None:
     assert [e["name"] for e in suspended.json()["items"]] == [f"{tag}乙"]
 
 
-async def test_a_bad_row_imports_nothing_and_names_every_problem(system: Any) -> None:
+async def test_a_bad_row_imports_nothing_and_names_every_problem(system: WenpingSystem) -> None:
     tag = unique("坏行")
     rows = [
         row(f"{tag}一"),
@@ -105,7 +106,7 @@ async def test_a_bad_row_imports_nothing_and_names_every_problem(system: Any) ->
     assert await names_in_pool(system, tag) == []
 
 
-async def test_bad_files_and_callers(system: Any) -> None:
+async def test_bad_files_and_callers(system: WenpingSystem) -> None:
     not_xlsx = await upload(system, b"name,phone\n", filename="experts.csv")
     assert not_xlsx.status_code == 422 and "Excel" in not_xlsx.json()["errors"][0]["message"]
     missing = await upload(system, sheet([["张三"]], headers=(xlsx.H_NAME,)))
@@ -118,7 +119,7 @@ async def test_bad_files_and_callers(system: Any) -> None:
     assert no_file.status_code == 422
 
 
-async def test_export_follows_the_filters_and_the_personal_data_rule(system: Any) -> None:
+async def test_export_follows_the_filters_and_the_personal_data_rule(system: WenpingSystem) -> None:
     tag = unique("导出")
     imported = await upload(system, sheet([row(f"{tag}甲"), row(f"{tag}乙", **{xlsx.H_FIELDS: "heritage"})]))
     assert imported.status_code == 200, imported.text
@@ -145,7 +146,7 @@ async def test_export_follows_the_filters_and_the_personal_data_rule(system: Any
     assert again.status_code == 200 and again.json()["updated"] == 2 and again.json()["created"] == 0
 
 
-async def test_import_replays_with_the_same_idempotency_key(system: Any) -> None:
+async def test_import_replays_with_the_same_idempotency_key(system: WenpingSystem) -> None:
     """A retry resends the same bytes (here the .xlsx as the request body itself)."""
     data = sheet([row(unique("幂等"))])
     headers = {**await system.auth("zj.admin"), "Idempotency-Key": unique("import-"), "Content-Type": XLSX}

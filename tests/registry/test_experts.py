@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from registry_kit import unique
 from sqlmodel import select
+from system_kit import WenpingSystem
 
 from wenping_registry.audit.models import AuditEntry
 from wenping_registry.experts.xlsx import id_number_check_char
@@ -41,13 +42,13 @@ def expert_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-async def create_expert(system: Any, admin: str = "zj.admin", **overrides: Any) -> dict[str, Any]:
+async def create_expert(system: WenpingSystem, admin: str = "zj.admin", **overrides: Any) -> dict[str, Any]:
     r = await system.registry.post("/api/v1/experts", json=expert_body(**overrides), headers=await system.auth(admin))
     assert r.status_code == 201, r.text
     return r.json()
 
 
-async def audit_entries(system: Any, object_id: str) -> list[AuditEntry]:
+async def audit_entries(system: WenpingSystem, object_id: str) -> list[AuditEntry]:
     async with system.apps["registry"].state.sessionmaker() as session:
         return list((await session.exec(select(AuditEntry).where(AuditEntry.object_id == object_id))).all())
 
@@ -64,7 +65,7 @@ async def audit_entries(system: Any, object_id: str) -> list[AuditEntry]:
     ],
 )
 async def test_personal_data_only_for_admins_and_reviewers_of_the_subtree(
-    system: Any, caller: str, sees_contact: bool
+    system: WenpingSystem, caller: str, sees_contact: bool
 ) -> None:
     headers = await system.auth(caller)
     one = await system.registry.get(f"/api/v1/experts/{SEEDED}", headers=headers)
@@ -86,7 +87,7 @@ async def test_personal_data_only_for_admins_and_reviewers_of_the_subtree(
         assert expert is not None and expert.phone not in one.text and expert.id_number not in one.text
 
 
-async def test_services_and_other_provinces(system: Any) -> None:
+async def test_services_and_other_provinces(system: WenpingSystem) -> None:
     service = await system.service_headers("intake", "registry")
     r = await system.registry.get("/api/v1/experts", params={"ids": f"{SEEDED},{JX1}"}, headers=service)
     assert r.status_code == 200
@@ -100,7 +101,7 @@ async def test_services_and_other_provinces(system: Any) -> None:
     assert zy_list.json()["items"] and all(e["region_code"].startswith("62") for e in zy_list.json()["items"])
 
 
-async def test_expert_jx1_is_linked_to_its_account(system: Any) -> None:
+async def test_expert_jx1_is_linked_to_its_account(system: WenpingSystem) -> None:
     r = await system.registry.get(f"/api/v1/experts/{JX1}", headers=await system.auth("jx.reviewer"))
     assert r.status_code == 200
     body = r.json()
@@ -108,7 +109,7 @@ async def test_expert_jx1_is_linked_to_its_account(system: Any) -> None:
     assert body["field_labels"] == ["法律政策", "社会管理"] and body["status_label"] == "在库"
 
 
-async def test_create_read_update_with_etag_and_audit(system: Any) -> None:
+async def test_create_read_update_with_etag_and_audit(system: WenpingSystem) -> None:
     created = await create_expert(system, fields=["water", "environment"], employer_org_id=org_id("嘉兴学院"),
                                   employer_name=None)
     assert created["fields"] == ["environment", "water"] and created["employer_name"] == "嘉兴学院"
@@ -150,7 +151,7 @@ async def test_create_read_update_with_etag_and_audit(system: Any) -> None:
     assert "13900002222" not in str(update.changes) and "13800001111" not in str(entries[0].changes)
 
 
-async def test_who_may_create_and_change(system: Any) -> None:
+async def test_who_may_create_and_change(system: WenpingSystem) -> None:
     body = expert_body()
     for caller in ("jx.reviewer", "jx.fgw.filer"):
         r = await system.registry.post("/api/v1/experts", json=body, headers=await system.auth(caller))
@@ -188,7 +189,7 @@ async def test_who_may_create_and_change(system: Any) -> None:
     ],
 )
 async def test_bad_expert_bodies_answer_422_in_chinese(
-    system: Any, change: dict[str, Any], where: str
+    system: WenpingSystem, change: dict[str, Any], where: str
 ) -> None:
     body = expert_body(**change)
     r = await system.registry.post("/api/v1/experts", json=body, headers=await system.auth("zj.admin"))
@@ -199,7 +200,7 @@ async def test_bad_expert_bodies_answer_422_in_chinese(
     assert listed.json()["items"] == []
 
 
-async def test_unknown_region_duplicate_id_number_and_foreign_employer(system: Any) -> None:
+async def test_unknown_region_duplicate_id_number_and_foreign_employer(system: WenpingSystem) -> None:
     admin = await system.auth("zj.admin")
     unknown = await system.registry.post("/api/v1/experts", json=expert_body(region_code="330499"), headers=admin)
     assert unknown.status_code == 400 and unknown.json()["code"] == "region.not_found"
@@ -217,7 +218,7 @@ async def test_unknown_region_duplicate_id_number_and_foreign_employer(system: A
     assert foreign.status_code == 400 and foreign.json()["code"] == "expert.employer_not_found"
 
 
-async def test_list_filters_and_keyset_pages(system: Any) -> None:
+async def test_list_filters_and_keyset_pages(system: WenpingSystem) -> None:
     tag = unique("筛选")
     made = [
         await create_expert(system, name=f"{tag}{i}", region_code="330411", fields=[field],
@@ -258,7 +259,7 @@ async def test_list_filters_and_keyset_pages(system: Any) -> None:
     assert too_many.status_code == 400 and too_many.json()["code"] == "expert.too_many_ids"
 
 
-async def test_idempotent_create(system: Any) -> None:
+async def test_idempotent_create(system: WenpingSystem) -> None:
     body = expert_body()
     headers = {**await system.auth("zj.admin"), "Idempotency-Key": unique("k")}
     first = await system.registry.post("/api/v1/experts", json=body, headers=headers)
@@ -268,14 +269,14 @@ async def test_idempotent_create(system: Any) -> None:
     assert other.status_code == 422 and other.json()["code"] == "idempotency.key_reused"
 
 
-async def test_field_vocabulary_with_chinese_labels(system: Any) -> None:
+async def test_field_vocabulary_with_chinese_labels(system: WenpingSystem) -> None:
     r = await system.registry.get("/api/v1/experts/fields", headers=await system.auth("jx.fgw.filer"))
     assert r.status_code == 200
     labels = {f["value"]: f["label"] for f in r.json()}
     assert len(labels) == 11 and labels["petition_stability"] == "信访维稳" and labels["water"] == "水利"
 
 
-async def test_integration_clients_never_see_personal_data(system: Any) -> None:
+async def test_integration_clients_never_see_personal_data(system: WenpingSystem) -> None:
     from wenping_shared.demo import INTEGRATION_CLIENT
 
     client_id, secret, _region, _scopes = INTEGRATION_CLIENT

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from .._types import Text
 from .report import Report
-from .vocab import ProjectLevel, ReviewVerdict
+from .vocab import AssessorKind, ProjectLevel, ReviewVerdict
 
 
 class Message(BaseModel):
@@ -58,7 +58,7 @@ class ProjectFacts(Message):
     region_code: Text = Field(pattern=r"^\d{6}$")
     planned_decision_date: dt.date | None = None
     already_implemented: StrictBool = False
-    assessor_kind: Literal["self", "agency"] = "self"
+    assessor_kind: AssessorKind = AssessorKind.self
     agency_id: Text | None = Field(default=None, max_length=64)
     agency_org_id: Text | None = Field(default=None, max_length=64)
     implementing_org_id: Text | None = Field(default=None, max_length=64)

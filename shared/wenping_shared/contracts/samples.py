@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 SUBMITTED_ON = dt.date(2026, 4, 24)
@@ -55,7 +55,7 @@ def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]
 
 def _consultation(group: str, method: str, date: str, target: str, participants: int,
                   support: float | None, summary: str,
-                  concerns: list[tuple[str, str, str]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+                  concerns: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
     return {
         "group": group,
         "method": method,

@@ -8,491 +8,307 @@ registry (expert draws), intake (filing hints) and review (checklist) all need t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any, Self
+
+#: Every vocabulary, in the order declared (the order of GET /api/v1/meta/enums).
+_VOCABULARIES: list[type[LabelledEnum]] = []
 
 
-class ProjectCategory(StrEnum):
-    policy = "policy"
-    reform = "reform"
-    project = "project"
-    event = "event"
-    other = "other"
+class LabelledEnum(StrEnum):
+    """A vocabulary whose members state their value and their Chinese label once:
+    ``draft = "draft", "草稿"``. Members compare and serialise as their value."""
+
+    _value_: str
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Self:
+        # (``label`` defaults only so that lookup by value, ``ProjectStatus("draft")``, type-checks.)
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _VOCABULARIES.append(cls)
 
 
-class ProjectSubKind(StrEnum):
+class ProjectCategory(LabelledEnum):
+    policy = "policy", "重大政策"
+    reform = "reform", "重大改革"
+    project = "project", "重大工程项目"
+    event = "event", "重大活动"
+    other = "other", "其他"
+
+
+class ProjectSubKind(LabelledEnum):
     """Sub-kind of a construction project (category `project`)."""
 
-    industrial = "industrial"
-    transport = "transport"
-    water = "water"
-    urban_renewal = "urban_renewal"
-    land_requisition = "land_requisition"
-    other = "other"
+    industrial = "industrial", "产业项目"
+    transport = "transport", "交通项目"
+    water = "water", "水利项目"
+    urban_renewal = "urban_renewal", "城市更新（旧城改造）"
+    land_requisition = "land_requisition", "征地项目"
+    other = "other", "其他项目"
 
 
-class ProjectLevel(StrEnum):
+class ProjectLevel(LabelledEnum):
     """Level of a project for agency eligibility, derived from its region code."""
 
-    county = "county"
-    city = "city"
-    province = "province"
+    county = "county", "县级"
+    city = "city", "市级"
+    province = "province", "省级"
 
 
-class Initiation(StrEnum):
-    initiation = "initiation"
-    application = "application"
-    designation = "designation"
+class Initiation(LabelledEnum):
+    initiation = "initiation", "立项评估"
+    application = "application", "申报评估"
+    designation = "designation", "指定评估"
 
 
-class FilingBatch(StrEnum):
-    start_of_year = "start_of_year"
-    mid_year = "mid_year"
-    ad_hoc = "ad_hoc"
+class FilingBatch(LabelledEnum):
+    start_of_year = "start_of_year", "年初"
+    mid_year = "mid_year", "年中"
+    ad_hoc = "ad_hoc", "随时"
 
 
-class Interest(StrEnum):
-    land_requisition = "land_requisition"
-    demolition = "demolition"
-    farmers_burden = "farmers_burden"
-    soe_restructuring = "soe_restructuring"
-    environment = "environment"
-    employment = "employment"
-    heritage = "heritage"
-    public_safety = "public_safety"
-    pricing = "pricing"
-    social_security = "social_security"
+class Interest(LabelledEnum):
+    land_requisition = "land_requisition", "征地"
+    demolition = "demolition", "拆迁"
+    farmers_burden = "farmers_burden", "农民负担"
+    soe_restructuring = "soe_restructuring", "国企改制"
+    environment = "environment", "环境"
+    employment = "employment", "就业"
+    heritage = "heritage", "文化遗产"
+    public_safety = "public_safety", "公共安全"
+    pricing = "pricing", "价格调整"
+    social_security = "social_security", "社会保障"
 
 
-class ExpertField(StrEnum):
-    finance = "finance"
-    construction = "construction"
-    environment = "environment"
-    law_policy = "law_policy"
-    social_governance = "social_governance"
-    petition_stability = "petition_stability"
-    land_requisition = "land_requisition"
-    heritage = "heritage"
-    work_safety = "work_safety"
-    transport = "transport"
-    water = "water"
+class ExpertField(LabelledEnum):
+    finance = "finance", "经济金融"
+    construction = "construction", "建筑工程"
+    environment = "environment", "环境保护"
+    law_policy = "law_policy", "法律政策"
+    social_governance = "social_governance", "社会管理"
+    petition_stability = "petition_stability", "信访维稳"
+    land_requisition = "land_requisition", "土地征收"
+    heritage = "heritage", "文化遗产"
+    work_safety = "work_safety", "安全生产"
+    transport = "transport", "交通运输"
+    water = "water", "水利"
 
 
-class RiskDimension(StrEnum):
-    legality = "legality"
-    rationality = "rationality"
-    feasibility = "feasibility"
-    controllability = "controllability"
-    safety = "safety"
+class RiskDimension(LabelledEnum):
+    legality = "legality", "合法性"
+    rationality = "rationality", "合理性"
+    feasibility = "feasibility", "可行性"
+    controllability = "controllability", "可控性"
+    safety = "safety", "安全性"
 
 
-class RiskKind(StrEnum):
-    compensation_resettlement = "compensation_resettlement"
-    environmental_impact = "environmental_impact"
-    worker_resettlement = "worker_resettlement"
-    crowd_safety = "crowd_safety"
-    heritage_damage = "heritage_damage"
-    construction_disturbance = "construction_disturbance"
-    public_opinion = "public_opinion"
-    policy_legality = "policy_legality"
-    cost_burden = "cost_burden"
-    fairness = "fairness"
-    traffic_disruption = "traffic_disruption"
-    other = "other"
+class RiskKind(LabelledEnum):
+    compensation_resettlement = "compensation_resettlement", "征收补偿安置"
+    environmental_impact = "environmental_impact", "环境影响"
+    worker_resettlement = "worker_resettlement", "职工安置"
+    crowd_safety = "crowd_safety", "人群聚集安全"
+    heritage_damage = "heritage_damage", "文化遗产破坏"
+    construction_disturbance = "construction_disturbance", "施工扰民"
+    public_opinion = "public_opinion", "舆情"
+    policy_legality = "policy_legality", "政策合法合规"
+    cost_burden = "cost_burden", "群众负担"
+    fairness = "fairness", "利益分配公平"
+    traffic_disruption = "traffic_disruption", "交通影响"
+    other = "other", "其他"
 
 
-class FactorLevel(StrEnum):
+class FactorLevel(LabelledEnum):
     """Single-factor risk level, from R = P x I."""
 
-    major = "major"
-    significant = "significant"
-    moderate = "moderate"
-    minor = "minor"
-    negligible = "negligible"
+    major = "major", "重大"
+    significant = "significant", "较大"
+    moderate = "moderate", "一般"
+    minor = "minor", "较小"
+    negligible = "negligible", "微小"
 
 
-class OverallLevel(StrEnum):
-    high = "high"
-    medium = "medium"
-    low = "low"
+class OverallLevel(LabelledEnum):
+    high = "high", "高"
+    medium = "medium", "中"
+    low = "low", "低"
 
 
-class ConsultationGroup(StrEnum):
+class ConsultationGroup(LabelledEnum):
     """The five must-hear groups (五必听)."""
 
-    stakeholders = "stakeholders"
-    key_populations = "key_populations"
-    local_government = "local_government"
-    implementing_unit = "implementing_unit"
-    experts = "experts"
+    stakeholders = "stakeholders", "涉利益群体"
+    key_populations = "key_populations", "重点人群"
+    local_government = "local_government", "属地政府部门"
+    implementing_unit = "implementing_unit", "项目实施单位"
+    experts = "experts", "专家学者"
 
 
-class ConsultationMethod(StrEnum):
-    questionnaire = "questionnaire"
-    forum = "forum"
-    visit = "visit"
-    hearing = "hearing"
-    online = "online"
-    public_notice = "public_notice"
+class ConsultationMethod(LabelledEnum):
+    questionnaire = "questionnaire", "问卷调查"
+    forum = "forum", "座谈会"
+    visit = "visit", "走访"
+    hearing = "hearing", "听证会"
+    online = "online", "网络征求意见"
+    public_notice = "public_notice", "公示反馈"
 
 
-class DocumentKind(StrEnum):
-    law = "law"
-    administrative_regulation = "administrative_regulation"
-    local_regulation = "local_regulation"
-    rule = "rule"
-    normative_document = "normative_document"
-    standard = "standard"
-    plan = "plan"
+class DocumentKind(LabelledEnum):
+    law = "law", "法律"
+    administrative_regulation = "administrative_regulation", "行政法规"
+    local_regulation = "local_regulation", "地方性法规"
+    rule = "rule", "规章"
+    normative_document = "normative_document", "规范性文件"
+    standard = "standard", "标准"
+    plan = "plan", "规划"
 
 
-class Recommendation(StrEnum):
-    implement = "implement"
-    implement_with_measures = "implement_with_measures"
-    defer = "defer"
-    reject = "reject"
+class Recommendation(LabelledEnum):
+    implement = "implement", "准予实施"
+    implement_with_measures = "implement_with_measures", "落实措施后实施"
+    defer = "defer", "暂缓实施"
+    reject = "reject", "不予实施"
 
 
-class ReviewVerdict(StrEnum):
-    approved = "approved"
-    returned_for_revision = "returned_for_revision"
-    returned_for_reassessment = "returned_for_reassessment"
+class ReviewVerdict(LabelledEnum):
+    approved = "approved", "审查通过"
+    returned_for_revision = "returned_for_revision", "退回修改"
+    returned_for_reassessment = "returned_for_reassessment", "退回重新评估"
 
 
-class ItemResult(StrEnum):
-    pass_ = "pass"  # `pass` is a keyword; the value is the binding one
-    fail = "fail"
-    not_applicable = "not_applicable"
-    pending = "pending"
+class ItemResult(LabelledEnum):
+    pass_ = "pass", "通过"  # `pass` is a keyword; the value is the binding one
+    fail = "fail", "不通过"
+    not_applicable = "not_applicable", "不适用"
+    pending = "pending", "待人工审查"
 
 
-class TransitionAction(StrEnum):
-    file = "file"
-    start_assessment = "start_assessment"
-    decide = "decide"
-    close = "close"
-    withdraw = "withdraw"
-    resume = "resume"
+class TransitionAction(LabelledEnum):
+    file = "file", "报备"
+    start_assessment = "start_assessment", "开始评估"
+    decide = "decide", "作出决策"
+    close = "close", "销号"
+    withdraw = "withdraw", "撤回"
+    resume = "resume", "重新评估"
 
 
-class ProjectStatus(StrEnum):
+class ProjectStatus(LabelledEnum):
     """The project state machine of domain.md. Decided states are named after the decision."""
 
-    draft = "draft"
-    filed = "filed"
-    assessing = "assessing"
-    report_submitted = "report_submitted"
-    under_review = "under_review"
-    returned = "returned"
-    approved = "approved"
-    implement = "implement"
-    implement_with_measures = "implement_with_measures"
-    deferred = "deferred"
-    rejected = "rejected"
-    tracking = "tracking"
-    evaluated = "evaluated"
-    closed = "closed"
-    withdrawn = "withdrawn"
+    draft = "draft", "草稿"
+    filed = "filed", "已报备"
+    assessing = "assessing", "评估中"
+    report_submitted = "report_submitted", "报告已报送"
+    under_review = "under_review", "审查中"
+    returned = "returned", "退回整改"
+    approved = "approved", "审查通过/备案"
+    implement = "implement", "准予实施"
+    implement_with_measures = "implement_with_measures", "落实措施后实施"
+    deferred = "deferred", "暂缓实施"
+    rejected = "rejected", "不予实施"
+    tracking = "tracking", "跟踪问效"
+    evaluated = "evaluated", "效果评价"
+    closed = "closed", "销号"
+    withdrawn = "withdrawn", "撤回"
 
 
 # --- vocabularies the spec implies but does not enumerate in the binding list -------------
 
 
-class AssessorKind(StrEnum):
+class AssessorKind(LabelledEnum):
     """Who assessed: the decision body itself, or a commissioned third-party agency."""
 
-    self = "self"
-    agency = "agency"
+    self = "self", "自行评估"
+    agency = "agency", "委托第三方机构评估"
 
 
-class AgencyGrade(StrEnum):
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
+class AgencyGrade(LabelledEnum):
+    A = "A", "A级"
+    B = "B", "B级"
+    C = "C", "C级"
+    D = "D", "D级"
 
 
-class AgencyStatus(StrEnum):
-    active = "active"
-    suspended = "suspended"
-    blacklisted = "blacklisted"
+class AgencyStatus(LabelledEnum):
+    active = "active", "正常"
+    suspended = "suspended", "暂停"
+    blacklisted = "blacklisted", "列入黑名单"
 
 
-class ExpertStatus(StrEnum):
-    active = "active"
-    suspended = "suspended"
-    retired = "retired"
+class ExpertStatus(LabelledEnum):
+    active = "active", "在库"
+    suspended = "suspended", "暂停"
+    retired = "retired", "退出"
 
 
-class ProcedureStep(StrEnum):
+class ProcedureStep(LabelledEnum):
     """The nine-step method (九步法); six-step variants use a subset."""
 
-    plan = "plan"
-    public_notice = "public_notice"
-    consultation = "consultation"
-    analysis = "analysis"
-    risk_identification = "risk_identification"
-    report_compilation = "report_compilation"
-    review_meeting = "review_meeting"
-    filing = "filing"
-    tracking = "tracking"
+    plan = "plan", "方案制定"
+    public_notice = "public_notice", "公开公示"
+    consultation = "consultation", "征求意见"
+    analysis = "analysis", "分析论证"
+    risk_identification = "risk_identification", "风险识别"
+    report_compilation = "report_compilation", "报告编制"
+    review_meeting = "review_meeting", "组织评审"
+    filing = "filing", "备案管理"
+    tracking = "tracking", "跟踪问效"
 
 
-class PriorApprovalKind(StrEnum):
+class PriorApprovalKind(LabelledEnum):
     """Prior approvals of a construction project (C03.4)."""
 
-    project_approval = "project_approval"
-    planning = "planning"
-    land_use = "land_use"
-    environmental_assessment = "environmental_assessment"
-    other = "other"
+    project_approval = "project_approval", "立项"
+    planning = "planning", "规划"
+    land_use = "land_use", "用地"
+    environmental_assessment = "environmental_assessment", "环评"
+    other = "other", "其他手续"
 
 
-class ApprovalStatus(StrEnum):
-    obtained = "obtained"
-    in_progress = "in_progress"
-    not_started = "not_started"
-    not_required = "not_required"
+class ApprovalStatus(LabelledEnum):
+    obtained = "obtained", "已取得"
+    in_progress = "in_progress", "办理中"
+    not_started = "not_started", "未办理"
+    not_required = "not_required", "无需办理"
 
 
-class AttachmentKind(StrEnum):
-    expert_opinions = "expert_opinions"
-    survey_summary = "survey_summary"
-    public_notice_evidence = "public_notice_evidence"
-    meeting_minutes = "meeting_minutes"
-    other = "other"
+class AttachmentKind(LabelledEnum):
+    expert_opinions = "expert_opinions", "专家意见"
+    survey_summary = "survey_summary", "调查汇总"
+    public_notice_evidence = "public_notice_evidence", "公示材料"
+    meeting_minutes = "meeting_minutes", "会议纪要"
+    other = "other", "其他附件"
 
 
-class ItemMode(StrEnum):
-    auto = "auto"
-    manual = "manual"
+class ItemMode(LabelledEnum):
+    auto = "auto", "自动审查"
+    manual = "manual", "人工审查"
 
 
-class Severity(StrEnum):
-    critical = "critical"
-    general = "general"
+class Severity(LabelledEnum):
+    critical = "critical", "关键项"
+    general = "general", "一般项"
 
 
-# --- Chinese labels ------------------------------------------------------------------------
+# --- derived: every vocabulary by class and by API name -------------------------------------
 
+#: {enum class: {value: Chinese label}}, derived from the members.
 LABELS: Mapping[type[StrEnum], Mapping[str, str]] = MappingProxyType(
-    {
-        ProjectCategory: {
-            "policy": "重大政策",
-            "reform": "重大改革",
-            "project": "重大工程项目",
-            "event": "重大活动",
-            "other": "其他",
-        },
-        ProjectSubKind: {
-            "industrial": "产业项目",
-            "transport": "交通项目",
-            "water": "水利项目",
-            "urban_renewal": "城市更新（旧城改造）",
-            "land_requisition": "征地项目",
-            "other": "其他项目",
-        },
-        ProjectLevel: {"county": "县级", "city": "市级", "province": "省级"},
-        Initiation: {
-            "initiation": "立项评估",
-            "application": "申报评估",
-            "designation": "指定评估",
-        },
-        FilingBatch: {"start_of_year": "年初", "mid_year": "年中", "ad_hoc": "随时"},
-        Interest: {
-            "land_requisition": "征地",
-            "demolition": "拆迁",
-            "farmers_burden": "农民负担",
-            "soe_restructuring": "国企改制",
-            "environment": "环境",
-            "employment": "就业",
-            "heritage": "文化遗产",
-            "public_safety": "公共安全",
-            "pricing": "价格调整",
-            "social_security": "社会保障",
-        },
-        ExpertField: {
-            "finance": "经济金融",
-            "construction": "建筑工程",
-            "environment": "环境保护",
-            "law_policy": "法律政策",
-            "social_governance": "社会管理",
-            "petition_stability": "信访维稳",
-            "land_requisition": "土地征收",
-            "heritage": "文化遗产",
-            "work_safety": "安全生产",
-            "transport": "交通运输",
-            "water": "水利",
-        },
-        RiskDimension: {
-            "legality": "合法性",
-            "rationality": "合理性",
-            "feasibility": "可行性",
-            "controllability": "可控性",
-            "safety": "安全性",
-        },
-        RiskKind: {
-            "compensation_resettlement": "征收补偿安置",
-            "environmental_impact": "环境影响",
-            "worker_resettlement": "职工安置",
-            "crowd_safety": "人群聚集安全",
-            "heritage_damage": "文化遗产破坏",
-            "construction_disturbance": "施工扰民",
-            "public_opinion": "舆情",
-            "policy_legality": "政策合法合规",
-            "cost_burden": "群众负担",
-            "fairness": "利益分配公平",
-            "traffic_disruption": "交通影响",
-            "other": "其他",
-        },
-        FactorLevel: {
-            "major": "重大",
-            "significant": "较大",
-            "moderate": "一般",
-            "minor": "较小",
-            "negligible": "微小",
-        },
-        OverallLevel: {"high": "高", "medium": "中", "low": "低"},
-        ConsultationGroup: {
-            "stakeholders": "涉利益群体",
-            "key_populations": "重点人群",
-            "local_government": "属地政府部门",
-            "implementing_unit": "项目实施单位",
-            "experts": "专家学者",
-        },
-        ConsultationMethod: {
-            "questionnaire": "问卷调查",
-            "forum": "座谈会",
-            "visit": "走访",
-            "hearing": "听证会",
-            "online": "网络征求意见",
-            "public_notice": "公示反馈",
-        },
-        DocumentKind: {
-            "law": "法律",
-            "administrative_regulation": "行政法规",
-            "local_regulation": "地方性法规",
-            "rule": "规章",
-            "normative_document": "规范性文件",
-            "standard": "标准",
-            "plan": "规划",
-        },
-        Recommendation: {
-            "implement": "准予实施",
-            "implement_with_measures": "落实措施后实施",
-            "defer": "暂缓实施",
-            "reject": "不予实施",
-        },
-        ReviewVerdict: {
-            "approved": "审查通过",
-            "returned_for_revision": "退回修改",
-            "returned_for_reassessment": "退回重新评估",
-        },
-        ItemResult: {
-            "pass": "通过",
-            "fail": "不通过",
-            "not_applicable": "不适用",
-            "pending": "待人工审查",
-        },
-        TransitionAction: {
-            "file": "报备",
-            "start_assessment": "开始评估",
-            "decide": "作出决策",
-            "close": "销号",
-            "withdraw": "撤回",
-            "resume": "重新评估",
-        },
-        ProjectStatus: {
-            "draft": "草稿",
-            "filed": "已报备",
-            "assessing": "评估中",
-            "report_submitted": "报告已报送",
-            "under_review": "审查中",
-            "returned": "退回整改",
-            "approved": "审查通过/备案",
-            "implement": "准予实施",
-            "implement_with_measures": "落实措施后实施",
-            "deferred": "暂缓实施",
-            "rejected": "不予实施",
-            "tracking": "跟踪问效",
-            "evaluated": "效果评价",
-            "closed": "销号",
-            "withdrawn": "撤回",
-        },
-        AssessorKind: {"self": "自行评估", "agency": "委托第三方机构评估"},
-        AgencyGrade: {"A": "A级", "B": "B级", "C": "C级", "D": "D级"},
-        AgencyStatus: {"active": "正常", "suspended": "暂停", "blacklisted": "列入黑名单"},
-        ExpertStatus: {"active": "在库", "suspended": "暂停", "retired": "退出"},
-        ProcedureStep: {
-            "plan": "方案制定",
-            "public_notice": "公开公示",
-            "consultation": "征求意见",
-            "analysis": "分析论证",
-            "risk_identification": "风险识别",
-            "report_compilation": "报告编制",
-            "review_meeting": "组织评审",
-            "filing": "备案管理",
-            "tracking": "跟踪问效",
-        },
-        PriorApprovalKind: {
-            "project_approval": "立项",
-            "planning": "规划",
-            "land_use": "用地",
-            "environmental_assessment": "环评",
-            "other": "其他手续",
-        },
-        ApprovalStatus: {
-            "obtained": "已取得",
-            "in_progress": "办理中",
-            "not_started": "未办理",
-            "not_required": "无需办理",
-        },
-        AttachmentKind: {
-            "expert_opinions": "专家意见",
-            "survey_summary": "调查汇总",
-            "public_notice_evidence": "公示材料",
-            "meeting_minutes": "会议纪要",
-            "other": "其他附件",
-        },
-        ItemMode: {"auto": "自动审查", "manual": "人工审查"},
-        Severity: {"critical": "关键项", "general": "一般项"},
-    }
+    {cls: MappingProxyType({m.value: m.label for m in cls}) for cls in _VOCABULARIES}
 )
 
-# snake_case names used by GET /api/v1/meta/enums (API field names are snake_case too).
+#: snake_case names used by GET /api/v1/meta/enums (API field names are snake_case too), in the
+#: order the vocabularies are declared above.
 ENUM_NAMES: Mapping[str, type[StrEnum]] = MappingProxyType(
-    {
-        "project_category": ProjectCategory,
-        "project_sub_kind": ProjectSubKind,
-        "project_level": ProjectLevel,
-        "initiation": Initiation,
-        "filing_batch": FilingBatch,
-        "interest": Interest,
-        "expert_field": ExpertField,
-        "risk_dimension": RiskDimension,
-        "risk_kind": RiskKind,
-        "factor_level": FactorLevel,
-        "overall_level": OverallLevel,
-        "consultation_group": ConsultationGroup,
-        "consultation_method": ConsultationMethod,
-        "document_kind": DocumentKind,
-        "recommendation": Recommendation,
-        "review_verdict": ReviewVerdict,
-        "item_result": ItemResult,
-        "transition_action": TransitionAction,
-        "project_status": ProjectStatus,
-        "assessor_kind": AssessorKind,
-        "agency_grade": AgencyGrade,
-        "agency_status": AgencyStatus,
-        "expert_status": ExpertStatus,
-        "procedure_step": ProcedureStep,
-        "prior_approval_kind": PriorApprovalKind,
-        "approval_status": ApprovalStatus,
-        "attachment_kind": AttachmentKind,
-        "item_mode": ItemMode,
-        "severity": Severity,
-    }
+    {re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower(): cls for cls in _VOCABULARIES}
 )
 
 
@@ -636,15 +452,3 @@ DECIDED_STATUS: Mapping[Recommendation, ProjectStatus] = MappingProxyType(
         Recommendation.reject: ProjectStatus.rejected,
     }
 )
-
-
-def _check_labels() -> None:
-    # Fail at import rather than at the first evidence string if a label is missing.
-    for cls in ENUM_NAMES.values():
-        missing = {m.value for m in cls} - set(LABELS[cls])
-        if missing:
-            raise RuntimeError(f"{cls.__name__} lacks labels for {sorted(missing)}")
-
-
-_check_labels()
-

@@ -97,7 +97,7 @@ class DecisionListRepository:
             .where(col(Project.decision_list_id).in_(list(list_ids)))
             .group_by(col(Project.decision_list_id), col(Project.status), col(Project.deadline))
         )
-        return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
+        return (await self.session.exec(query)).all()
 
     async def withdraw_reasons(self, project_ids: Sequence[str]) -> dict[str, str]:
         """The reason given when each of these projects was withdrawn (from the ledger)."""

@@ -120,7 +120,7 @@ async def _all_the_way(session: AsyncSession, project: Project, filer: Principal
     tracking = TrackingService(session)
     for index in range(2):
         await tracking.record(filer, project.id, TrackingCreate(measure=index, progress_percent=100, status="completed",
-                                                                note="已按期落实"))  # type: ignore[arg-type]
+                                                                note="已按期落实"))
     await tracking.evaluate(filer, project.id, EvaluationCreate(
         disputes_arisen=0, measures_effective=True, summary="措施落实到位，实施平稳，未发生矛盾纠纷。", satisfaction_rate=0.95,
     ), lambda _: None)
@@ -146,7 +146,7 @@ async def _seed_tracking(session: AsyncSession) -> None:
     )
     for index, progress, status, note, deadline in plan:
         await tracking.record(filer, project.id, TrackingCreate(
-            measure=index, progress_percent=progress, status=status, note=note, deadline=deadline))  # type: ignore[arg-type]
+            measure=index, progress_percent=progress, status=status, note=note, deadline=deadline))
 
 
 async def seed_after_decision(settings: IntakeSettings) -> None:

@@ -175,8 +175,8 @@ class DecisionListService:
                     project_id=project.id,
                     number=project.number,
                     title=project.title,
-                    category=project.category,  # type: ignore[arg-type]
-                    status=project.status,  # type: ignore[arg-type]
+                    category=project.category,
+                    status=project.status,
                     status_label=label_of(ProjectStatus, project.status),
                     deadline=project.deadline,
                     planned_decision_date=project.planned_decision_date,

@@ -55,6 +55,8 @@ async def ledger_dates(session: AsyncSession, project_ids: Sequence[str]) -> dic
         .group_by(col(LedgerEntry.project_id), col(LedgerEntry.to_status))
     )
     out: dict[str, dict[str, Any]] = {}
-    for project_id, status, first, last in (await session.exec(query)).all():  # type: ignore[call-overload]
-        out.setdefault(project_id, {})[status] = (first, last)
+    # sqlmodel's exec() has no overload for a select of columns mixed with SQL functions.
+    for project_id, status, first, last in (await session.exec(query)).all():
+        if status is not None:  # always: the query keeps the key states only
+            out.setdefault(project_id, {})[status] = (first, last)
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -24,8 +26,8 @@ from .service import ProjectService, project_etag, project_public
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
-_NOT_FOUND = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
-_PRECONDITIONS = {
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
+_PRECONDITIONS: dict[int | str, dict[str, Any]] = {
     412: {"description": "If-Match 与当前 ETag 不符（资源已被修改）"},
     428: {"description": "缺少 If-Match 请求头"},
 }

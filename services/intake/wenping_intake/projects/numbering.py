@@ -20,14 +20,14 @@ def format_number(region_code: str, year: int, seq: int) -> str:
 
 
 async def next_seq(session: AsyncSession, region_code: str, year: int) -> int:
-    table = ProjectNumberCounter.__table__  # type: ignore[attr-defined]
+    table = ProjectNumberCounter.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its class type does not declare it
     bump = (
         update(table)
         .where(table.c.region_code == region_code, table.c.year == year)
         .values(last_seq=table.c.last_seq + 1)
         .returning(table.c.last_seq)
     )
-    seq = (await session.exec(bump)).scalar_one_or_none()  # type: ignore[call-overload]
+    seq = (await session.exec(bump)).scalar_one_or_none()
     if seq is not None:
         return int(seq)
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -35,8 +35,8 @@ async def next_seq(session: AsyncSession, region_code: str, year: int) -> int:
     first = insert(table).values(region_code=region_code, year=year, last_seq=0).on_conflict_do_nothing(
         index_elements=["region_code", "year"]
     )
-    await session.exec(first)  # type: ignore[call-overload]
-    return int((await session.exec(bump)).scalar_one())  # type: ignore[call-overload]
+    await session.exec(first)
+    return int((await session.exec(bump)).scalar_one())
 
 
 async def next_number(session: AsyncSession, region_code: str, year: int) -> tuple[int, str]:

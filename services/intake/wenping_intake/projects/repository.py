@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from wenping_shared import PageParams, Principal
 
@@ -30,7 +32,7 @@ class ProjectFilters:
     decision_list_id: str | None = None
 
 
-def overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
+def overdue_clause(today: dt.date) -> ColumnElement[bool]:
     """Past its deadline and not finished (closed, withdrawn, rejected)."""
     return (col(Project.deadline) < today) & col(Project.status).not_in(sorted(FINISHED_STATUSES))
 
@@ -50,7 +52,7 @@ class ProjectRepository:
         )
         return result.first()
 
-    def select_visible(self, principal: Principal, filters: ProjectFilters, today: dt.date):  # type: ignore[no-untyped-def]
+    def select_visible(self, principal: Principal, filters: ProjectFilters, today: dt.date) -> SelectOfScalar[Project]:
         """The visible projects matching the filters (no order, no limit): lists and exports."""
         query = select(Project).where(visible_filter(principal))
         if filters.region_code:

@@ -24,6 +24,7 @@ from wenping_shared import (
 )
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import (
+    AssessorKind,
     Initiation,
     ProjectCategory,
     ProjectLevel,
@@ -101,7 +102,7 @@ def project_facts(project: Project) -> messages.ProjectFacts:
         region_code=project.region_code,
         planned_decision_date=project.planned_decision_date,
         already_implemented=project.already_implemented,
-        assessor_kind=project.assessor_kind,
+        assessor_kind=AssessorKind(project.assessor_kind),
         agency_id=project.agency_id,
         agency_org_id=project.agency_org_id,
         implementing_org_id=project.implementing_org_id,

@@ -33,9 +33,9 @@ def _after(due: Any, ident: Any, rank: int, cursor: Cursor | None) -> ColumnElem
         return None
     c_due, c_rank, c_id = cursor
     if rank > c_rank:
-        return due >= c_due  # type: ignore[no-any-return]
+        return due >= c_due
     if rank < c_rank:
-        return due > c_due  # type: ignore[no-any-return]
+        return due > c_due
     return or_(due > c_due, and_(due == c_due, ident > c_id))
 
 
@@ -84,7 +84,7 @@ class ReminderRepository:
         if after is not None:
             query = query.where(after)
         query = query.order_by(col(TrackedMeasure.deadline), col(TrackedMeasure.id)).limit(limit)
-        return (await self.session.exec(query)).all()  # type: ignore[return-value]
+        return (await self.session.exec(query)).all()
 
     async def counts(
         self, principal: Principal, horizon: dt.date, today: dt.date, kinds: set[str]
@@ -100,7 +100,7 @@ class ReminderRepository:
                 query = query.where(col(Project.decision_list_id).is_not(None))
             elif project_kinds == {"project_deadline"}:
                 query = query.where(col(Project.decision_list_id).is_(None))
-            n, late = (await self.session.exec(query)).one()  # type: ignore[call-overload]
+            n, late = (await self.session.exec(query)).one()
             total, overdue = total + int(n or 0), overdue + int(late or 0)
         if "measure_deadline" in kinds:
             query = (
@@ -109,6 +109,6 @@ class ReminderRepository:
                 .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
                 .where(*self._measures_due(principal, horizon))
             )
-            n, late = (await self.session.exec(query)).one()  # type: ignore[call-overload]
+            n, late = (await self.session.exec(query)).one()
             total, overdue = total + int(n or 0), overdue + int(late or 0)
         return total, overdue

@@ -85,7 +85,7 @@ class ReturnReason(TableBase, table=True):
 # The statistics read two denormalised copies, kept here, at the tables' level, so that every writer
 # (the review events, the seeds, test set-ups) keeps them right without knowing about them:
 # project.approved_on (latest approval's Beijing date) and return_reason.year (the project's year).
-_project = Project.__table__  # type: ignore[attr-defined]
+_project = Project.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its class type does not declare it
 
 
 def approval_day(decided_at: dt.datetime) -> dt.date:

@@ -168,7 +168,8 @@ class ReportService:
         return project, False
 
     async def _decide(self, principal: Principal, project: Project, row: ReportRound, data: messages.ReviewEvent) -> None:
-        verdict = ReviewVerdict(data.verdict)
+        assert data.verdict is not None  # a decided event always carries one (ReviewEvent's validator)
+        verdict = data.verdict
         decided_at = data.decided_at or utcnow()
         row.review_id = data.review_id
         row.verdict = verdict.value

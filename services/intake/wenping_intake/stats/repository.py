@@ -35,7 +35,7 @@ class StatsRepository:
         deadline, approved_on = col(Project.deadline), col(Project.approved_on)
         group = (col(Project.region_code), col(Project.year), col(Project.status))
         query = (
-            select(  # type: ignore[call-overload]
+            select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
                 *group,
                 func.count(),
                 _count_if(col(Project.filed_at).is_not(None)),
@@ -48,15 +48,15 @@ class StatsRepository:
             .where(*scope)
             .group_by(*group)
         )
-        return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
+        return (await self.session.exec(query)).all()
 
     async def kinds(self, scope: Sequence[ColumnElement[bool]]) -> Sequence[Any]:
         """Per (region, year, category, initiation, risk level): projects."""
         group = (
             col(Project.region_code), col(Project.year), col(Project.category), col(Project.initiation), col(Project.risk_level)
         )
-        query = select(*group, func.count()).where(*scope).group_by(*group)  # type: ignore[call-overload]
-        return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
+        query = select(*group, func.count()).where(*scope).group_by(*group)  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
+        return (await self.session.exec(query)).all()
 
     async def return_reasons(
         self, scope: Sequence[ColumnElement[bool]], region_code: str | None, year: int | None, by_region_only: bool
@@ -67,7 +67,7 @@ class StatsRepository:
         (copied from its project), so no join; otherwise (organisation visibility) join the projects."""
         reason = ReturnReason
         group = (col(reason.region_code), col(reason.year), col(reason.category_code))
-        query = select(  # type: ignore[call-overload]
+        query = select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
             *group, func.count(), func.count(distinct(col(reason.review_id)))
         ).group_by(*group)
         if region_code:
@@ -76,4 +76,4 @@ class StatsRepository:
             query = query.where(col(reason.year) == year)
         if not by_region_only:
             query = query.join(Project, col(Project.id) == col(reason.project_id)).where(*scope)
-        return (await self.session.exec(query)).all()  # type: ignore[call-overload,no-any-return]
+        return (await self.session.exec(query)).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -14,7 +16,7 @@ from .service import TrackingService
 
 router = APIRouter(prefix="/api/v1/projects", tags=["tracking"])
 
-_NOT_FOUND = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
 
 
 @router.post(

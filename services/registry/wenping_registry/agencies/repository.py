@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import ColumnElement, and_, case, exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, or_, select
@@ -25,7 +25,7 @@ from .models import (
 from .schemas import AgencyPerformance
 
 
-def _valid_on(grading: type[AgencyGradingRecord], day: dt.date):  # type: ignore[no-untyped-def]
+def _valid_on(grading: type[AgencyGradingRecord], day: dt.date) -> ColumnElement[bool]:
     return and_(col(grading.valid_from) <= day, col(grading.valid_until) >= day)
 
 
@@ -67,7 +67,7 @@ class AgencyRepository:
             g, later = aliased(AgencyGradingRecord), aliased(AgencyGradingRecord)
             newer = exists().where(
                 col(later.agency_id) == col(g.agency_id),
-                _valid_on(later, today),  # type: ignore[arg-type]
+                _valid_on(later, today),
                 or_(
                     col(later.graded_on) > col(g.graded_on),
                     and_(col(later.graded_on) == col(g.graded_on), col(later.valid_from) > col(g.valid_from)),
@@ -75,7 +75,7 @@ class AgencyRepository:
             )
             query = query.where(
                 exists().where(
-                    col(g.agency_id) == col(Agency.id), col(g.grade) == grade, _valid_on(g, today), ~newer  # type: ignore[arg-type]
+                    col(g.agency_id) == col(Agency.id), col(g.grade) == grade, _valid_on(g, today), ~newer
                 )
             )
         after = page.after([col(Agency.name), col(Agency.id)], descending=False)
@@ -121,7 +121,7 @@ class AgencyRepository:
         approved = case((col(p.verdict) == "approved", 1), else_=0)
         approved_project = case((col(p.verdict) == "approved", col(p.project_id)), else_=None)
         query = (
-            select(  # type: ignore[call-overload]  # sqlmodel types select() up to four columns
+            select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
                 p.agency_id,
                 func.count(),
                 func.sum(approved),

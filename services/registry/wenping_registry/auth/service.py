@@ -124,7 +124,7 @@ class TokenIssuer:
             await self._record_failure(username, address, "bad_credentials" if ok is False else "inactive")
             raise InvalidGrant()
         # A successful login clears the account's failure streak.
-        await self.session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))  # type: ignore[call-overload]
+        await self.session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))
         audit.record(self.session, user.id, "auth.login", "user", user.id, region_code=user.region_code,
                      changes={"address": address, "audience": aud})
         return self._mint(

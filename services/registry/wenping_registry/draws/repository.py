@@ -9,6 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, func, not_
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from wenping_shared import PageParams, region_prefix
 
@@ -29,7 +30,9 @@ class ExpertDrawRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _pool_ids(self, region_code: str, fields: Sequence[str], today: dt.date, *, in_term: bool = True):  # type: ignore[no-untyped-def]
+    def _pool_ids(
+        self, region_code: str, fields: Sequence[str], today: dt.date, *, in_term: bool = True
+    ) -> SelectOfScalar[str]:
         term = and_(
             or_(col(Expert.term_start).is_(None), col(Expert.term_start) <= today),
             or_(col(Expert.term_end).is_(None), col(Expert.term_end) >= today),
@@ -48,7 +51,10 @@ class ExpertDrawRepository:
         whatever its status: the algorithm itself excludes the inactive, so the record shows why."""
         # Only the columns a candidate needs: pools run to thousands in a province.
         query = (
-            select(Expert.id, Expert.name, Expert.fields, Expert.employer_org_id, Expert.status, Expert.region_code)
+            # A candidate needs six columns; sqlmodel types select() for up to four.
+            select(  # type: ignore[call-overload]
+                Expert.id, Expert.name, Expert.fields, Expert.employer_org_id, Expert.status, Expert.region_code
+            )
             .where(col(Expert.id).in_(self._pool_ids(region_code, fields, today)))
             .order_by(col(Expert.id))
         )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
     Conflict,
+    Forbidden,
     PageParams,
     Principal,
     ProjectNotFound,
@@ -107,7 +108,7 @@ def candidate_of(data: dict[str, Any]) -> DrawCandidate:
 
 def draw_request_of(draw: ExpertDraw) -> DrawRequest:
     return DrawRequest(
-        fields=frozenset(draw.fields),  # type: ignore[arg-type]
+        fields=frozenset(draw.fields),
         count=draw.count,
         avoid_org_ids=frozenset(draw.avoid_org_ids),
         decision_body_org_id=draw.decision_body_org_id,
@@ -200,7 +201,7 @@ class ExpertDrawService:
         if not sees_project(principal, project):
             raise ProjectNotFound()
         if not may_draw(principal, project):
-            error = DrawForbidden()
+            error: Forbidden = DrawForbidden()
             await self._refuse(principal, project, error, "denied")
             raise error
         if await self.regions.get(region_code) is None:
@@ -232,9 +233,9 @@ class ExpertDrawService:
             DrawCandidate(
                 expert_id=e.id,
                 name=e.name,
-                fields=frozenset(e.fields),  # type: ignore[arg-type]
+                fields=frozenset(e.fields),
                 employer_org_id=e.employer_org_id,
-                status=e.status,  # type: ignore[arg-type]
+                status=e.status,
                 region_code=e.region_code,
                 draws_this_year=counts.get(e.id, 0),
                 previously_drawn_for_project=e.id in already,
@@ -242,7 +243,7 @@ class ExpertDrawService:
             for e in experts
         ]
         request = DrawRequest(
-            fields=frozenset(fields),  # type: ignore[arg-type]
+            fields=frozenset(fields),
             count=data.count,
             avoid_org_ids=frozenset(data.avoid_org_ids),
             decision_body_org_id=project.responsible_org_id,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from wenping_shared import PageParams, region_prefix
 
@@ -55,7 +56,7 @@ class ExpertRepository:
     async def by_user_id(self, user_id: str) -> Expert | None:
         return (await self.session.exec(select(Expert).where(Expert.user_id == user_id))).first()
 
-    def _filtered(self, filters: ExpertFilters):  # type: ignore[no-untyped-def]
+    def _filtered(self, filters: ExpertFilters) -> SelectOfScalar[Expert]:
         query = select(Expert)
         if filters.subtree_of is not None:
             query = query.where(col(Expert.region_code).startswith(region_prefix(filters.subtree_of)))
@@ -110,12 +111,12 @@ class ExpertRepository:
             return
         # Core inserts on the request's connection (same transaction), one executemany each.
         connection = await self.session.connection()
-        await connection.execute(insert(Expert.__table__), list(rows))  # type: ignore[attr-defined]
+        await connection.execute(insert(Expert.__table__), list(rows))  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its class type does not declare it
         fields = [{"expert_id": r["id"], "field": value} for r in rows for value in r["fields"]]
-        await connection.execute(insert(ExpertFieldEntry.__table__), fields)  # type: ignore[attr-defined]
+        await connection.execute(insert(ExpertFieldEntry.__table__), fields)  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime; its class type does not declare it
 
     async def replace_fields(self, expert: Expert, fields: Sequence[str]) -> None:
-        await self.session.exec(delete(ExpertFieldEntry).where(col(ExpertFieldEntry.expert_id) == expert.id))  # type: ignore[call-overload]
+        await self.session.exec(delete(ExpertFieldEntry).where(col(ExpertFieldEntry.expert_id) == expert.id))
         for value in fields:
             self.session.add(ExpertFieldEntry(expert_id=expert.id, field=value))
 
