@@ -110,8 +110,13 @@ _PROBLEM_SCHEMAS: dict[str, Any] = {
             "code": {"type": "string", "description": "稳定的错误代码，如 request.validation_failed"},
             "errors": {
                 "type": "array",
-                "items": {"$ref": "#/components/schemas/ProblemFieldError"},
-                "description": "逐字段的校验错误（仅 422 等校验类错误）",
+                "items": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/ProblemFieldError"},
+                        {"$ref": "#/components/schemas/ProblemSheetError"},
+                    ]
+                },
+                "description": "逐字段的校验错误（仅 422 等校验类错误）；表格导入时为逐行逐列的错误",
             },
         },
         "additionalProperties": True,
@@ -131,6 +136,18 @@ _PROBLEM_SCHEMAS: dict[str, Any] = {
             "msg": {"type": "string", "description": "中文错误说明"},
             "type": {"type": "string", "description": "错误类型（机器可读）"},
         },
+    },
+}
+
+_PROBLEM_SCHEMAS["ProblemSheetError"] = {
+    "title": "ProblemSheetError",
+    "type": "object",
+    "description": "表格（.xlsx）导入的一处错误",
+    "required": ["message"],
+    "properties": {
+        "row": {"anyOf": [{"type": "integer"}, {"type": "null"}], "description": "行号（从 1 起，含表头）"},
+        "column": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "列名"},
+        "message": {"type": "string", "description": "中文错误说明"},
     },
 }
 
@@ -279,6 +296,9 @@ def _complete_operation(
         if status[0] in "45":
             response["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM}}}
             response.setdefault("description", _STATUS_TEXT.get(status, "错误"))
+        elif status == "204":
+            response.pop("content", None)  # No Content: a body would contradict the status
+            response.setdefault("headers", {}).setdefault("X-Request-ID", {"$ref": "#/components/headers/XRequestID"})
         elif status[0] == "2":
             _complete_success(path, response, route, facts)
             for content in response.get("content", {}).values():

@@ -237,7 +237,7 @@ async def _table_counts(system: Any) -> dict[str, int]:
             names = await connection.run_sync(lambda c: inspect(c).get_table_names())
             for name in names:
                 if not _NOISY.search(name):
-                    counts[f"{service}.{name}"] = (await session.execute(text(f'SELECT count(*) FROM "{name}"'))).scalar_one()
+                    counts[f"{service}.{name}"] = (await connection.execute(text(f'SELECT count(*) FROM "{name}"'))).scalar_one()
             await session.rollback()
     return counts
 

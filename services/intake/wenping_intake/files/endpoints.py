@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
 from .models import StoredFile
 from .service import FileService
+from .storage import CONTENT_TYPES
 
 router = APIRouter(prefix="/api/v1/files", tags=["files"])
 
@@ -59,7 +60,14 @@ async def get_file(file_id: str, session: SessionDep, principal: CurrentPrincipa
     return file_public(await service.visible(principal, file_id))
 
 
-@router.get("/{file_id}/content", summary="下载文件", responses={404: {"description": "不存在或不可见"}})
+@router.get(
+    "/{file_id}/content",
+    summary="下载文件",
+    responses={
+        200: {"description": "文件原样（上传时的类型）", "content": {media: {} for media in CONTENT_TYPES.values()}},
+        404: {"description": "不存在或不可见"},
+    },
+)
 async def download_file(
     file_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
 ) -> FileResponse:

@@ -45,6 +45,7 @@ async def fetch_project(peers: ServiceClient, project_id: str) -> DrawProject:
         "不重复抽取本项目已抽过的专家，本年度被抽次数少者优先。记录算法版本、随机种子和候选名单。"
         "符合条件的专家不足时返回 409，列出符合条件人数与排除原因。"
     ),
+    responses={404: {"description": "project_id 所指的项目不存在或调用方无权看到"}},
 )
 async def create_draw(
     data: ExpertDrawCreate,

@@ -29,6 +29,7 @@ async def _prechecks(request: Request, registry: RegistrySourceDep, intake: Inta
     summary="预审：报告草稿按自动审查项检查，不保存任何内容",
     description="不带 project_id 时，需要项目信息的条目（C01.2、C02.1、C02.2）为 not_applicable 并说明原因。"
     "报送日期按今天计算。",
+    responses={404: {"description": "project_id 所指的项目不存在或调用方无权看到"}},
 )
 async def precheck(
     data: PrecheckRequest,

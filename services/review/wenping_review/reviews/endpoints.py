@@ -17,6 +17,7 @@ from .service import Precondition, ReviewService
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
 
+_NOT_DECIDED: dict[int | str, dict[str, object]] = {409: {"description": "审查尚未作出结论，暂无书面反馈意见"}}
 ReviewId = Annotated[str, Path(max_length=64, description="审查ID")]
 ItemCode = Annotated[str, Path(pattern=r"^C\d{2}\.\d{1,2}$", description="条目编号，如 C06.6")]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -54,7 +55,7 @@ def _answer(detail: ReviewPublic, status_code: int = 200) -> Response:
     summary="开启审查（受理服务移交，或审查员按 project_id + round 开启）",
     description="按 (project_id, round) 幂等：重复请求返回 200 与同一审查。开启时对全部 45 项自动审查并保存结果、"
     "依据与建议，并通过发件箱通知受理服务（opened）。注册服务不可用时，依赖注册库的条目为 pending（待人工核实）。",
-    responses={200: {"description": "该轮审查已存在"}},
+    responses={200: {"description": "该轮审查已存在"}, 404: {"description": "项目或该轮报告不存在或不可见"}},
 )
 async def open_review(
     data: ReviewOpen,
@@ -132,7 +133,7 @@ async def review_audit(review_id: ReviewId, principal: CurrentPrincipal, reviews
     return [row.model_dump(mode="json") for row in rows]
 
 
-@router.get("/{review_id}/feedback", summary="书面反馈意见（JSON）")
+@router.get("/{review_id}/feedback", summary="书面反馈意见（JSON）", responses=_NOT_DECIDED)
 async def feedback_json(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> dict[str, object]:
     letter = await reviews.feedback_letter(principal, review_id)
     return {
@@ -143,13 +144,15 @@ async def feedback_json(review_id: ReviewId, principal: CurrentPrincipal, review
     }
 
 
-@router.get("/{review_id}/feedback.txt", summary="书面反馈意见（纯文本）", response_class=Response)
+@router.get("/{review_id}/feedback.txt", summary="书面反馈意见（纯文本）", response_class=Response, responses=_NOT_DECIDED)
 async def feedback_text(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
     letter = await reviews.feedback_letter(principal, review_id)
     return Response(render_text(letter), media_type="text/plain; charset=utf-8")
 
 
-@router.get("/{review_id}/feedback.docx", summary="书面反馈意见（Word，GB/T 9704 版式）", response_class=Response)
+@router.get(
+    "/{review_id}/feedback.docx", summary="书面反馈意见（Word，GB/T 9704 版式）", response_class=Response, responses=_NOT_DECIDED
+)
 async def feedback_docx(review_id: ReviewId, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
     letter = await reviews.feedback_letter(principal, review_id)
     data = await asyncio.to_thread(render_docx, letter)
