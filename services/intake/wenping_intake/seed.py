@@ -18,11 +18,12 @@ from wenping_shared import Principal, create_engine, create_sessionmaker, enqueu
 from wenping_shared.contracts import Report, messages
 from wenping_shared.contracts.samples import complete_report
 from wenping_shared.contracts.vocab import DECIDED_STATUS, Recommendation, project_level_for_region
-from wenping_shared.demo import ACCOUNTS, demo_id, org_id, user_id
+from wenping_shared.demo import ACCOUNTS, demo_id, org_id
 
 from .config import IntakeSettings
 from .database import OutboxMessage
 from .decision_lists.seed import seed_after_decision
+from .demo_accounts import REVIEW_SERVICE, demo_user
 from .ledger import service as ledger
 from .projects import lifecycle
 from .projects.models import Project
@@ -31,18 +32,6 @@ from .projects.schemas import ProjectFields
 from .projects.service import apply_fields, project_facts
 from .reports.models import ReportRound, ReturnReason
 from .reports.service import REVIEWS_PATH
-
-REVIEW_SERVICE = Principal(subject="service:review", kind="service", roles=frozenset({"service"}), name="审查服务")
-
-
-def _user(username: str) -> Principal:
-    for name, display, role, org, region in ACCOUNTS:
-        if name == username:
-            return Principal(
-                subject=user_id(name), kind="user", roles=frozenset({role}), org_id=org_id(org),
-                region_code=region, name=display,
-            )
-    raise KeyError(username)
 
 
 @dataclass(frozen=True)
@@ -118,7 +107,7 @@ def demo_projects() -> tuple[DemoProject, ...]:
 
 
 async def _seed_project(session: AsyncSession, spec: DemoProject) -> None:
-    filer = _user(spec.filer)
+    filer = demo_user(spec.filer)
     assert filer.region_code and filer.org_id
     fields = ProjectFields.model_validate(spec.fields)
     now = utcnow()

@@ -14,9 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Principal, create_engine, create_sessionmaker, local_date, local_today, utcnow
 from wenping_shared.contracts.samples import complete_report
-from wenping_shared.demo import ACCOUNTS, demo_id, org_id, user_id
+from wenping_shared.demo import ACCOUNTS, demo_id
 
 from ..config import IntakeSettings
+from ..demo_accounts import REVIEW_SERVICE, demo_user
 from ..ledger import service as ledger
 from ..projects import lifecycle
 from ..projects.models import Project
@@ -27,18 +28,6 @@ from ..tracking.schemas import EvaluationCreate, TrackingCreate
 from ..tracking.service import TrackingService
 from .models import DecisionList
 from .service import DecisionListService
-
-REVIEW_SERVICE = Principal(subject="service:review", kind="service", roles=frozenset({"service"}), name="审查服务")
-
-
-def _user(username: str) -> Principal:
-    for name, display, role, org, region in ACCOUNTS:
-        if name == username:
-            return Principal(
-                subject=user_id(name), kind="user", roles=frozenset({role}), org_id=org_id(org),
-                region_code=region, name=display,
-            )
-    raise KeyError(username)
 
 
 def _days(n: int) -> str:
@@ -70,7 +59,7 @@ def demo_lists() -> tuple[tuple[str, str, str, list[dict[str, Any]]], ...]:
 
 
 async def _seed_list(session: AsyncSession, key: str, filer_name: str, title: str, items: list[dict[str, Any]]) -> None:
-    filer = _user(filer_name)
+    filer = demo_user(filer_name)
     assert filer.region_code and filer.org_id
     service = DecisionListService(session, None)  # type: ignore[arg-type]  # no registry call: names are known
     org_name = next(a[3] for a in ACCOUNTS if a[0] == filer_name)
@@ -136,7 +125,7 @@ async def _seed_tracking(session: AsyncSession) -> None:
     existing = (await session.exec(select(TrackedMeasure).where(col(TrackedMeasure.project_id) == project.id))).first()
     if existing is not None:
         return
-    filer = _user("jx.zjj.filer")
+    filer = demo_user("jx.zjj.filer")
     tracking = TrackingService(session)
     today = local_today()
     plan = (
