@@ -32,13 +32,4 @@ from . import (  # noqa: F401  (imported for their @rule registrations)
 from .context import RegistryNeeds, ReportReading, RuleContext, registry_needs
 from .outcome import RULES, Rule, RuleOutcome, rule
 
-__all__ = [
-    "RULES",
-    "RegistryNeeds",
-    "ReportReading",
-    "Rule",
-    "RuleContext",
-    "RuleOutcome",
-    "registry_needs",
-    "rule",
-]
+__all__ = ["RULES", "RegistryNeeds", "ReportReading", "Rule", "RuleContext", "RuleOutcome", "registry_needs", "rule"]

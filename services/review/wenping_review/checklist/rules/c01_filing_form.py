@@ -35,10 +35,7 @@ def filing_form_complete(context: RuleContext) -> RuleOutcome:
         )
     return passed(
         "报备表事项名称、决策主体、评估主体、联系人及电话、计划决策日期、事项类别均已填写",
-        {
-        "field": "filing_form",
-        "missing": [],
-    },
+        {"field": "filing_form", "missing": []},
     )
 
 
@@ -82,18 +79,16 @@ def filing_form_matches_report(context: RuleContext) -> RuleOutcome:
             problems.append("报告未载明事项名称")
             mismatches.append({"field": "project_name", "filing_form": ff.project_name, "report": None})
         elif text_of(ff.project_name) != text_of(r.project_name):
-            problems.append(f"事项名称不一致：报备表为{quoted(ff.project_name, 60)}，报告为{quoted(r.project_name, 60)}")
-            mismatches.append(
-                {"field": "project_name", "filing_form": ff.project_name, "report": r.project_name}
+            problems.append(
+                f"事项名称不一致：报备表为{quoted(ff.project_name, 60)}，报告为{quoted(r.project_name, 60)}"
             )
+            mismatches.append({"field": "project_name", "filing_form": ff.project_name, "report": r.project_name})
     ov_cat = r.overview.category if r.overview is not None else None
     if ff.category is not None and ov_cat != ff.category:
         if ov_cat is None:
             problems.append("报告事项概况未载明事项类别")
         else:
-            problems.append(
-                f"事项类别不一致：报备表为「{label(ff.category)}」，报告概况为「{label(ov_cat)}」"
-            )
+            problems.append(f"事项类别不一致：报备表为「{label(ff.category)}」，报告概况为「{label(ov_cat)}」")
         mismatches.append({"field": "category", "filing_form": ff.category, "report": ov_cat})
     residual = r.conclusion.residual_level if r.conclusion is not None else None
     if ff.risk_level is None:

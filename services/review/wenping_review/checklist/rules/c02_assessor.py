@@ -43,8 +43,10 @@ def responsible_body_is_decision_body(context: RuleContext) -> RuleOutcome:
         same = body_id == p.responsible_org_id
         basis = "机构ID"
     else:
-        same = not is_blank(body) and not is_blank(p.responsible_org_name) and (
-            text_of(body) == text_of(p.responsible_org_name)
+        same = (
+            not is_blank(body)
+            and not is_blank(p.responsible_org_name)
+            and (text_of(body) == text_of(p.responsible_org_name))
         )
         basis = "名称"
     shown_body = body or body_id
@@ -58,8 +60,7 @@ def responsible_body_is_decision_body(context: RuleContext) -> RuleOutcome:
             details,
         )
     return failed(
-        f"报备表决策主体{quoted(shown_body, 40)}与项目责任主体{quoted(shown_resp, 40)}不一致（按{basis}核对）",
-        details,
+        f"报备表决策主体{quoted(shown_body, 40)}与项目责任主体{quoted(shown_resp, 40)}不一致（按{basis}核对）", details
     )
 
 
@@ -106,15 +107,17 @@ def agency_registered_and_graded(context: RuleContext) -> RuleOutcome:
             problems.append(
                 f"机构{a.grade}级等级有效期至 {iso(a.grade_valid_until)}，报送日期 {iso(context.submitted_on)} 已过期"
             )
-        max_level = context.config.agency_grade_max_level.get(AgencyGrade(a.grade)) if a.grade in AgencyGrade._value2member_map_ else None
+        max_level = (
+            context.config.agency_grade_max_level.get(AgencyGrade(a.grade))
+            if a.grade in AgencyGrade._value2member_map_
+            else None
+        )
         details["grade_max_level"] = max_level.value if max_level else None
         if level is not None:
             if max_level is None:
                 problems.append(f"机构等级「{a.grade}」未配置可承接的项目级别")
             elif PROJECT_LEVEL_RANK[level] > PROJECT_LEVEL_RANK[max_level]:
-                problems.append(
-                    f"{a.grade}级机构仅可承接{label(max_level)}及以下项目，本项目为{label(level)}项目"
-                )
+                problems.append(f"{a.grade}级机构仅可承接{label(max_level)}及以下项目，本项目为{label(level)}项目")
     if not a.eligible:
         reasons = "；".join(a.reasons) if a.reasons else "未说明原因"
         problems.append(f"机构库资格核验未通过：{reasons}")
@@ -137,9 +140,7 @@ def team_has_registry_experts(context: RuleContext) -> RuleOutcome:
     found = [experts[i] for i in ids if i in experts]
     missing = [i for i in ids if i not in experts]
     ov = context.report.overview
-    wanted = matching_expert_fields(
-        context.category, ov.sub_kind if ov is not None else None, context.interests
-    )
+    wanted = matching_expert_fields(context.category, ov.sub_kind if ov is not None else None, context.interests)
     matched = [e for e in found if wanted.intersection(e.fields)]
     minimum = context.config.team_min_registry_experts
     details: dict[str, Any] = {
@@ -161,8 +162,11 @@ def team_has_registry_experts(context: RuleContext) -> RuleOutcome:
     elif not matched:
         fields = "、".join(sorted({label_of_field(f) for e in found for f in e.fields})) or "无"
         problems.append(
-            "评估组专家领域（" + fields + "）均不属于与事项相关的领域（"
-            + "、".join(label_of_field(f) for f in sorted(wanted)) + "）"
+            "评估组专家领域（"
+            + fields
+            + "）均不属于与事项相关的领域（"
+            + "、".join(label_of_field(f) for f in sorted(wanted))
+            + "）"
         )
     if problems:
         return failed(joined(problems + ([note] if note else [])), details)

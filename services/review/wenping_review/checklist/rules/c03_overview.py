@@ -35,7 +35,9 @@ def overview_stated(context: RuleContext) -> RuleOutcome:
         elif n < minimum:
             problems.append(f"{lbl}仅 {n} 字，少于 {minimum} 字")
     details = {"field": "overview", "lengths": lengths, "threshold": minimum}
-    return failed_on(problems, details) or passed(f"事项背景、主要内容、规模、地点、实施计划均已载明且不少于 {minimum} 字", details)
+    return failed_on(problems, details) or passed(
+        f"事项背景、主要内容、规模、地点、实施计划均已载明且不少于 {minimum} 字", details
+    )
 
 
 @rule("C03.2")
@@ -53,14 +55,9 @@ def affected_groups_stated(context: RuleContext) -> RuleOutcome:
     groups = [g.strip() for g in ov.stakeholder_groups if not is_blank(g)]
     if not groups:
         problems.append("未列明利益相关群体")
-    details = {
-        "field": "overview",
-        "affected_population": ov.affected_population,
-        "stakeholder_groups": groups,
-    }
+    details = {"field": "overview", "affected_population": ov.affected_population, "stakeholder_groups": groups}
     return failed_on(problems, details) or passed(
-        f"影响范围已描述，涉及 {ov.affected_population} 人，利益相关群体：{'、'.join(groups)}",
-        details,
+        f"影响范围已描述，涉及 {ov.affected_population} 人，利益相关群体：{'、'.join(groups)}", details
     )
 
 
@@ -88,13 +85,23 @@ def interests_explained(context: RuleContext) -> RuleOutcome:
     text = "".join(
         t
         for t in (
-            ov.background, ov.content, ov.scale, ov.location, ov.schedule,
-            ov.affected_area, ov.interests_description, *ov.stakeholder_groups,
+            ov.background,
+            ov.content,
+            ov.scale,
+            ov.location,
+            ov.schedule,
+            ov.affected_area,
+            ov.interests_description,
+            *ov.stakeholder_groups,
         )
         if t
     )
     missing = [i for i in ov.interests if not any(k in text for k in _INTEREST_KEYWORDS.get(i, (label(i),)))]
-    details = {"field": "overview", "interests": [str(i) for i in ov.interests], "not_discussed": [str(i) for i in missing]}
+    details = {
+        "field": "overview",
+        "interests": [str(i) for i in ov.interests],
+        "not_discussed": [str(i) for i in missing],
+    }
     if missing:
         return failed("事项概况未说明涉及的" + "、".join(label(i) for i in missing) + "等群众切身利益内容", details)
     return passed("事项概况对涉及的" + "、".join(label(i) for i in ov.interests) + "等利益均有说明", details)

@@ -23,7 +23,9 @@ def basis_sufficient(context: RuleContext) -> RuleOutcome:
         problems.append(f"引用依据文件 {len(docs)} 件，少于 {minimum} 件")
     if not laws:
         problems.append("未引用法律或行政法规")
-    return failed_on(problems, details) or passed(f"引用依据文件 {len(docs)} 件（不少于 {minimum} 件），其中法律、行政法规 {len(laws)} 件", details)
+    return failed_on(problems, details) or passed(
+        f"引用依据文件 {len(docs)} 件（不少于 {minimum} 件），其中法律、行政法规 {len(laws)} 件", details
+    )
 
 
 _YEAR_IN_NUMBER = re.compile(r"〔(\d{4})〕")
@@ -86,7 +88,9 @@ def basis_cited_properly(context: RuleContext) -> RuleOutcome:
                 )
                 rows.append({"index": i, "field": "number", "value": d.number})
     details = {"field": "basis", "problems": rows}
-    return failed_on(problems, details) or passed(f"引用的 {len(docs)} 件文件均载明名称和发文机关，行政法规、规章和规范性文件文号规范", details)
+    return failed_on(problems, details) or passed(
+        f"引用的 {len(docs)} 件文件均载明名称和发文机关，行政法规、规章和规范性文件文号规范", details
+    )
 
 
 _LOCAL_ISSUER = re.compile(r"[省市县区州盟旗]")

@@ -27,7 +27,10 @@ def plan_made(context: RuleContext) -> RuleOutcome:
     if plan.time_limit is None:
         problems.append("评估方案未载明完成时限")
     details = {"field": "procedure.plan", "time_limit": iso(plan.time_limit), "methods": plan.methods}
-    return failed_on(problems, details) or passed(f"评估方案载明评估内容、方法（{'、'.join(m for m in plan.methods if not is_blank(m))}）和完成时限 {iso(plan.time_limit)}", details)
+    return failed_on(problems, details) or passed(
+        f"评估方案载明评估内容、方法（{'、'.join(m for m in plan.methods if not is_blank(m))}）和完成时限 {iso(plan.time_limit)}",
+        details,
+    )
 
 
 @rule("C05.2")
@@ -156,7 +159,9 @@ def expert_meeting_held(context: RuleContext) -> RuleOutcome:
     if problems:
         return failed(joined(problems), details)
     when = f"于报告编制日期 {iso(comp)} 前" if comp is not None else "（报告编制日期未载明，未核对先后，见C05.3）"
-    return passed(f"{iso(m.date)} 召开专家论证会{when}，{len(keys)} 名专家参加（不少于 {minimum} 名），有会议纪要", details)
+    return passed(
+        f"{iso(m.date)} 召开专家论证会{when}，{len(keys)} 名专家参加（不少于 {minimum} 名），有会议纪要", details
+    )
 
 
 @rule("C05.5")

@@ -14,7 +14,13 @@ def _group_heard(context: RuleContext, group: ConsultationGroup) -> RuleOutcome:
     region's minimum of participants in total."""
     minimum = context.config.consultation_min_participants.get(group, 1)
     n, total = context.participants_by_group.get(group, (0, 0))
-    details = {"field": "consultations", "group": group.value, "consultations": n, "participants": total, "threshold": minimum}
+    details = {
+        "field": "consultations",
+        "group": group.value,
+        "consultations": n,
+        "participants": total,
+        "threshold": minimum,
+    }
     name = label(group)
     if n == 0:
         return failed(f"未征求{name}意见", details)
@@ -86,6 +92,6 @@ def consultation_broad_enough(context: RuleContext) -> RuleOutcome:
     }
     return failed_on(problems, details) or passed(
         f"涉利益群体样本 {sample} 人（{basis}）；征求方式 {len(methods)} 种"
-            f"（{'、'.join(label(m) for m in methods)}）；{len(context.concerns)} 条意见均有书面回应",
+        f"（{'、'.join(label(m) for m in methods)}）；{len(context.concerns)} 条意见均有书面回应",
         details,
     )

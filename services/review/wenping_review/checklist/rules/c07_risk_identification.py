@@ -39,14 +39,9 @@ def concerns_become_risks(context: RuleContext) -> RuleOutcome:
     unanswered = [k for k in concerns if not is_blank(k.id) and k.id not in answered]
     problems = []
     if unanswered:
-        problems.append(
-            "以下意见未纳入任何风险因素："
-            + "、".join(f"{k.id}{quoted(k.text, 20)}" for k in unanswered)
-        )
+        problems.append("以下意见未纳入任何风险因素：" + "、".join(f"{k.id}{quoted(k.text, 20)}" for k in unanswered))
     if without_id:
-        problems.append(
-            "以下意见未编号，无法与风险因素对应：" + "、".join(quoted(k.text, 20) for k in without_id)
-        )
+        problems.append("以下意见未编号，无法与风险因素对应：" + "、".join(quoted(k.text, 20) for k in without_id))
     details = {
         "field": "risks.related_concerns",
         "concerns": len(concerns),
@@ -69,20 +64,10 @@ def key_risks_identified(context: RuleContext) -> RuleOutcome:
         return not_applicable("事项涉及的利益无对应的重点风险类型", {"field": "risks.kind", "required": []})
     present = {r.kind for r in context.report.risks if r.kind is not None}
     missing = [k for k in required if k not in present]
-    details = {
-        "field": "risks.kind",
-        "required": [k.value for k in required],
-        "missing": [k.value for k in missing],
-    }
+    details = {"field": "risks.kind", "required": [k.value for k in required], "missing": [k.value for k in missing]}
     if missing:
-        return failed(
-            joined(f"{'、'.join(required[k])}，但未识别「{label(k)}」类风险" for k in missing),
-            details,
-        )
-    return passed(
-        joined(f"{'、'.join(why)}，已识别「{label(k)}」类风险" for k, why in required.items()),
-        details,
-    )
+        return failed(joined(f"{'、'.join(required[k])}，但未识别「{label(k)}」类风险" for k in missing), details)
+    return passed(joined(f"{'、'.join(why)}，已识别「{label(k)}」类风险" for k, why in required.items()), details)
 
 
 @rule("C07.4")

@@ -62,7 +62,9 @@ def factor_levels_correct(context: RuleContext) -> RuleOutcome:
     details = {"field": "risks.level", "scheme": scheme.version, "mismatches": rows}
     if checked == 0:
         return not_applicable("无已估计概率和影响的风险因素（见C08.1）", details)
-    return failed_on(problems, details) or passed(f"{checked} 项风险因素的风险程度均与 R=P×I 按本地区判定标准计算一致", details)
+    return failed_on(problems, details) or passed(
+        f"{checked} 项风险因素的风险程度均与 R=P×I 按本地区判定标准计算一致", details
+    )
 
 
 def _count_text(levels: Iterable[FactorLevel]) -> str:
@@ -73,18 +75,18 @@ def _count_text(levels: Iterable[FactorLevel]) -> str:
     return "、".join(f"{label(lv)}{counts[lv]}项" for lv in order) or "无"
 
 
-def _overall(
-    context: RuleContext, risks: list[RiskFactor], residual: bool
-) -> tuple[OverallLevel, str, dict[str, Any]]:
+def _overall(context: RuleContext, risks: list[RiskFactor], residual: bool) -> tuple[OverallLevel, str, dict[str, Any]]:
     """Overall level computed by the region's scheme: from stated factor levels (stacking) or
     from the weighted R of the stated P and I (index)."""
     scheme = context.scheme
     if scheme.method == "stacking":
         levels = [lv for lv in ((r.residual_level if residual else r.level) for r in risks) if lv is not None]
         computed = scheme.overall_by_stacking(levels)
-        return computed, f"单因素等级{_count_text(levels)}，按叠加法综合等级为{overall_level_text(computed)}", {
-            "method": "stacking"
-        }
+        return (
+            computed,
+            f"单因素等级{_count_text(levels)}，按叠加法综合等级为{overall_level_text(computed)}",
+            {"method": "stacking"},
+        )
     pairs: list[tuple[Decimal, Decimal | None]] = []
     for r in risks:
         p, i = (r.residual_probability, r.residual_impact) if residual else (r.probability, r.impact)
@@ -126,7 +128,9 @@ def residual_levels_assessed(context: RuleContext) -> RuleOutcome:
         else:
             computed = scheme.factor_level(r.residual_probability, r.residual_impact)
             if r.residual_level is None:
-                problems.append(f"{name}未载明措施后风险程度（按 {risk_degree_text(r.residual_probability, r.residual_impact)} 应为{factor_level_text(computed)}）")
+                problems.append(
+                    f"{name}未载明措施后风险程度（按 {risk_degree_text(r.residual_probability, r.residual_impact)} 应为{factor_level_text(computed)}）"
+                )
             elif r.residual_level != computed:
                 problems.append(
                     f"{name}措施后 {risk_degree_text(r.residual_probability, r.residual_impact)}，应为{factor_level_text(computed)}，报告判定为{factor_level_text(r.residual_level)}"
@@ -136,7 +140,9 @@ def residual_levels_assessed(context: RuleContext) -> RuleOutcome:
             and r.level is not None
             and FACTOR_RANK[r.residual_level] > FACTOR_RANK[r.level]
         ):
-            problems.append(f"{name}措施后风险程度（{factor_level_text(r.residual_level)}）高于措施前（{factor_level_text(r.level)}）")
+            problems.append(
+                f"{name}措施后风险程度（{factor_level_text(r.residual_level)}）高于措施前（{factor_level_text(r.level)}）"
+            )
     concl = context.report.conclusion
     stated = concl.residual_level if concl is not None else None
     details: dict[str, Any] = {"field": "risks.residual_*/conclusion.residual_level", "stated": stated}
@@ -151,7 +157,9 @@ def residual_levels_assessed(context: RuleContext) -> RuleOutcome:
     else:
         tail = "；结论未载明措施后综合风险等级（见C10.1）"
     details = plain(details)
-    return failed_on(problems, details) or passed(f"{len(risks)} 项风险因素均已评估措施后风险程度且判定正确、不高于措施前{tail}", details)
+    return failed_on(problems, details) or passed(
+        f"{len(risks)} 项风险因素均已评估措施后风险程度且判定正确、不高于措施前{tail}", details
+    )
 
 
 @rule("C08.5")
@@ -180,7 +188,15 @@ def level_matches_public_response(context: RuleContext) -> RuleOutcome:
     details.update({"support": float(support), "low_threshold": float(low), "high_threshold": float(high)})
     details = plain(details)
     if level == OverallLevel.low and support < low:
-        return failed(f"涉利益群体支持率 {pct}（{how}）低于 {decimal_text(low * 100)}%，但综合风险等级（措施后）为低，请研判是否低估", details)
+        return failed(
+            f"涉利益群体支持率 {pct}（{how}）低于 {decimal_text(low * 100)}%，但综合风险等级（措施后）为低，请研判是否低估",
+            details,
+        )
     if level == OverallLevel.high and support > high:
-        return failed(f"涉利益群体支持率 {pct}（{how}）高于 {decimal_text(high * 100)}%，但综合风险等级（措施后）为高，请研判是否高估", details)
-    return passed(f"涉利益群体支持率 {pct}（{how}），综合风险等级（措施后）为{overall_level_text(level)}，未见明显不符", details)
+        return failed(
+            f"涉利益群体支持率 {pct}（{how}）高于 {decimal_text(high * 100)}%，但综合风险等级（措施后）为高，请研判是否高估",
+            details,
+        )
+    return passed(
+        f"涉利益群体支持率 {pct}（{how}），综合风险等级（措施后）为{overall_level_text(level)}，未见明显不符", details
+    )

@@ -19,15 +19,14 @@ def every_risk_has_measure(context: RuleContext) -> RuleOutcome:
         return not_applicable("无初始风险程度为一般及以上的风险因素", {"field": "measures.items.risk_ids"})
     measured = context.measured_risks
     lacking = [(i, r) for i, r in due if not r.id or r.id not in measured]
-    details = {
-        "field": "measures.items.risk_ids",
-        "risks_due": len(due),
-        "without_measure": [r.id for _, r in lacking],
-    }
+    details = {"field": "measures.items.risk_ids", "risks_due": len(due), "without_measure": [r.id for _, r in lacking]}
     if lacking:
         return failed(
             "以下风险无对应防范化解措施："
-            + "、".join(f"{risk_name(i, r)}（{factor_level_text(r.level)}）" + ("（未编号，无法对应）" if not r.id else "") for i, r in lacking),
+            + "、".join(
+                f"{risk_name(i, r)}（{factor_level_text(r.level)}）" + ("（未编号，无法对应）" if not r.id else "")
+                for i, r in lacking
+            ),
             details,
         )
     return passed(f"初始风险程度为一般及以上的 {len(due)} 项风险均有对应措施", details)
@@ -49,7 +48,9 @@ def measures_owned_and_dated(context: RuleContext) -> RuleOutcome:
         elif not m.deadline > context.submitted_on:
             problems.append(f"{name}完成时限 {iso(m.deadline)} 不晚于报送日期 {iso(context.submitted_on)}")
     details = {"field": "measures.items", "measures": len(items), "submitted_on": iso(context.submitted_on)}
-    return failed_on(problems, details) or passed(f"{len(items)} 项措施均明确责任单位，完成时限均晚于报送日期 {iso(context.submitted_on)}", details)
+    return failed_on(problems, details) or passed(
+        f"{len(items)} 项措施均明确责任单位，完成时限均晚于报送日期 {iso(context.submitted_on)}", details
+    )
 
 
 @rule("C09.3")
@@ -71,7 +72,9 @@ def measures_specific(context: RuleContext) -> RuleOutcome:
                 flags.append(f"第{n}项措施与第{first[text][0]}项措施针对不同风险但内容完全相同")
             first.setdefault(text, (n, risks))
     details = {"field": "measures.items.content", "threshold": minimum}
-    return failed_on(flags, details) or passed(f"{len(items)} 项措施均不少于 {minimum} 字，且未见对不同风险照搬同一措施", details)
+    return failed_on(flags, details) or passed(
+        f"{len(items)} 项措施均不少于 {minimum} 字，且未见对不同风险照搬同一措施", details
+    )
 
 
 @rule("C09.4")
@@ -81,7 +84,9 @@ def emergency_plan_for_higher_risk(context: RuleContext) -> RuleOutcome:
     if level is None:
         return not_applicable("结论未载明初始综合风险等级（见C10.1）", {"field": "measures.emergency_plan"})
     if level == OverallLevel.low:
-        return not_applicable("初始综合风险等级为低，无需应急预案", {"field": "measures.emergency_plan", "level": "low"})
+        return not_applicable(
+            "初始综合风险等级为低，无需应急预案", {"field": "measures.emergency_plan", "level": "low"}
+        )
     ms = context.report.measures
     plan = ms.emergency_plan if ms is not None else None
     details = {"field": "measures.emergency_plan", "level": level.value}
@@ -89,7 +94,10 @@ def emergency_plan_for_higher_risk(context: RuleContext) -> RuleOutcome:
         return failed(f"初始综合风险等级为{overall_level_text(level)}，但未制定应急预案", details)
     if is_blank(plan.summary):
         return failed(f"初始综合风险等级为{overall_level_text(level)}，应急预案缺少要点内容", details)
-    return passed(f"初始综合风险等级为{overall_level_text(level)}，已制定应急预案{quoted(plan.title or plan.summary, 40)}", details)
+    return passed(
+        f"初始综合风险等级为{overall_level_text(level)}，已制定应急预案{quoted(plan.title or plan.summary, 40)}",
+        details,
+    )
 
 
 @rule("C09.5")
@@ -104,4 +112,6 @@ def monitoring_assigned(context: RuleContext) -> RuleOutcome:
     if is_blank(mon.frequency):
         problems.append("风险监测未明确频次")
     details = {"field": "measures.monitoring", "responsible_unit": mon.responsible_unit, "frequency": mon.frequency}
-    return failed_on(problems, details) or passed(f"风险监测由{quoted(mon.responsible_unit, 30)}负责，频次{quoted(mon.frequency, 30)}", details)
+    return failed_on(problems, details) or passed(
+        f"风险监测由{quoted(mon.responsible_unit, 30)}负责，频次{quoted(mon.frequency, 30)}", details
+    )

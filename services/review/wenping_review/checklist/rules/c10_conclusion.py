@@ -39,7 +39,9 @@ def recommendation_fits_level(context: RuleContext) -> RuleOutcome:
     level = c.residual_level if c is not None else None
     rec = c.recommendation if c is not None else None
     if level is None or rec is None:
-        return not_applicable("结论未载明措施后综合风险等级或评估建议（见C10.1）", {"field": "conclusion.recommendation"})
+        return not_applicable(
+            "结论未载明措施后综合风险等级或评估建议（见C10.1）", {"field": "conclusion.recommendation"}
+        )
     allowed = context.scheme.recommendation_fit[level]
     allowed_text = "或".join(label(x) for x in allowed)
     details = {
@@ -49,8 +51,14 @@ def recommendation_fits_level(context: RuleContext) -> RuleOutcome:
         "allowed": [x.value for x in allowed],
     }
     if rec not in allowed:
-        return failed(f"措施后综合风险等级为{overall_level_text(level)}，建议「{label(rec)}」不符（{overall_level_text(level)}风险应{allowed_text}）", details)
-    return passed(f"措施后综合风险等级为{overall_level_text(level)}，建议「{label(rec)}」符合（{overall_level_text(level)}风险可{allowed_text}）", details)
+        return failed(
+            f"措施后综合风险等级为{overall_level_text(level)}，建议「{label(rec)}」不符（{overall_level_text(level)}风险应{allowed_text}）",
+            details,
+        )
+    return passed(
+        f"措施后综合风险等级为{overall_level_text(level)}，建议「{label(rec)}」符合（{overall_level_text(level)}风险可{allowed_text}）",
+        details,
+    )
 
 
 _REQUIRED_ATTACHMENTS = (
@@ -73,4 +81,6 @@ def signed_with_attachments(context: RuleContext) -> RuleOutcome:
     if missing:
         problems.append("缺少附件：" + "、".join(label(k) for k in missing))
     details = {"field": "sign_off/attachments", "missing_attachments": [k.value for k in missing]}
-    return failed_on(problems, details) or passed(f"报告已由{signer}签署；专家意见、调查汇总、公示材料、会议纪要等附件齐全", details)
+    return failed_on(problems, details) or passed(
+        f"报告已由{signer}签署；专家意见、调查汇总、公示材料、会议纪要等附件齐全", details
+    )

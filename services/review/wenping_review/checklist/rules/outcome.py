@@ -71,5 +71,4 @@ def rule(code: str) -> Callable[[Rule], Rule]:
     return register
 
 
-__all__ = ["RULES", "Rule", "RuleOutcome", "failed",
-    "failed_on", "no_suggestion", "not_applicable", "passed", "rule"]
+__all__ = ["RULES", "Rule", "RuleOutcome", "failed", "failed_on", "no_suggestion", "not_applicable", "passed", "rule"]
