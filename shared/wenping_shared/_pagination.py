@@ -88,7 +88,7 @@ class PageParams(BaseModel):
         return items, next_cursor
 
 
-def _page_params(
+async def _page_params(  # async: a plain-def dependency would run in the thread pool
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数，默认 20，最大 200")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
 ) -> PageParams:

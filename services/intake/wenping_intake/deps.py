@@ -12,15 +12,17 @@ from wenping_shared import OutboxRelay, Principal, ServiceClient, authenticate, 
 from .config import IntakeSettings
 
 
-def _settings(request: Request) -> IntakeSettings:
+# async def, each of them: FastAPI runs a plain-def dependency in the thread pool (a thread hop per
+# request for an attribute read; pyinstrument showed it under load).
+async def _settings(request: Request) -> IntakeSettings:
     return request.app.state.settings
 
 
-def _peers(request: Request) -> ServiceClient:
+async def _peers(request: Request) -> ServiceClient:
     return request.app.state.peers
 
 
-def _outbox(request: Request) -> OutboxRelay:
+async def _outbox(request: Request) -> OutboxRelay:
     return request.app.state.outbox
 
 

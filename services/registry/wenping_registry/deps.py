@@ -14,15 +14,17 @@ from .config import RegistrySettings
 from .keys import SigningKey
 
 
-def _settings(request: Request) -> RegistrySettings:
+# async def, each of them: FastAPI runs a plain-def dependency in the thread pool (a thread hop per
+# request for an attribute read).
+async def _settings(request: Request) -> RegistrySettings:
     return request.app.state.settings
 
 
-def _signing_key(request: Request) -> SigningKey:
+async def _signing_key(request: Request) -> SigningKey:
     return request.app.state.signing_key
 
 
-def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     return request.app.state.sessionmaker
 
 

@@ -12,7 +12,7 @@ from wenping_shared.contracts.vocab import Initiation, OverallLevel, ProjectCate
 from .repository import ProjectFilters
 
 
-def project_filters(
+async def project_filters(  # async: a plain-def dependency would run in the thread pool
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="行政区划（含下级）")] = None,
     status: Annotated[list[ProjectStatus] | None, Query(description="状态（可重复）")] = None,
     category: ProjectCategory | None = None,
