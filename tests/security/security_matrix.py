@@ -164,7 +164,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("registry", "GET", "/api/v1/expert-draws/{draw_id}/verify"): Route(READ, "draw"),
     ("registry", "GET", "/api/v1/agencies"): Route(OPEN),  # the graded agencies are public (备案 lists are published)
     ("registry", "POST", "/api/v1/agencies"): Route(
-        WRITE, None, lambda i: {"name": "矩阵机构", "credit_code": "91330400MA2B3C4D5E", "region_code": "330483"},
+        WRITE, None, lambda i: {"name": "矩阵机构", "credit_code": "91330483MA2B3C4D5D", "region_code": "330483"},
         writers=roles("admin")),
     ("registry", "GET", "/api/v1/agencies/{agency_id}"): Route(OPEN),
     ("registry", "PATCH", "/api/v1/agencies/{agency_id}"): Route(

@@ -24,7 +24,7 @@ GRADE_ORDER: Final = (AgencyGrade.A, AgencyGrade.B, AgencyGrade.C, AgencyGrade.D
 class GradingCriteria(BaseModel):
     """An agency's performance over the grading period (the grading record)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     projects_completed: int = Field(ge=0, description="已完成稳评项目数")
     average_review_score: float | None = Field(

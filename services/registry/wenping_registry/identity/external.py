@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import BadRequest, Principal, utcnow
+from wenping_shared import BadRequest, Principal, Text, utcnow
 from wenping_shared._settings import MAPPABLE_ROLES, ExternalIssuer
 
 from ..audit import service as audit
@@ -32,11 +32,11 @@ class ExternalMappingInvalid(BadRequest):
 class ExternalIdentityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    issuer: str = Field(min_length=1, max_length=300, description="外部签发者（iss）")
-    subject: str = Field(min_length=1, max_length=255, description="外部主体（sub）")
-    display_name: str | None = Field(None, max_length=100, description="外部令牌中的姓名")
-    roles: list[str] = Field(min_length=1, max_length=6, description="映射后的本地角色")
-    org_id: str = Field(max_length=36, description="映射后的本地单位 id")
+    issuer: Text = Field(min_length=1, max_length=300, description="外部签发者（iss）")
+    subject: Text = Field(min_length=1, max_length=255, description="外部主体（sub）")
+    display_name: Text | None = Field(None, max_length=100, description="外部令牌中的姓名")
+    roles: list[Text] = Field(min_length=1, max_length=6, description="映射后的本地角色")
+    org_id: Text = Field(max_length=36, description="映射后的本地单位 id")
     region_code: str = Field(pattern=r"^\d{6}$", description="映射后的行政区划代码")
 
 
