@@ -12,6 +12,7 @@ from wenping_shared.contracts.vocab import label
 from ..deps import CurrentPrincipal, IntakeSourceDep, RegistrySourceDep, SessionDep
 from ..feedback import letter_title, render_docx, render_text
 from .public import review_summary
+from .repository import ReviewFilters
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewSummary
 from .service import Precondition, ReviewService
 
@@ -79,7 +80,7 @@ async def list_reviews(
     project_id: Annotated[str | None, Query(max_length=64)] = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="审查员/负责人：限定到下级地区")] = None,
 ) -> Page[ReviewSummary]:
-    rows = await reviews.list_for(principal, page, status=status, project_id=project_id, region_code=region_code)
+    rows = await reviews.list_for(principal, page, ReviewFilters(status, project_id, region_code))
     items, cursor = page.page(rows, key=lambda r: [r.created_at, r.id])
     return Page(items=[review_summary(r) for r in items], next_cursor=cursor)
 

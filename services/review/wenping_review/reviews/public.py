@@ -24,23 +24,22 @@ StoredItem = ReviewItem | SimpleNamespace
 """An item as stored, or as just inserted (the same columns, without an ORM object)."""
 
 
+_SUMMARY_LABELS = frozenset({"verdict_label"})
+_DETAIL_DERIVED = frozenset(
+    {"pending_items", "provisional_verdict", "provisional_score", "items", "changes_since_previous"}
+)
+#: Fields copied as stored: everything of the summary but its label, and of the detail but what
+#: is derived from the items.
+_SUMMARY_COLUMNS = tuple(name for name in ReviewSummary.model_fields if name not in _SUMMARY_LABELS)
+_DETAIL_COLUMNS = tuple(
+    name for name in ReviewPublic.model_fields if name not in ReviewSummary.model_fields and name not in _DETAIL_DERIVED
+)
+
+
 def review_summary(review: Review) -> ReviewSummary:
     return ReviewSummary.model_construct(
-        id=review.id,
-        project_id=review.project_id,
-        project_number=review.project_number,
-        project_title=review.project_title,
-        report_title=review.report_title,
-        round=review.round,
-        status=review.status,
-        region_code=review.region_code,
-        responsible_org_name=review.responsible_org_name,
-        submitted_on=review.submitted_on,
-        created_at=review.created_at,
-        verdict=review.verdict,
+        **{name: getattr(review, name) for name in _SUMMARY_COLUMNS},
         verdict_label=label_of(ReviewVerdict, review.verdict) if review.verdict else None,
-        score=review.score,
-        decided_at=review.decided_at,
     )
 
 
@@ -108,27 +107,12 @@ def review_detail(
     provisional = verdict(results, checklist)
     return ReviewPublic.model_construct(
         **dict(review_summary(review)),
-        checklist_version=review.checklist_version,
-        config_source=review.config_source,
-        responsible_org_id=review.responsible_org_id,
-        assessor_kind=review.assessor_kind,
-        agency_id=review.agency_id,
-        agency_org_id=review.agency_org_id,
-        registry_unavailable=review.registry_unavailable,
-        opened_by=review.opened_by,
+        **{name: getattr(review, name) for name in _DETAIL_COLUMNS},
         pending_items=[i.code for i in items if i.result == ItemResult.pending],
         provisional_verdict=provisional.value if provisional else None,
         provisional_score=score(results, checklist),
-        rectification_deadline=review.rectification_deadline,
-        decision_comment=review.decision_comment,
-        decided_by=review.decided_by,
-        document_number=review.document_number,
-        issuing_office=review.issuing_office,
-        document_file=review.document_file,
         items=[item_public(i, checklist) for i in items],
         changes_since_previous=changes,
-        report=review.report,
-        version=review.version,
     )
 
 

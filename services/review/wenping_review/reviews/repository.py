@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, update
@@ -13,6 +14,15 @@ from wenping_shared import PageParams, region_prefix
 
 from .access import ListScope
 from .models import DocumentNumberSequence, Review, ReviewAudit, ReviewItem
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFilters:
+    """What a caller may narrow the review list to (within their scope)."""
+
+    status: str | None = None
+    project_id: str | None = None
+    region_code: str | None = None
 
 
 class ReviewRepository:
@@ -49,14 +59,7 @@ class ReviewRepository:
     async def item(self, review_id: str, code: str) -> ReviewItem | None:
         return await self.session.get(ReviewItem, (review_id, code))
 
-    async def list_page(
-        self,
-        page: PageParams,
-        scope: ListScope,
-        *,
-        status: str | None = None,
-        project_id: str | None = None,
-    ) -> Sequence[Review]:
+    async def list_page(self, page: PageParams, scope: ListScope, filters: ReviewFilters) -> Sequence[Review]:
         """Oldest first (the queue order), keyset on (created_at, id)."""
         query = select(Review)
         if scope.region_code is not None:
@@ -65,10 +68,10 @@ class ReviewRepository:
             query = query.where(Review.responsible_org_id == scope.responsible_org_id)
         if scope.agency_org_id is not None:
             query = query.where(Review.agency_org_id == scope.agency_org_id)
-        if status is not None:
-            query = query.where(Review.status == status)
-        if project_id is not None:
-            query = query.where(Review.project_id == project_id)
+        if filters.status is not None:
+            query = query.where(Review.status == filters.status)
+        if filters.project_id is not None:
+            query = query.where(Review.project_id == filters.project_id)
         after = page.after([col(Review.created_at), col(Review.id)], descending=False)
         if after is not None:
             query = query.where(after)

@@ -61,7 +61,7 @@ from .opening import (
     opening_audit,
 )
 from .public import StoredItem, changes_between, review_detail
-from .repository import ReviewRepository
+from .repository import ReviewFilters, ReviewRepository
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic
 
 FALLBACK_DOCUMENT_PREFIX = "稳评审查函"
@@ -88,20 +88,12 @@ class ReviewService:
             raise ReviewNotFound()
         return review
 
-    async def list_for(
-        self,
-        principal: Principal,
-        page: PageParams,
-        *,
-        status: str | None = None,
-        project_id: str | None = None,
-        region_code: str | None = None,
-    ) -> Sequence[Review]:
+    async def list_for(self, principal: Principal, page: PageParams, filters: ReviewFilters) -> Sequence[Review]:
         """The caller's slice, oldest first (the queue order); one row past the page."""
-        scope = list_scope(principal, region_code)
+        scope = list_scope(principal, filters.region_code)
         if scope is None:
             return []
-        return await self.repo.list_page(page, scope, status=status, project_id=project_id)
+        return await self.repo.list_page(page, scope, filters)
 
     async def detail(self, review: Review, items: Sequence[StoredItem] | None = None) -> ReviewPublic:
         checklist = load_checklist(review.checklist_version)
