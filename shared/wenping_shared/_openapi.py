@@ -409,6 +409,45 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
+def _is_inline_object(schema: Any) -> bool:
+    return isinstance(schema, dict) and "$ref" not in schema and schema.get("type") == "object" and (
+        "properties" in schema or "additionalProperties" in schema
+    )
+
+
+def _hoist(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> dict[str, str]:
+    schema["title"] = name
+    schema.setdefault("description", name)
+    schemas[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _hoist_inline_objects(spec: dict[str, Any]) -> None:
+    """Inline objects (a dict answer, an optional nested object) become named schemas, so a
+    generated client has ``EnumsResponse`` and ``ReviewPublicDocumentFile`` rather than
+    ``EnumsEnumsResponse`` and ``ReviewPublicDocumentFileType0``."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    for item in spec["paths"].values():
+        for op in item.values():
+            base = _pascal(op["operationId"])
+            for response in op.get("responses", {}).values():
+                for content in response.get("content", {}).values():
+                    schema = content.get("schema")
+                    if _is_inline_object(schema):
+                        content["schema"] = _hoist(schemas, base + "Response", schema)
+                    elif isinstance(schema, dict) and _is_inline_object(schema.get("items")):
+                        schema["items"] = _hoist(schemas, base + "Item", schema["items"])
+    for name, schema in list(schemas.items()):
+        for key, prop in schema.get("properties", {}).items():
+            target = _pascal(re.sub(r"_(\w)", lambda m: m.group(1).upper(), key))
+            variants = prop.get("anyOf")
+            if variants and any(_is_inline_object(v) for v in variants):
+                prop["anyOf"] = [_hoist(schemas, name + target, v) if _is_inline_object(v) else v for v in variants]
+            elif prop.get("type") == "array" and _is_inline_object(prop.get("items")):
+                prop["items"] = _hoist(schemas, name + target + "Item", prop["items"])
+    spec["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
 def _schema_routes(routes: list[BaseRoute]) -> dict[tuple[str, str], Any]:
     """(path, method) -> the route as the document sees it (with the including router's prefix)."""
     found: dict[tuple[str, str], Any] = {}
@@ -460,6 +499,7 @@ def build_openapi(app: FastAPI, *, service: str, token_url: str) -> dict[str, An
     components["schemas"] = dict(sorted(renamed.items()))
     spec["paths"] = _rename_refs(spec["paths"], renames)
     components["schemas"] = _rename_refs(components["schemas"], renames)
+    _hoist_inline_objects(spec)
     components["parameters"] = _HEADER_PARAMETERS
     components["headers"] = _RESPONSE_HEADERS
     components["securitySchemes"] = {
