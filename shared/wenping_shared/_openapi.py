@@ -32,7 +32,7 @@ from starlette.routing import BaseRoute
 
 from . import _auth
 from ._glossary import field_label
-from .contracts.vocab import LABELS
+from .contracts.vocab import LABELS, LabelledEnum
 
 PROBLEM = "#/components/schemas/Problem"
 PROBLEM_JSON = "application/problem+json"
@@ -370,15 +370,29 @@ def _describe_schema(name: str, schema: dict[str, Any]) -> None:
                 prop["description"] = label
 
 
-_ENUM_BY_NAME = {cls.__name__: (cls, labels) for cls, labels in LABELS.items()}
+def _labelled_enums(cls: type[LabelledEnum] = LabelledEnum) -> Iterator[type[LabelledEnum]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _labelled_enums(sub)
+
+
+def _enum_labels(name: str, values: list[Any]) -> dict[str, str] | None:
+    """The labels of the vocabulary the schema was made from: the platform's (GET
+    /api/v1/meta/enums) or a service's own ``LabelledEnum``, matched by name and values."""
+    for cls in _labelled_enums():
+        if cls.__name__ == name and {m.value for m in cls} == set(values):
+            return {m.value: m.label for m in cls}
+    for vocabulary, labels in LABELS.items():
+        if vocabulary.__name__ == name:
+            return dict(labels)
+    return None
 
 
 def _label_enum(name: str, schema: dict[str, Any]) -> None:
     """Enum values carry their Chinese labels (the same as GET /api/v1/meta/enums)."""
-    entry = _ENUM_BY_NAME.get(name)
-    if entry is None or "enum" not in schema:
+    labels = _enum_labels(name, schema.get("enum", []))
+    if labels is None or "enum" not in schema:
         return
-    _, labels = entry
     values = schema["enum"]
     schema["x-enum-varnames"] = [str(v).upper() for v in values]
     schema["x-enum-descriptions"] = [labels.get(v, v) for v in values]

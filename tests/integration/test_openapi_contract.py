@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from wenping_shared.contracts.vocab import LABELS, enum_catalog
+from wenping_shared.contracts.vocab import LABELS, LabelledEnum, enum_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("openapi_snapshots", ROOT / "deploy" / "scripts" / "openapi_snapshots.py")
@@ -24,6 +24,10 @@ _spec.loader.exec_module(snapshots)
 SERVICES = ("intake", "review", "registry")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _labelled(cls: type[LabelledEnum] = LabelledEnum) -> list[type[LabelledEnum]]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_labelled(sub))]
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +143,7 @@ def test_names_descriptions_and_labels_are_for_people(documents: dict[str, dict[
     catalog = {name: {e["value"]: e["label"] for e in entries} for name, entries in enum_catalog().items()}
     all_labels = {tuple(sorted(v.items())) for v in catalog.values()}
     vocabularies = {cls.__name__ for cls in LABELS}
+    own = {(cls.__name__, frozenset(m.value for m in cls)): {m.value: m.label for m in cls} for cls in _labelled()}
     for service, spec in documents.items():
         assert re.fullmatch(r"[a-z][a-z0-9-]*", spec["info"]["title"]), spec["info"]["title"]
         assert spec["info"]["x-python-package"] == f"wenping_{service}_client"
@@ -158,3 +163,6 @@ def test_names_descriptions_and_labels_are_for_people(documents: dict[str, dict[
                 assert labels and len(labels) == len(schema["enum"]), (service, name)
                 pairs = tuple(sorted(zip(schema["enum"], labels, strict=True)))
                 assert pairs in all_labels, (service, name)
+            if "enum" in schema and (name, frozenset(schema["enum"])) in own:  # a service's own vocabulary
+                labels = own[(name, frozenset(schema["enum"]))]
+                assert schema["x-enum-descriptions"] == [labels[v] for v in schema["enum"]], (service, name)
