@@ -90,7 +90,7 @@ def filing_form_matches_report(context: RuleContext) -> RuleOutcome:
         else:
             problems.append(f"事项类别不一致：报备表为「{label(ff.category)}」，报告概况为「{label(ov_cat)}」")
         mismatches.append({"field": "category", "filing_form": ff.category, "report": ov_cat})
-    residual = r.conclusion.residual_level if r.conclusion is not None else None
+    residual = context.residual_level
     if ff.risk_level is None:
         problems.append("报备表未填写风险等级")
         mismatches.append({"field": "risk_level", "filing_form": None, "report": residual})

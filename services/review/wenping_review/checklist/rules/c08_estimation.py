@@ -103,8 +103,7 @@ def _overall(context: RuleContext, risks: list[RiskFactor], residual: bool) -> t
 
 @rule("C08.3")
 def initial_level_correct(context: RuleContext) -> RuleOutcome:
-    concl = context.report.conclusion
-    stated = concl.initial_level if concl is not None else None
+    stated = context.initial_level
     if stated is None:
         return not_applicable("评估结论未载明初始综合风险等级（见C10.1）", {"field": "conclusion.initial_level"})
     computed, how, extra = _overall(context, context.report.risks, residual=False)
@@ -143,8 +142,7 @@ def residual_levels_assessed(context: RuleContext) -> RuleOutcome:
             problems.append(
                 f"{name}措施后风险程度（{factor_level_text(r.residual_level)}）高于措施前（{factor_level_text(r.level)}）"
             )
-    concl = context.report.conclusion
-    stated = concl.residual_level if concl is not None else None
+    stated = context.residual_level
     details: dict[str, Any] = {"field": "risks.residual_*/conclusion.residual_level", "stated": stated}
     tail = ""
     if stated is not None:
@@ -169,8 +167,7 @@ def level_matches_public_response(context: RuleContext) -> RuleOutcome:
         for c in context.report.consultations
         if c.group == ConsultationGroup.stakeholders and c.support_rate is not None
     ]
-    concl = context.report.conclusion
-    level = concl.residual_level if concl is not None else None
+    level = context.residual_level
     details: dict[str, Any] = {"field": "consultations.support_rate", "level": level}
     if not rated:
         return no_suggestion("涉利益群体意见征求未载明支持率，无法给出建议", plain(details))

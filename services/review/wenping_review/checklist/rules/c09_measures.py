@@ -34,8 +34,7 @@ def every_risk_has_measure(context: RuleContext) -> RuleOutcome:
 
 @rule("C09.2")
 def measures_owned_and_dated(context: RuleContext) -> RuleOutcome:
-    ms = context.report.measures
-    items = ms.items if ms is not None else []
+    items = context.measure_items
     if not items:
         return not_applicable("未制定防范化解措施（见C09.1）", {"field": "measures.items"})
     problems = []
@@ -55,8 +54,7 @@ def measures_owned_and_dated(context: RuleContext) -> RuleOutcome:
 
 @rule("C09.3")
 def measures_specific(context: RuleContext) -> RuleOutcome:
-    ms = context.report.measures
-    items = ms.items if ms is not None else []
+    items = context.measure_items
     if not items:
         return not_applicable("未制定防范化解措施（见C09.1）", {"field": "measures.items"})
     minimum = context.config.measure_min_length
@@ -79,8 +77,7 @@ def measures_specific(context: RuleContext) -> RuleOutcome:
 
 @rule("C09.4")
 def emergency_plan_for_higher_risk(context: RuleContext) -> RuleOutcome:
-    concl = context.report.conclusion
-    level = concl.initial_level if concl is not None else None
+    level = context.initial_level
     if level is None:
         return not_applicable("结论未载明初始综合风险等级（见C10.1）", {"field": "measures.emergency_plan"})
     if level == OverallLevel.low:

@@ -35,9 +35,8 @@ def conclusion_stated(context: RuleContext) -> RuleOutcome:
 
 @rule("C10.2")
 def recommendation_fits_level(context: RuleContext) -> RuleOutcome:
-    c = context.report.conclusion
-    level = c.residual_level if c is not None else None
-    rec = c.recommendation if c is not None else None
+    level = context.residual_level
+    rec = context.report.conclusion.recommendation if context.report.conclusion is not None else None
     if level is None or rec is None:
         return not_applicable(
             "结论未载明措施后综合风险等级或评估建议（见C10.1）", {"field": "conclusion.recommendation"}

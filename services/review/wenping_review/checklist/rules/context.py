@@ -12,8 +12,15 @@ import datetime as dt
 from functools import cached_property
 from typing import NamedTuple
 
-from wenping_shared.contracts.report import Concern, Report
-from wenping_shared.contracts.vocab import AssessorKind, ConsultationGroup, Interest, ProcedureStep, ProjectCategory
+from wenping_shared.contracts.report import Concern, Measure, Report
+from wenping_shared.contracts.vocab import (
+    AssessorKind,
+    ConsultationGroup,
+    Interest,
+    OverallLevel,
+    ProcedureStep,
+    ProjectCategory,
+)
 
 from ..config import RegionReviewConfig
 from ..facts import AgencyFacts, ExpertFacts, ProjectFacts, RegistryFacts
@@ -94,9 +101,28 @@ class ReportReading:
         return {cid for r in self.report.risks for cid in r.related_concerns}
 
     @cached_property
+    def measure_items(self) -> list[Measure]:
+        ms = self.report.measures
+        return list(ms.items) if ms is not None else []
+
+    @cached_property
     def measured_risks(self) -> set[str]:
         ms = self.report.measures
         return {rid for m in ms.items for rid in m.risk_ids} if ms is not None else set()
+
+    # --- the conclusion ------------------------------------------------------------------
+
+    @cached_property
+    def initial_level(self) -> OverallLevel | None:
+        """The overall level before measures, as the conclusion states it."""
+        c = self.report.conclusion
+        return c.initial_level if c is not None else None
+
+    @cached_property
+    def residual_level(self) -> OverallLevel | None:
+        """The overall level after measures, as the conclusion states it."""
+        c = self.report.conclusion
+        return c.residual_level if c is not None else None
 
     # --- the assessor --------------------------------------------------------------------
 
