@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from portal_kit import COOKIE, Browser, commissioned_project, submitted_review
+from portal_kit import AGENCY, COOKIE, Browser, commissioned_project, submitted_review
+
+from wenping_shared.demo import org_id
 
 
 async def test_root_is_the_sign_in_page_with_a_strict_httponly_cookie(browser: Browser) -> None:
@@ -141,3 +143,46 @@ async def test_reviewer_sees_45_items_by_category_and_judges_with_the_etag(perso
     assert "措施缺少资金保障" in judged.text  # in the item and in the letter preview
     answer = (await system.review.get(f"/api/v1/reviews/{review_id}", headers=await system.auth("jx.reviewer"))).json()
     assert {i["code"]: i["result"] for i in answer["items"]}["C09.3"] == "fail"
+
+
+async def test_a_malformed_form_gets_a_chinese_page(person: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    await filer.get("/projects")
+    answer = await filer.post("/projects/some-id/tracking", {"measure": "第一项", "progress_percent": "很多", "status": "x"})
+    assert answer.status_code == 422
+    assert "填写有误" in answer.text and "progress_percent" in answer.text
+
+
+async def test_agency_drafts_a_report_by_section_and_precheck_flags_what_is_missing(
+    person: Any, system: Any, portal_app: Any
+) -> None:
+    project = await commissioned_project(system)
+    editor_path = f"/projects/{project['id']}/report"
+    filer = await person("jx.fgw.filer")
+    assert (await filer.get(editor_path)).status_code == 403  # commissioned: the agency writes it
+    agency = await person("agency.jx")
+    editor = await agency.get(editor_path)
+    assert editor.status_code == 200
+    assert "尚未保存草稿" in editor.text and project["title"] in editor.text  # started from the project's facts
+    broken = await agency.post(f"{editor_path}/sections/consultations", {"content": '[{"group": "experts",'})
+    assert broken.status_code == 400 and "JSON 格式有误" in broken.text
+    assert '[{"group": "experts",' in broken.text  # what was typed is kept
+    consultation = ('[{"group": "stakeholders", "method": "questionnaire", "date": "2026-03-12", "participants": 420,'
+                    ' "support_rate": 0.86, "summary": "问卷调查"}]')
+    saved = await agency.post(f"{editor_path}/sections/consultations", {"content": consultation})
+    assert saved.status_code == 200 and "「意见征求（五必听）」已保存到草稿" in saved.text
+    assert "草稿最近由 agency.jx 保存" in saved.text and "问卷调查" in saved.text
+    assert re.search(r'id="pre-C06\.5" data-result="fail"', saved.text)  # no experts heard
+    assert re.search(r'id="pre-C06\.1" data-result="pass"', saved.text)
+    # The live precheck: the section as typed, not saved.
+    live = await agency.post(f"{editor_path}/precheck", {"section": "consultations", "content": "[]"})
+    assert re.search(r'id="pre-C06\.1" data-result="fail"', live.text)
+    again = await agency.get(editor_path)
+    assert re.search(r'id="pre-C06\.1" data-result="pass"', again.text)  # the draft is unchanged
+    # A flat section is a form; its values land in the draft with their types.
+    await agency.post(f"{editor_path}/sections/conclusion", {"f.initial_level": "medium", "f.residual_level": "low",
+                                                             "f.recommendation": "implement_with_measures", "f.text": "结论"})
+    draft = await portal_app.state.drafts.get(project["id"], org_id(AGENCY))
+    assert draft.report["conclusion"] == {"initial_level": "medium", "residual_level": "low",
+                                   "recommendation": "implement_with_measures", "text": "结论"}
+

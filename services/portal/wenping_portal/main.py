@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -110,6 +111,12 @@ def create_app(settings: PortalSettings | None = None, *, transport: httpx.Async
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
         return page(request, "error.html", 403, title="表单已失效",
                     message="表单已过期或来源不明（CSRF 校验未通过），请返回刷新页面后重新提交。")
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed_form(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(str(e.get("loc", ["", ""])[-1]) for e in exc.errors()[:5])
+        return page(request, "error.html", 422, title="填写有误",
+                    message=f"表单中有内容不符合要求（{fields}），请返回修改后重新提交。")
 
     @app.exception_handler(RoleRefused)
     async def role_refused(request: Request, exc: RoleRefused) -> Response:

@@ -3,6 +3,7 @@ actions, ledger timeline, report rounds, review result and letter), actions and 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ TRACKED = {"implement", "implement_with_measures", "tracking", "evaluated", "clo
 MEASURE_STATUSES = (("not_started", "未开始"), ("in_progress", "推进中"), ("completed", "已完成"), ("blocked", "推进受阻"))
 
 
-def _choices(enum_type: type[vocab.StrEnum]) -> list[tuple[str, str]]:
+def _choices(enum_type: type[StrEnum]) -> list[tuple[str, str]]:
     return [(m.value, vocab.label(m)) for m in enum_type]
 
 
