@@ -20,7 +20,8 @@ _VOCABULARIES: list[type[LabelledEnum]] = []
 
 class LabelledEnum(StrEnum):
     """A vocabulary whose members state their value and their Chinese label once:
-    ``draft = "draft", "草稿"``. Members compare and serialise as their value."""
+    ``draft = "draft", "草稿"``. Members compare and serialise as their value. Those declared in
+    this module make the platform's catalogue (``ENUM_NAMES``); a service may declare its own."""
 
     _value_: str
     label: str
@@ -34,7 +35,8 @@ class LabelledEnum(StrEnum):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _VOCABULARIES.append(cls)
+        if cls.__module__ == __name__:  # the platform's vocabularies; a service's own stay its own
+            _VOCABULARIES.append(cls)
 
 
 class ProjectCategory(LabelledEnum):
@@ -323,6 +325,9 @@ def label(member: StrEnum) -> str:
 
 def label_of(enum_type: type[StrEnum], value: str) -> str:
     """Chinese label of a raw value; the value itself when unknown (evidence never crashes)."""
+    member = enum_type._value2member_map_.get(str(value))
+    if isinstance(member, LabelledEnum):
+        return member.label
     return LABELS.get(enum_type, {}).get(str(value), str(value))
 
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
-from wenping_shared.contracts.vocab import ProjectStatus
-
-
-class CloseOutState(StrEnum):
-    closed_out = "closed_out"
-    open = "open"
-    overdue = "overdue"
+from wenping_shared.contracts.vocab import LabelledEnum, ProjectStatus
 
 
-CLOSE_OUT_LABELS: dict[str, str] = {"closed_out": "已销号", "open": "未销号", "overdue": "逾期未销号"}
+class CloseOutState(LabelledEnum):
+    closed_out = "closed_out", "已销号"
+    open = "open", "未销号"
+    overdue = "overdue", "逾期未销号"
 
 #: Project states that close a list item out, with the reason shown when it is not a plain 销号.
 CLOSING_STATUSES: dict[str, str | None] = {

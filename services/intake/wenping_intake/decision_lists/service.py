@@ -22,7 +22,7 @@ from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
 from ..projects.service import ProjectService, new_project
 from ..webhooks import events as webhook_events
-from .closeout import CLOSE_OUT_LABELS, CloseOutState, close_out_reason, close_out_state
+from .closeout import CloseOutState, close_out_reason, close_out_state
 from .models import DecisionList
 from .repository import DecisionListRepository, can_see_list
 from .schemas import CloseOutCounts, DecisionListCreate, DecisionListDetail, DecisionListItemPublic, DecisionListPublic
@@ -181,7 +181,7 @@ class DecisionListService:
                     deadline=project.deadline,
                     planned_decision_date=project.planned_decision_date,
                     close_out_state=state,
-                    close_out_label=CLOSE_OUT_LABELS[state.value],
+                    close_out_label=state.label,
                     close_out_reason=close_out_reason(project.status, reasons.get(project.id)),
                     days_left=_days_left(project.deadline, state, today),
                     closed_at=project.closed_at,

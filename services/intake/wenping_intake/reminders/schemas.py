@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-
-class ReminderKind(StrEnum):
-    project_deadline = "project_deadline"
-    decision_list_item = "decision_list_item"
-    measure_deadline = "measure_deadline"
+from wenping_shared.contracts.vocab import LabelledEnum
 
 
-class ReminderSeverity(StrEnum):
-    overdue = "overdue"
-    urgent = "urgent"
-    upcoming = "upcoming"
+class ReminderKind(LabelledEnum):
+    project_deadline = "project_deadline", "项目评估完成时限"
+    decision_list_item = "decision_list_item", "决策清单事项销号"
+    measure_deadline = "measure_deadline", "防范化解措施完成时限"
 
 
-KIND_LABELS = {
-    "project_deadline": "项目评估完成时限",
-    "decision_list_item": "决策清单事项销号",
-    "measure_deadline": "防范化解措施完成时限",
-}
-SEVERITY_LABELS = {"overdue": "已逾期", "urgent": "3 日内到期", "upcoming": "即将到期"}
+class ReminderSeverity(LabelledEnum):
+    overdue = "overdue", "已逾期"
+    urgent = "urgent", "3 日内到期"
+    upcoming = "upcoming", "即将到期"
 
 
 class ReminderPublic(BaseModel):

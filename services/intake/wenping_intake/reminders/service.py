@@ -20,8 +20,6 @@ from ..projects.models import Project
 from ..tracking.models import TrackedMeasure
 from .repository import MEASURE_RANK, PROJECT_RANK, Cursor, ReminderRepository
 from .schemas import (
-    KIND_LABELS,
-    SEVERITY_LABELS,
     ReminderCounts,
     ReminderKind,
     ReminderPage,
@@ -47,7 +45,7 @@ def _reminder(
     level = severity(days_left)
     return ReminderPublic(
         kind=kind,
-        kind_label=KIND_LABELS[kind.value],
+        kind_label=kind.label,
         project_id=project.id,
         project_number=project.number,
         project_title=project.title,
@@ -58,7 +56,7 @@ def _reminder(
         due_date=due,
         days_left=days_left,
         severity=level,
-        severity_label=SEVERITY_LABELS[level.value],
+        severity_label=level.label,
     )
 
 

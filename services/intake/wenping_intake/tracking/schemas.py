@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from wenping_shared import CrossFieldError, MultiLineText, Text
-from wenping_shared.contracts.vocab import ProjectStatus
+from wenping_shared.contracts.vocab import LabelledEnum, ProjectStatus
 
 
-class MeasureStatus(StrEnum):
-    not_started = "not_started"
-    in_progress = "in_progress"
-    completed = "completed"
-    blocked = "blocked"
-
-
-MEASURE_STATUS_LABELS: dict[str, str] = {
-    "not_started": "未开始",
-    "in_progress": "推进中",
-    "completed": "已完成",
-    "blocked": "推进受阻",
-}
+class MeasureStatus(LabelledEnum):
+    not_started = "not_started", "未开始"
+    in_progress = "in_progress", "推进中"
+    completed = "completed", "已完成"
+    blocked = "blocked", "推进受阻"
 
 
 class TrackingCreate(BaseModel):

@@ -35,7 +35,6 @@ from ..projects.repository import ProjectRepository
 from .models import EffectEvaluation, TrackedMeasure, TrackingRecord
 from .repository import TrackingRepository
 from .schemas import (
-    MEASURE_STATUS_LABELS,
     EvaluationCreate,
     EvaluationPublic,
     MeasureStatus,
@@ -104,7 +103,7 @@ def measure_public(measure: TrackedMeasure, today: dt.date) -> TrackedMeasurePub
         responsible_unit=measure.responsible_unit,
         deadline=measure.deadline,
         status=MeasureStatus(measure.status),
-        status_label=MEASURE_STATUS_LABELS[measure.status],
+        status_label=label_of(MeasureStatus, measure.status),
         progress_percent=measure.progress_percent,
         last_note=measure.last_note,
         record_count=measure.record_count,
@@ -124,7 +123,7 @@ def untracked_public(measure: ReportMeasure, today: dt.date) -> TrackedMeasurePu
         responsible_unit=measure.responsible_unit,
         deadline=measure.deadline,
         status=MeasureStatus.not_started,
-        status_label=MEASURE_STATUS_LABELS[MeasureStatus.not_started],
+        status_label=MeasureStatus.not_started.label,
         progress_percent=0,
         last_note=None,
         record_count=0,
@@ -142,7 +141,7 @@ def record_public(record: TrackingRecord) -> TrackingRecordPublic:
         measure_id=record.measure_id,
         progress_percent=record.progress_percent,
         status=MeasureStatus(record.status),
-        status_label=MEASURE_STATUS_LABELS[record.status],
+        status_label=label_of(MeasureStatus, record.status),
         note=record.note,
         responsible_unit=record.responsible_unit,
         deadline=record.deadline,

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from wenping_shared import UTCDateTime, utcnow
+from wenping_shared.contracts.vocab import LabelledEnum
 
 from ..database import TableBase
 
@@ -18,19 +19,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-class OrganizationKind(StrEnum):
-    department = "department"
-    stability_office = "stability_office"
-    agency = "agency"
-    institution = "institution"
-
-
-ORGANIZATION_KIND_LABELS = {
-    "department": "决策部门",
-    "stability_office": "政法委/维稳办",
-    "agency": "第三方稳评机构",
-    "institution": "事业单位/高校/研究机构",
-}
+class OrganizationKind(LabelledEnum):
+    department = "department", "决策部门"
+    stability_office = "stability_office", "政法委/维稳办"
+    agency = "agency", "第三方稳评机构"
+    institution = "institution", "事业单位/高校/研究机构"
 
 
 class Role(StrEnum):

@@ -13,6 +13,7 @@ from wenping_shared import (
     UnknownRegion,
     region_contains,
 )
+from wenping_shared.contracts.vocab import label_of
 
 from ..audit import service as audit
 from ..errors import (
@@ -25,7 +26,7 @@ from ..errors import (
     UserRoleOrgMismatch,
 )
 from ..passwords import hash_password_async
-from .models import ORGANIZATION_KIND_LABELS, Organization, Region, User
+from .models import Organization, OrganizationKind, Region, User
 from .repository import OrganizationRepository, RegionRepository, UserRepository
 from .schemas import OrganizationCreate, OrganizationPublic, RegionDetail, RegionPublic, UserCreate, UserPublic
 
@@ -42,7 +43,7 @@ def organization_public(org: Organization) -> OrganizationPublic:
         id=org.id,
         name=org.name,
         kind=org.kind,
-        kind_label=ORGANIZATION_KIND_LABELS.get(org.kind, org.kind),
+        kind_label=label_of(OrganizationKind, org.kind),
         region_code=org.region_code,
         credit_code=org.credit_code,
         created_at=org.created_at,
