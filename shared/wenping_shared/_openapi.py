@@ -25,7 +25,7 @@ from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
@@ -39,6 +39,7 @@ PROBLEM_JSON = "application/problem+json"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCS_ASSETS = "/docs-assets"
+_REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 #: Every tag of the three services, described once.
 TAGS: dict[str, str] = {
@@ -559,6 +560,16 @@ def _install_offline_docs(app: FastAPI) -> None:
     replaced = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url} - {None}
     app.router.routes = [r for r in app.router.routes if getattr(r, "path", None) not in replaced]
     assets = Path(fastapi_offline.__file__).parent / "static"
+    redoc_bundle: list[bytes] = []
+
+    async def redoc_js() -> Response:
+        # ReDoc's bundle shows a logo from cdn.redoc.ly; on an intranet that is a request into the void.
+        if not redoc_bundle:
+            text = (assets / "redoc.standalone.js").read_bytes()
+            redoc_bundle.append(text.replace(_REDOC_CDN_LOGO, f"{DOCS_ASSETS}/favicon.png".encode()))
+        return Response(redoc_bundle[0], media_type="text/javascript")
+
+    app.add_api_route(f"{DOCS_ASSETS}/redoc.standalone.js", redoc_js, methods=["GET"], include_in_schema=False)
     app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
     title = app.title
     redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
@@ -579,7 +590,8 @@ def _install_offline_docs(app: FastAPI) -> None:
             swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
+            # validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io.
+            swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True, "validatorUrl": None},
         )),
         methods=["GET"],
         include_in_schema=False,

@@ -43,6 +43,8 @@ def test_docs_pages_reference_no_cdn(live_services: dict[str, str], service: str
             assert not re.match(r"(https?:)?//", asset), (page, asset)
             assert httpx.get(base + asset, timeout=10).status_code == 200, asset
         assert "cdn" not in html.lower() and "googleapis" not in html
+    assert '"validatorUrl": null' in httpx.get(base + "/docs", timeout=10).text  # no validator.swagger.io badge
+    assert b"cdn.redoc.ly" not in httpx.get(base + "/docs-assets/redoc.standalone.js", timeout=10).content
 
 
 def test_swagger_ui_authorizes_and_runs_a_request_offline(live_services: dict[str, str], artefacts: Path) -> None:
