@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
@@ -20,42 +20,34 @@ from wenping_shared import Conflict, Forbidden, Principal, current_request_id, r
 from .models import AuditEntry
 
 
-def entry(
-    actor: Principal | str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    *,
-    region_code: str | None = None,
-    changes: dict[str, Any] | None = None,
-    result: str = "success",
-) -> AuditEntry:
+class Details(TypedDict, total=False):
+    """What an entry says besides who did what to which object."""
+
+    region_code: str | None
+    changes: dict[str, Any] | None
+    result: str
+
+
+def entry(actor: Principal | str, action: str, object_type: str, object_id: str | None, **details: Unpack[Details]) -> AuditEntry:
     return AuditEntry(
         actor=actor.subject if isinstance(actor, Principal) else actor,
         actor_roles=sorted(actor.roles) if isinstance(actor, Principal) else [],
         action=action,
         object_type=object_type,
         object_id=object_id,
-        region_code=region_code,
-        changes=changes or {},
-        result=result,
+        region_code=details.get("region_code"),
+        changes=details.get("changes") or {},
+        result=details.get("result", "success"),
         request_id=current_request_id(),
     )
 
 
 def record(
-    session: AsyncSession,
-    actor: Principal | str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    *,
-    region_code: str | None = None,
-    changes: dict[str, Any] | None = None,
-    result: str = "success",
+    session: AsyncSession, actor: Principal | str, action: str, object_type: str, object_id: str | None,
+    **details: Unpack[Details],
 ) -> AuditEntry:
     """Audit a change in the request's transaction."""
-    audited = entry(actor, action, object_type, object_id, region_code=region_code, changes=changes, result=result)
+    audited = entry(actor, action, object_type, object_id, **details)
     session.add(audited)
     return audited
 
