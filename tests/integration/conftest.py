@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -43,10 +44,14 @@ def live_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         env[prefix + "OUTBOX_POLL_SECONDS"] = "0.2"
         for peer in NAMES:
             env[prefix + f"{peer.upper()}_URL"] = urls[peer]
-    for name in NAMES:
+
+    def prepare(name: str) -> None:
         for command in ("migrate", "seed"):
             subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=env, check=True,
-                           capture_output=True, timeout=120)
+                           capture_output=True, timeout=180)
+
+    with ThreadPoolExecutor(len(NAMES)) as pool:  # each service has its own database: prepare them side by side
+        list(pool.map(prepare, NAMES))
     logs = {name: (root / f"{name}.log").open("wb") for name in NAMES}
     processes = [subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
                                   stdout=logs[name], stderr=subprocess.STDOUT) for name in NAMES]
