@@ -20,8 +20,8 @@ async def portal_app(system: Any, tmp_path_factory: pytest.TempPathFactory) -> A
         intake_url=peers.intake_url, review_url=peers.review_url, http_timeout_seconds=10, log_level="WARNING",
     )
     app = create_portal(settings, transport=system.transport)
-    async with LifespanManager(app) as manager:
-        yield manager.app
+    async with LifespanManager(app):
+        yield app
 
 
 @pytest.fixture

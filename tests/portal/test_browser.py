@@ -40,7 +40,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 SERVICES = ("registry", "intake", "review")
 FGW = "嘉兴市发展和改革委员会"
 AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
-STORY_SECONDS = 175
+#: The story's budget on an idle machine. On a shared one it is stretched by the load per core
+#: (at most threefold): the bound is there to catch a hang, not a busy neighbour.
+STORY_SECONDS = 175.0
+
+
+def _story_budget() -> float:
+    load_per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return STORY_SECONDS * min(3.0, max(1.0, load_per_core))
 
 
 def _unavailable(message: str) -> None:
@@ -274,7 +281,8 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
 
     expect.set_options(timeout=20_000)
     started = time.monotonic()
-    deadline = started + STORY_SECONDS
+    budget = _story_budget()
+    deadline = started + budget
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS.parent / ".gitignore").write_text("*\n")
     portal = stack["portal"]
@@ -398,4 +406,6 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await browser.close()
 
     assert story.violations == {}, json.dumps(story.violations, ensure_ascii=False, indent=1)
-    assert time.monotonic() - started < 180
+    elapsed = time.monotonic() - started
+    print(f"portal browser story: {elapsed:.0f} s (budget {budget:.0f} s), screenshots in {ARTIFACTS}")
+    assert elapsed < budget + 5
