@@ -32,23 +32,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# C0 controls and DEL. XML 1.0 (and so .xlsx and .docx) cannot hold most of them, and none belongs
+# C0 controls and DEL: XML 1.0 (and so .xlsx and .docx) cannot hold most of them, and none belongs
 # in an official record; tab, line feed and carriage return are the only ones multi-line text keeps.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROLS_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-NO_CONTROLS_PATTERN = r"^[^\x00-\x1f\x7f]*$"
-NO_CONTROLS_BUT_LAYOUT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# Lone surrogates (a JSON "\ud800") are no characters at all: UTF-8 and PostgreSQL cannot store them.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROLS_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+NO_CONTROLS_PATTERN = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
+NO_CONTROLS_BUT_LAYOUT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
 
 
 def _single_line(value: str) -> str:
     if _CONTROLS.search(value):
-        raise ValueError("不能包含控制字符（含换行、制表符）")
+        raise ValueError("不能包含控制字符（含换行、制表符）或无效的 Unicode 字符")
     return value
 
 
 def _multi_line(value: str) -> str:
     if _CONTROLS_BUT_LAYOUT.search(value):
-        raise ValueError("不能包含控制字符（换行、制表符除外）")
+        raise ValueError("不能包含控制字符（换行、制表符除外）或无效的 Unicode 字符")
     return value
 
 

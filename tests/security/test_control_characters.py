@@ -5,6 +5,7 @@ letter strip what XML cannot hold instead of failing for good."""
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -115,3 +116,16 @@ def test_feedback_docx_of_a_legacy_report_title_with_control_characters() -> Non
     document = Document(io.BytesIO(render_docx(letter)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "关于《旧报告名称》的审查反馈意见" in text and "缺章" in text
+
+
+async def test_a_lone_surrogate_is_refused_not_stored(system: Any) -> None:
+    """A lone surrogate cannot be encoded as UTF-8 (nor stored by PostgreSQL): refused with a 422,
+    and the organisations still list."""
+    admin = await system.auth("zj.admin")
+    body = json.dumps({"name": "单位\ud800名称", "kind": "department", "region_code": "330483"})  # "\ud800" escaped
+    response = await system.registry.post(
+        "/api/v1/organizations", content=body.encode(), headers={**admin, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert "UTF-8" in response.json()["detail"] or "Unicode" in response.json()["detail"]
+    assert (await system.registry.get("/api/v1/organizations", headers=admin)).status_code == 200

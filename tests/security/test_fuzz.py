@@ -28,7 +28,7 @@ from wenping_shared.demo import DEMO_PASSWORD, INTEGRATION_CLIENT
 
 #: Examples per operation and role (the examples and fuzzing phases; the coverage phase, which
 #: enumerates boundary values of every field, takes minutes per service and stays out of `make test`).
-MAX_EXAMPLES = int(os.environ.get("WENPING_FUZZ_EXAMPLES", "5"))
+MAX_EXAMPLES = int(os.environ.get("WENPING_FUZZ_EXAMPLES", "3"))
 PHASES = os.environ.get("WENPING_FUZZ_PHASES", "examples,fuzzing")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"
 
