@@ -189,7 +189,8 @@ def operation_id(route: Any) -> str:
 
 
 def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    """``createProject`` or ``document_file`` -> ``CreateProject``, ``DocumentFile``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
 def _dependency_calls(dependant: Dependant) -> Iterator[Any]:
@@ -304,7 +305,7 @@ def _complete_operation(
             _complete_success(path, response, route, facts)
             for content in response.get("content", {}).values():
                 if "$ref" not in content.get("schema", {}) and "title" in content.get("schema", {}):
-                    # FastAPI titles inline answers "Response Enums Api V1 Meta Enums Get".
+                    # FastAPI titles inline answers "Response List Regions Api V1 Regions Get".
                     content["schema"]["title"] = _pascal(op["operationId"]) + "Response"
     op["responses"] = dict(sorted(responses.items()))
 
@@ -320,7 +321,7 @@ def _name_inline_enum(param: dict[str, Any], op_id: str, inline_schemas: dict[st
     variants = schema.get("anyOf", [schema])
     for i, variant in enumerate(variants):
         if "enum" in variant and "$ref" not in variant:
-            name = _pascal(op_id) + _pascal(re.sub(r"_(\w)", lambda m: m.group(1).upper(), param["name"]))
+            name = _pascal(op_id) + _pascal(param["name"])
             inline_schemas[name] = {**variant, "title": name, "description": param.get("description", name)}
             variants[i] = {"$ref": f"#/components/schemas/{name}"}
     if "anyOf" not in schema and variants[0] is not schema:
@@ -454,7 +455,7 @@ def _hoist_inline_objects(spec: dict[str, Any]) -> None:
                         schema["items"] = _hoist(schemas, base + "Item", schema["items"])
     for name, schema in list(schemas.items()):
         for key, prop in schema.get("properties", {}).items():
-            target = _pascal(re.sub(r"_(\w)", lambda m: m.group(1).upper(), key))
+            target = _pascal(key)
             variants = prop.get("anyOf")
             if variants and any(_is_inline_object(v) for v in variants):
                 prop["anyOf"] = [_hoist(schemas, name + target, v) if _is_inline_object(v) else v for v in variants]
