@@ -50,6 +50,9 @@ def serve_options(settings: ServiceSettings) -> dict[str, Any]:
         "log_config": None,
         "access_log": False,
         # uvloop and httptools (both pinned): the C event loop and HTTP parser, not uvicorn's pure-Python fallbacks.
+        # Longer than any proxy in front keeps an idle connection (ingress-nginx: 60 s), so the proxy,
+        # not the service, closes it: never a POST sent on a connection the service is closing (502).
+        "timeout_keep_alive": 75,
         "loop": "uvloop",
         "http": "httptools",
         # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise; only configured

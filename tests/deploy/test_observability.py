@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from fastapi import FastAPI, Request
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -146,3 +147,28 @@ async def test_traceparent_crosses_services_and_the_trace_id_is_logged(caplog: p
     assert {s.resource.attributes["service.name"] for s in spans} == {"wenping-intake", "wenping-registry"}
     logged = [json.loads(r) for r in records if "peer answered" in r]
     assert logged and logged[0]["trace_id"] == trace_id
+
+
+async def test_dashboard_and_alerts_name_only_metrics_the_services_expose(system: Any) -> None:
+    from deploy_kit import DEPLOY
+
+    exposed: set[str] = set()
+    for service in ("intake", "review", "registry"):
+        for line in (await system.client(service).get("/metrics")).text.splitlines():
+            if line.startswith("# TYPE "):
+                name, kind = line.split()[2:4]
+                exposed.add(name)
+                if kind == "histogram":
+                    exposed |= {f"{name}_bucket", f"{name}_count", f"{name}_sum"}
+                if kind == "counter":
+                    exposed.add(f"{name}_total" if not name.endswith("_total") else name)
+    rules = yaml.safe_load((DEPLOY / "monitoring" / "alerts.yaml").read_text(encoding="utf-8"))
+    expressions = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    assert {rule["alert"] for group in rules["groups"] for rule in group["rules"]} >= {
+        "WenpingOutboxStuck", "WenpingHighErrorRate", "WenpingNotReady"}
+    dashboard = json.loads((DEPLOY / "monitoring" / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    expressions += [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    named = {m for e in expressions for m in re.findall(r"\bwenping_[a-z_]+", e)}
+    assert named and named <= exposed, named - exposed
+    assert {"wenping_outbox_oldest_pending_age_seconds", "wenping_review_verdicts_total",
+            "wenping_expert_draws_total", "wenping_login_failures_total"} <= named

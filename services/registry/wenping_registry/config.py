@@ -26,6 +26,10 @@ class RegistrySettings(ServiceSettings):
     #: Production: the ES256 signing key as PEM, from a file or the environment.
     jwt_private_key_file: Path | None = None
     jwt_private_key: str | None = None
+    #: Key rotation: the previous signing key's PEM file. Its public half stays in the JWKS, so
+    #: tokens it signed keep working until they expire; new tokens use the current key. A path
+    #: that does not exist means no rotation is under way.
+    jwt_previous_key_file: Path | None = None
     access_token_ttl_seconds: int = 3600
     service_token_ttl_seconds: int = 900
 

@@ -48,7 +48,7 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
 
         async def own_key(kid: str) -> dict[str, Any] | None:
             # The registry verifies its own tokens without an HTTP round trip to itself.
-            return key.jwk if kid == key.kid else None
+            return key.public_jwk_for(kid)
 
         async def link_here(identity: ExternalIdentity) -> str:
             # The registry links an outside subject in its own database (no call to itself).
