@@ -179,6 +179,7 @@ _HEADER_PARAMETERS: dict[str, Any] = {
 _RESPONSE_HEADERS: dict[str, Any] = {
     "XRequestID": {"description": "请求标识（与请求头相同，或由服务生成）", "schema": {"type": "string"}},
     "ETag": {"description": "资源版本；修改或状态变更时作为 If-Match 带回", "schema": {"type": "string"}},
+    "RetryAfter": {"description": "多少秒后再试", "schema": {"type": "integer"}},
 }
 
 
@@ -297,9 +298,14 @@ def _complete_operation(
     for status, response in responses.items():
         if status[0] in "45":
             response["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM}}}
-            response.setdefault("description", _STATUS_TEXT.get(status, "错误"))
+            if response.get("description") in (None, "Validation Error"):  # FastAPI's English default
+                response["description"] = _STATUS_TEXT.get(status, "错误")
+            if status in ("429", "503"):
+                response.setdefault("headers", {})["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
         elif status == "204":
             response.pop("content", None)  # No Content: a body would contradict the status
+            if response.get("description") in (None, "Successful Response"):
+                response["description"] = "成功（无正文）"
             response.setdefault("headers", {}).setdefault("X-Request-ID", {"$ref": "#/components/headers/XRequestID"})
         elif status[0] == "2":
             _complete_success(path, response, route, facts)
@@ -329,6 +335,8 @@ def _name_inline_enum(param: dict[str, Any], op_id: str, inline_schemas: dict[st
 
 
 def _complete_success(path: str, response: dict[str, Any], route: Any, facts: _RouteFacts) -> None:
+    if response.get("description") in (None, "Successful Response"):  # FastAPI's English default
+        response["description"] = "成功"
     headers = response.setdefault("headers", {})
     headers.setdefault("X-Request-ID", {"$ref": "#/components/headers/XRequestID"})
     if facts.etag:

@@ -76,6 +76,7 @@ def test_every_error_answer_is_a_problem(documents: dict[str, dict[str, Any]]) -
         assert {"$ref": "#/components/schemas/ProblemFieldError"} in items.get("anyOf", [items])
         for path, method, op in _operations(spec):
             for status, response in op["responses"].items():
+                assert CJK.search(response["description"]), (service, method, path, status)
                 if status[0] in "45":
                     assert response["content"] == PROBLEM, (service, method, path, status)
 
@@ -97,6 +98,8 @@ def test_statuses_the_services_answer_are_declared(documents: dict[str, dict[str
                 assert {"400", "422"} <= declared, where
             if "If-Match" in _header_params(spec, op):
                 assert {"412", "428"} <= declared, where
+    token = documents["registry"]["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert {"400", "401", "429"} <= set(token) and "Retry-After" in token["429"]["headers"]
     projects = documents["intake"]["paths"]
     assert "Idempotency-Key" in _header_params(documents["intake"], projects["/api/v1/projects"]["post"])
     transition = next(op for path, _, op in _operations(documents["intake"]) if path.endswith("/transitions"))
