@@ -46,7 +46,7 @@ def field_comments(cls: type) -> dict[str, str]:
         text_lines = source.splitlines()
         for node in ast.walk(tree):
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                above = []
+                above: list[str] = []
                 row = node.lineno - 2
                 while row >= 0 and text_lines[row].strip().startswith("#:"):
                     above.insert(0, text_lines[row].strip()[2:].strip())
