@@ -73,7 +73,10 @@ async def test_returned_letter_json_text_and_docx(system: System, registry_front
     doc = Document(io.BytesIO(r.content))
     paragraphs = [p.text for p in doc.paragraphs]
     body = "\n".join(paragraphs)
-    assert paragraphs[0] == letter["document_number"]
+    # 版头: the office's name in red, then the document number; the 版记 closes the letter.
+    assert paragraphs[:2] == ["嘉兴市委政法委", letter["document_number"]]
+    imprint = "\n".join(cell.text for row in doc.tables[-1].rows for cell in row.cells)
+    assert "印发" in imprint
     assert letter["title"] in paragraphs
     assert "嘉兴市住房和城乡建设局：" in paragraphs
     assert "（一）依规公开公示（C05.2）" in body

@@ -320,24 +320,35 @@ def test_docx_footer_has_page_field_with_dashes() -> None:
     assert section.even_page_footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
+def _signature(doc: DocxDocument) -> tuple[int, Paragraph, Paragraph]:
+    """The office and date lines of the signature (the 版头 repeats the office's name)."""
+    paragraphs = doc.paragraphs
+    at = max(i for i, p in enumerate(paragraphs) if p.text == "2026年11月24日")
+    return at - 1, paragraphs[at - 1], paragraphs[at]
+
+
 def test_docx_ends_with_office_and_date_right_aligned() -> None:
     doc = _docx(_letter())
-    office, issued = doc.paragraphs[-2:]
+    at, office, issued = _signature(doc)
     assert office.text == OFFICE
-    assert issued.text == "2026年11月24日"
     assert office.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert issued.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    # 空一行 between the body and the signature.
-    assert doc.paragraphs[-3].text == ""
+    # Two empty lines between the body and the signature: the seal's place.
+    assert [p.text for p in doc.paragraphs[at - 2 : at]] == ["", ""]
+    assert doc.paragraphs[at - 3].text.strip()
 
 
-def test_docx_signature_keeps_date_two_characters_right_of_office() -> None:
-    # A long office: office 右空二字, the date's first character 2 characters further right.
+def test_docx_signature_is_laid_out_for_the_seal() -> None:
+    # GB/T 9704 7.3.5.1: the date 右空四字, the office centred above the date.
     doc = _docx(_letter(issuing_office="中共嘉兴市南湖区委政法委员会"))
-    office, issued = doc.paragraphs[-2:]
-    assert office.paragraph_format.right_indent == Pt(32)
-    # 14 chars office, 7 chars date: 2 + 14 - 2 - 7 = 7 characters of 16 pt.
-    assert issued.paragraph_format.right_indent == Pt(7 * 16)
+    _, office, issued = _signature(doc)
+    assert issued.paragraph_format.right_indent == Pt(4 * 16)
+    # 14 chars office over a 7-char-wide date: 4 + (7 - 14) / 2 = half a character.
+    assert office.paragraph_format.right_indent == Pt(8)
+    doc = _docx(_letter(issuing_office="嘉兴市委政法委"))
+    _, office, _ = _signature(doc)
+    # 7 chars over 7 wide: the same right indent as the date.
+    assert office.paragraph_format.right_indent == Pt(4 * 16)
 
 
 def test_docx_of_an_approved_letter() -> None:

@@ -23,7 +23,8 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -46,9 +47,7 @@ class FeedbackItem(BaseModel):
     title: str = Field(min_length=1, examples=["依规公开公示"])
     comment: str | None = Field(default=None, description="the reviewer's comment")
     evidence: str | None = Field(default=None, description="the automatic finding")
-    requirement: str = Field(
-        min_length=1, description="the rectification sentence (checklist `require`)"
-    )
+    requirement: str = Field(min_length=1, description="the rectification sentence (checklist `require`)")
 
 
 class FeedbackCategory(BaseModel):
@@ -77,6 +76,8 @@ class FeedbackLetter(BaseModel):
     issuing_office: str = Field(min_length=1, examples=["嘉兴市委政法委"])
     issued_on: date
     contact: str | None = Field(default=None, examples=["张明，0573-82012345"])
+    copies_to: list[str] = Field(default_factory=list, description="抄送机关 of the 版记", examples=[["某评估机构"]])
+    printed_by: str | None = Field(default=None, description="印发机关 of the 版记; the issuing office when absent")
 
     @field_validator("document_number")
     @classmethod
@@ -107,10 +108,7 @@ class FeedbackLetter(BaseModel):
                 raise ValueError("an approved letter has no rectification deadline")
         elif not self.sections:
             raise ValueError("a returned letter lists at least one failed item")
-        if (
-            self.rectification_deadline is not None
-            and self.rectification_deadline < self.issued_on
-        ):
+        if self.rectification_deadline is not None and self.rectification_deadline < self.issued_on:
             raise ValueError("rectification_deadline is before issued_on")
         return self
 
@@ -176,9 +174,7 @@ def _display_width(text: str) -> float:
 # Logical content shared by both renderers
 # ---------------------------------------------------------------------------------------
 
-BlockKind = Literal[
-    "docnum", "title", "addressee", "body", "heading1", "heading2", "office", "date"
-]
+BlockKind = Literal["docnum", "title", "addressee", "body", "heading1", "heading2", "office", "date"]
 
 
 @dataclass(frozen=True)
@@ -240,11 +236,7 @@ def _blocks(letter: FeedbackLetter) -> list[_Block]:
         for i, section in enumerate(letter.sections, start=1):
             blocks.append(_Block("heading1", f"{_cn_numeral(i)}、{section.title}"))
             for j, item in enumerate(section.items, start=1):
-                blocks.append(
-                    _Block(
-                        "heading2", f"（{_cn_numeral(j)}）{item.title}（{item.code}）"
-                    )
-                )
+                blocks.append(_Block("heading2", f"（{_cn_numeral(j)}）{item.title}（{item.code}）"))
                 blocks.extend(_item_blocks(item))
         n_items = sum(len(s.items) for s in letter.sections)
         blocks.append(
@@ -294,6 +286,11 @@ FONT_PAGE_NUMBER = "宋体"
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
 SIZE_PAGE_NUMBER = Pt(14)  # 四号
+SIZE_IMPRINT = Pt(14)  # 四号: the 版记 (GB/T 9704 7.4)
+# The 发文机关标志 of a 信函格式 letter: red 小标宋, as large as fits the text block.
+SIZE_MASTHEAD_MAX = Pt(30)
+RED = RGBColor(0xE6, 0x00, 0x12)  # the usual 公文 red
+TEXT_WIDTH_PT = 156 / 25.4 * 72
 
 # 225 mm text block / 22 lines = 28.95 pt per line (the usual GB/T 9704 template value).
 LINE_PITCH = Pt(28.95)
@@ -352,23 +349,21 @@ def _set_page(doc: DocxDocument) -> None:
     section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
     section.header_distance = Mm(15)
     section.footer_distance = FOOTER_DISTANCE
-    # Document grid: 22 lines of 28 characters. charSpace is the extra pitch per character
-    # over the 16 pt default, in 1/4096 pt: 156 mm / 28 = 15.79 pt -> about -848.
-    text_width_pt = 156 / 25.4 * 72
-    char_space = round((text_width_pt / 28 - 16) * 4096)
+    # Document grid: 22 lines a page, lines only. A lines-and-characters grid makes
+    # LibreOffice and WPS snap every character to a cell of their own computing (about 14 a
+    # line over an extra page); with a lines-only grid all three lay out 28 三号 characters
+    # a line, since 156 mm holds 27.6 of them.
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
-    grid.set(qn("w:charSpace"), str(char_space))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
-def _set_indent_chars(
-    paragraph: Paragraph, *, first_line: int = 0, right: float = 0
-) -> None:
+def _set_indent_chars(paragraph: Paragraph, *, first_line: int = 0, right: float = 0) -> None:
     """Indents in characters (firstLineChars / rightChars) with twips as fallback."""
     # get_or_add_ind keeps the schema order of pPr children (Word rejects ind after jc).
     ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
@@ -389,6 +384,7 @@ def _paragraph(
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent_chars: int = 0,
     line_pitch: Pt = LINE_PITCH,
+    color: RGBColor | None = None,
 ) -> Paragraph:
     paragraph = doc.add_paragraph()
     paragraph.alignment = align
@@ -399,27 +395,133 @@ def _paragraph(
     pf.space_after = Pt(0)
     if indent_chars:
         _set_indent_chars(paragraph, first_line=indent_chars)
+    if line_pitch != LINE_PITCH:
+        # Off the line grid: LibreOffice would round a taller line up to two grid lines.
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        p_pr = paragraph._p.get_or_add_pPr()
+        successor = next(
+            (p_pr.find(qn(f"w:{tag}")) for tag in ("spacing", "ind", "jc") if p_pr.find(qn(f"w:{tag}")) is not None),
+            None,
+        )
+        if successor is not None:
+            successor.addprevious(snap)
+        else:
+            p_pr.append(snap)
     if text:
         # A report title stored before input refused control characters must not make the
         # letter fail for good: XML cannot hold them.
-        _set_fonts(paragraph.add_run(printable(text)), face, size)
+        run = paragraph.add_run(printable(text))
+        _set_fonts(run, face, size)
+        if color is not None:
+            run.font.color.rgb = color
     return paragraph
 
 
 def _signature_indents(office: str, issued: str) -> tuple[float, float]:
-    """Right indents (in characters) of the office and the date lines.
+    """Right indents (in characters) of the office and the date lines, for a sealed letter.
 
-    GB/T 9704 7.3.5.2 (no seal): the office is 右空二字 and the date's first character
-    stands two characters right of the office's first character. If that would push the
-    date past the margin, keep the date flush right and move the office left instead.
+    GB/T 9704 7.3.5.1 (加盖印章): the date is 右空四字 and the office is centred above the
+    date, so that the seal, pressed down on both, has them a little below its centre.
     """
     w_office, w_date = _display_width(office), _display_width(issued)
-    office_right = 2.0
-    date_right = office_right + w_office - 2 - w_date
-    if date_right < 0:
-        date_right = 0.0
-        office_right = w_date + 2 - w_office
+    date_right = 4.0
+    office_right = max(0.0, date_right + (w_date - w_office) / 2)
     return office_right, date_right
+
+
+def _border(kind: str, val: str, size_eighths: int, color: str) -> BaseOxmlElement:
+    edge = OxmlElement(f"w:{kind}")
+    edge.set(qn("w:val"), val)
+    edge.set(qn("w:sz"), str(size_eighths))
+    edge.set(qn("w:space"), "0")
+    edge.set(qn("w:color"), color)
+    return edge
+
+
+def _add_masthead(doc: DocxDocument, office: str) -> None:
+    """版头 of the 信函格式 (GB/T 9704 10.1): the office's name in red, a red double line."""
+    size = Pt(min(SIZE_MASTHEAD_MAX.pt, TEXT_WIDTH_PT / max(_display_width(office), 1)))
+    paragraph = _paragraph(
+        doc,
+        office,
+        face=FONT_TITLE,
+        size=size,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line_pitch=Pt(max(size.pt * 1.5, LINE_PITCH.pt)),
+        color=RED,
+    )
+    # 上粗下细 red double line under the masthead, drawn as the paragraph's bottom border
+    # so it spans the text block in every word processor.
+    p_bdr = OxmlElement("w:pBdr")
+    p_bdr.append(_border("bottom", "thickThinSmallGap", 24, "E60012"))
+    p_pr = paragraph._p.get_or_add_pPr()
+    # pBdr comes before snapToGrid/spacing/ind/jc in CT_PPr's sequence.
+    anchor = p_pr.find(qn("w:snapToGrid"))
+    if anchor is None:
+        anchor = p_pr.find(qn("w:spacing"))
+    if anchor is not None:
+        anchor.addprevious(p_bdr)
+    else:
+        p_pr.append(p_bdr)
+
+
+def _imprint_lines(letter: FeedbackLetter) -> list[tuple[str, str]]:
+    """版记 rows (GB/T 9704 7.4): 抄送 and 印发机关/印发日期, left and right parts."""
+    rows: list[tuple[str, str]] = []
+    if letter.copies_to:
+        rows.append(("抄送：" + "，".join(c.strip() for c in letter.copies_to) + "。", ""))
+    printer = (letter.printed_by or letter.issuing_office).strip()
+    rows.append((printer, f"{format_cn_date(letter.issued_on)}印发"))
+    return rows
+
+
+def _add_imprint(doc: DocxDocument, letter: FeedbackLetter) -> None:
+    """The 版记 as a table after the signature: its rules are the table's borders.
+
+    The first and last rules are thick (0.35 mm), the one between 抄送 and 印发 thin
+    (0.25 mm). It follows the signature rather than floating to the page foot: LibreOffice
+    7.4 does not float a table, and an inline one lays out the same in every program.
+    """
+    rows = _imprint_lines(letter)
+    table = doc.add_table(rows=len(rows), cols=2)
+    tbl_pr = table._tbl.tblPr
+    # CT_TblPr is a sequence: tblStyle, tblpPr, ..., tblW, jc, ..., tblBorders, ..., tblLook.
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:w"), str(round(TEXT_WIDTH_PT * 20)))
+    width.set(qn("w:type"), "dxa")
+    borders = OxmlElement("w:tblBorders")
+    borders.append(_border("top", "single", 8, "000000"))
+    borders.append(_border("left", "nil", 0, "auto"))
+    borders.append(_border("bottom", "single", 8, "000000"))
+    borders.append(_border("right", "nil", 0, "auto"))
+    borders.append(_border("insideH", "single", 4, "000000"))
+    borders.append(_border("insideV", "nil", 0, "auto"))
+    later = [tbl_pr.find(qn(f"w:{tag}")) for tag in ("shd", "tblLayout", "tblCellMar", "tblLook")]
+    following = next((el for el in later if el is not None), None)
+    if following is not None:
+        following.addprevious(borders)
+    else:
+        tbl_pr.append(borders)
+    for row, (left, right) in zip(table.rows, rows, strict=True):
+        cells = [row.cells[0].merge(row.cells[1])] if not right else list(row.cells)
+        aligns = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)
+        # A row without a right part is one merged cell: zip stops at it.
+        for cell, text, align in zip(cells, (left, right), aligns, strict=False):
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = align
+            pf = paragraph.paragraph_format
+            pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            pf.line_spacing = LINE_PITCH
+            pf.space_before = Pt(0)
+            pf.space_after = Pt(0)
+            # 左右各空一字 (the cell's own margin is small beside a 四号 character).
+            pf.left_indent = SIZE_IMPRINT if align == WD_ALIGN_PARAGRAPH.LEFT else None
+            pf.right_indent = SIZE_IMPRINT if align == WD_ALIGN_PARAGRAPH.RIGHT else None
+            _set_fonts(paragraph.add_run(printable(text)), FONT_BODY, SIZE_IMPRINT)
 
 
 def _add_page_number(paragraph: Paragraph) -> None:
@@ -458,9 +560,7 @@ def _set_footers(doc: DocxDocument) -> None:
         (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
     ):
         footer.is_linked_to_previous = False
-        paragraph = (
-            footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        )
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         paragraph.alignment = align
         # 空一字 of the 四号 page number
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -472,9 +572,7 @@ def _set_footers(doc: DocxDocument) -> None:
 
 def _set_core_properties(doc: DocxDocument, letter: FeedbackLetter) -> None:
     # Fixed from the letter, not the clock, so the same letter renders to the same bytes.
-    stamp = datetime(
-        letter.issued_on.year, letter.issued_on.month, letter.issued_on.day, tzinfo=UTC
-    )
+    stamp = datetime(letter.issued_on.year, letter.issued_on.month, letter.issued_on.day, tzinfo=UTC)
     props = doc.core_properties
     props.author = letter.issuing_office
     props.last_modified_by = letter.issuing_office
@@ -523,12 +621,15 @@ def render_docx(letter: FeedbackLetter) -> bytes:
     _set_footers(doc)
     _set_core_properties(doc, letter)
     _drop_template_thumbnail(doc)
-    office_right, date_right = _signature_indents(
-        letter.issuing_office, format_cn_date(letter.issued_on)
-    )
+    office_right, date_right = _signature_indents(letter.issuing_office, format_cn_date(letter.issued_on))
 
+    _add_masthead(doc, letter.issuing_office)
     for block in _blocks(letter):
         if block.space_before:
+            _paragraph(doc, "")
+        if block.kind == "office":
+            # Room for the seal: its top stands within one line of the body's last line,
+            # and it presses down on the office and the date (GB/T 9704 7.3.5.1).
             _paragraph(doc, "")
         match block.kind:
             case "docnum":
@@ -556,6 +657,10 @@ def render_docx(letter: FeedbackLetter) -> bytes:
                 right = office_right if block.kind == "office" else date_right
                 if right:
                     _set_indent_chars(paragraph, right=right)
+    _paragraph(doc, "")
+    _add_imprint(doc, letter)
+    # A body must end with a paragraph; a hairline one cannot spill onto a page of its own.
+    _paragraph(doc, "", size=Pt(1), line_pitch=Pt(1))
 
     buffer = io.BytesIO()
     doc.save(buffer)

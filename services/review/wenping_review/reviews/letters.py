@@ -10,7 +10,19 @@ from ..feedback import FeedbackCategory, FeedbackItem, FeedbackLetter
 from .models import Review, ReviewItem
 
 
-def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -> FeedbackLetter:
+def _finding_of_a_failure(item: ReviewItem) -> str | None:
+    """The engine's finding, only where it found the failure too.
+
+    A reviewer may fail an item the engine passed (or only suggested on); its evidence then
+    reads like a pass ("均有书面回应") and under a failed item would contradict the letter.
+    """
+    engine_said = item.auto_result if item.auto_result is not None else item.suggestion
+    return item.evidence if engine_said == "fail" else None
+
+
+def build_letter(
+    review: Review, items: list[ReviewItem], issuing_office: str, copies_to: list[str] | None = None
+) -> FeedbackLetter:
     checklist = load_checklist(review.checklist_version)
     failed = {i.code: i for i in items if i.result == "fail"}
     sections = []
@@ -20,7 +32,7 @@ def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -
                 code=d.code,
                 title=d.title,
                 comment=failed[d.code].comment,
-                evidence=failed[d.code].evidence,
+                evidence=_finding_of_a_failure(failed[d.code]),
                 requirement=d.require,
             )
             for d in category.items
@@ -40,4 +52,5 @@ def build_letter(review: Review, items: list[ReviewItem], issuing_office: str) -
         rectification_deadline=review.rectification_deadline,
         issuing_office=issuing_office,
         issued_on=local_date(review.decided_at),
+        copies_to=copies_to or [],
     )

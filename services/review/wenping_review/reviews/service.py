@@ -282,13 +282,17 @@ class ReviewService:
             raise NotDecided()
         items = await self.repo.items(review.id)
         office = review.issuing_office
-        if office is None:
-            # The registry was down at the decision: ask now, holding no database transaction
-            # meanwhile (detached first, so ending the read does not expire what was read).
+        if office is None or review.agency_org_id:
+            # The registry is asked below: hold no database transaction meanwhile (detached
+            # first, so ending the read does not expire what was read).
             self.session.expunge_all()
             await self.session.rollback()
+        if office is None:
+            # The registry was down at the decision: ask now.
             office = await self._office_name_now(review.issuing_org_id)
-        return build_letter(review, items, office)
+        # The 版记's 抄送: the agency that wrote the report (left out when the registry is down).
+        agency = await self._office_name(review.agency_org_id)
+        return build_letter(review, items, office, copies_to=[agency] if agency else [])
 
     async def _office_name_now(self, org_id: str | None) -> str:
         try:

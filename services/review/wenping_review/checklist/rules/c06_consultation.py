@@ -54,6 +54,15 @@ def implementing_unit_heard(context: RuleContext) -> RuleOutcome:
     return _group_heard(context, ConsultationGroup.implementing_unit)
 
 
+def _sample_basis(pop: int, percent: int, minimum: int, required: int) -> str:
+    """The required sample as a sentence a reader checks without a formula."""
+    if required == pop and pop <= minimum:
+        return f"涉及 {pop} 人，未超过最低样本 {minimum} 人，应全部听取"
+    if required == minimum:
+        return f"涉及 {pop} 人，按 {percent}% 抽样不足 {minimum} 人，应不少于最低样本 {minimum} 人"
+    return f"涉及 {pop} 人，按 {percent}% 抽样应不少于 {required} 人"
+
+
 @rule("C06.6")
 def consultation_broad_enough(context: RuleContext) -> RuleOutcome:
     cfg = context.config
@@ -67,7 +76,7 @@ def consultation_broad_enough(context: RuleContext) -> RuleOutcome:
     else:
         ceil = (cfg.sample_ratio_percent * pop + 99) // 100
         required = min(pop, max(cfg.sample_minimum, ceil))
-        basis = f"涉及 {pop} 人，应不少于 min({pop}, max({cfg.sample_minimum}, ⌈{cfg.sample_ratio_percent}%×{pop}⌉={ceil}))={required} 人"
+        basis = _sample_basis(pop, cfg.sample_ratio_percent, cfg.sample_minimum, required)
     if sample < required:
         problems.append(f"涉利益群体样本 {sample} 人，少于 {required} 人（{basis}）")
     methods = sorted({c.method for c in context.report.consultations if c.method is not None})
