@@ -78,7 +78,7 @@ def _free_port() -> int:
 def _wait_ready(url: str, deadline: float) -> None:
     while True:
         try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+            if httpx.get(url + "/readyz", timeout=15).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
