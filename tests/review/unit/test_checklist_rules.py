@@ -570,6 +570,14 @@ def test_c06_6_minimum_30_and_never_above_population() -> None:
     assert item("C06.6", _stakeholder_sample(20, 19)).result == "fail"
 
 
+def test_c06_6_states_the_required_sample_in_words() -> None:
+    # A reader of the feedback letter checks a sentence, not a formula.
+    assert_item(item("C06.6", _stakeholder_sample(5200, 100)), "fail", "涉及 5200 人，按 5% 抽样应不少于 260 人")
+    assert_item(item("C06.6", _stakeholder_sample(200, 29)), "fail", "按 5% 抽样不足 30 人，应不少于最低样本 30 人")
+    assert_item(item("C06.6", _stakeholder_sample(20, 19)), "fail", "涉及 20 人，未超过最低样本 30 人，应全部听取")
+    assert "min(" not in item("C06.6", _stakeholder_sample(5200, 100)).evidence
+
+
 def test_c06_6_one_method_fails() -> None:
     def mutate(r: dict[str, Any]) -> None:
         for c in r["consultations"]:
