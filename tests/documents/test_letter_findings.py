@@ -15,6 +15,7 @@ def _review() -> Review:
         id="r1",
         project_id="p1",
         opened_by="reviewer",
+        submitted_on=dt.date(2026, 11, 1),
         region_code="330400",
         report_title="某项目社会稳定风险评估报告",
         responsible_org_name="嘉兴市住房和城乡建设局",
