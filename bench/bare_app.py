@@ -17,6 +17,7 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from fastapi.responses import JSONResponse, Response
 DSN = os.environ.get("BARE_DSN", "")
 SQLITE = DSN.startswith("sqlite:")
 BEIJING = dt.timezone(dt.timedelta(hours=8))
+SQLITE_READERS = 4
 PROJECT_COLUMNS = (
     "id, number, year, seq, title, category, initiation, region_code, level, responsible_org_id, "
     "responsible_org_name, status, risk_level, deadline, created_at, updated_at, filed_at, version"
@@ -37,12 +39,14 @@ PROJECT_COLUMNS = (
 
 
 class Database:
-    """asyncpg pool, or one aiosqlite connection (SQLite has a single writer anyway)."""
+    """asyncpg pool, or on SQLite one writing connection and a few reading ones (WAL: reads run
+    beside the writer, as with Wenping's read engine)."""
 
     def __init__(self) -> None:
         self.pool: asyncpg.Pool | None = None
         self.lite: aiosqlite.Connection | None = None
-        self.writer = asyncio.Lock()  # one transaction at a time on the one SQLite connection
+        self.readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self.writer = asyncio.Lock()  # one transaction at a time on the one writing connection
 
     async def open(self) -> None:
         if SQLITE:
@@ -50,27 +54,37 @@ class Database:
             self.lite.row_factory = aiosqlite.Row
             await self.lite.execute("PRAGMA journal_mode=WAL")
             await self.lite.execute("PRAGMA busy_timeout=5000")
+            for _ in range(SQLITE_READERS):
+                reader = await aiosqlite.connect(DSN.removeprefix("sqlite:///"), isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute("PRAGMA busy_timeout=5000")
+                self.readers.put_nowait(reader)
         else:
             self.pool = await asyncpg.create_pool(DSN, min_size=10, max_size=20)
 
     async def close(self) -> None:
         if self.lite is not None:
             await self.lite.close()
+            while not self.readers.empty():
+                await self.readers.get_nowait().close()
         if self.pool is not None:
             await self.pool.close()
 
     async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         if self.lite is not None:
-            async with self.lite.execute(_qmarks(sql), args) as cursor:
-                return [dict(row) for row in await cursor.fetchall()]
+            reader = await self.readers.get()
+            try:
+                async with reader.execute(_qmarks(sql), args) as cursor:
+                    return [dict(row) for row in await cursor.fetchall()]
+            finally:
+                self.readers.put_nowait(reader)
         assert self.pool is not None
         return [dict(row) for row in await self.pool.fetch(sql, *args)]
 
 
 def _qmarks(sql: str) -> str:
-    for i in range(9, 0, -1):
-        sql = sql.replace(f"${i}", "?")
-    return sql
+    """asyncpg's numbered parameters ($1, $2, ...) as SQLite's qmarks, in the same order."""
+    return re.sub(r"\$\d+", "?", sql)
 
 
 db = Database()

@@ -454,6 +454,16 @@ def status_sample(url: str, auth: str, body: str) -> dict[str, int]:
     return {s: statuses.count(s) for s in sorted(set(statuses))}
 
 
+def drain(url: str, headers: dict[str, str]) -> None:
+    """Wait until the requests wrk left in flight are served: one more request queues behind them,
+    so the next measurement does not start on the previous one's backlog."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=600):
+            pass
+    except OSError as exc:
+        print(f"  drain {url}: {exc!r}", flush=True)
+
+
 def load(fleet: Fleet, probe: dict[str, Any], auth: dict[str, str]) -> dict[str, Any]:
     wenping, bare = fleet.base("intake"), fleet.base("bare")
     reviewer = GET_LUA.replace("AUTH", lua_string(auth["reviewer"]))
@@ -492,7 +502,9 @@ def load(fleet: Fleet, probe: dict[str, Any], auth: dict[str, str]) -> dict[str,
         # The statistics summary is a report, not a poll: its p99 target is for one caller at a time.
         connections = 1 if name == "stats_province" else CONNECTIONS
         b = measure(bare_url, bare_script, fleet.work, connections)
+        drain(bare_url if name != "filing" else fleet.base("bare") + "/openapi.json", {})
         w = measure(url, script, fleet.work, connections)
+        drain(url if name != "filing" else fleet.base("intake") + "/readyz", {"Authorization": auth["reviewer"]})
         results[name] = {
             "endpoint": LABELS[name], "bare": b, "wenping": w,
             "ratio": round(w["requests_per_s"] / b["requests_per_s"], 3) if b["requests_per_s"] else None,
@@ -648,6 +660,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     for section in results["backends"]:
+        if section.get("from_run"):
+            lines += [f"_(this section from the run of {section['from_run']})_", ""]
         lines += [
             f"## {section['backend']} — {section['projects']:,} projects ({section['load']['rows']:,} rows with rounds, "
             f"reasons, ledger; {EXPERTS:,} experts, {AGENCIES} agencies)",
@@ -701,6 +715,13 @@ def main() -> int:
         "backends": sections,
     }
     RESULTS.mkdir(exist_ok=True)
+    previous = RESULTS / "http.json"
+    if previous.exists() and not ONLY:
+        # A run of one backend keeps the other backend's section of the last run (marked with its commit).
+        ran = {section["backend"] for section in sections}
+        kept = [b | {"from_run": json.loads(previous.read_text(encoding="utf-8"))["measured_at"]}
+                for b in json.loads(previous.read_text(encoding="utf-8"))["backends"] if b["backend"] not in ran]
+        results["backends"] = kept + sections
     (RESULTS / "http.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "http.md").write_text(markdown(results), encoding="utf-8")
     print(markdown(results))
