@@ -65,6 +65,10 @@ TAGS: dict[str, str] = {
     "webhooks": "事件推送订阅与投递记录",
     "clearances": "稳评备案证明（决策前核验）",
     "audit": "审计记录",
+    "appraisals": "年度考核：评分方案、考核结果与导出",
+    "targets": "考核目标及完成进度",
+    "dashboard": "工作台概览",
+    "admin": "系统管理",
 }
 
 #: Integration scopes (client credentials) and what each lets a client read.
@@ -404,7 +408,7 @@ def _label_enum(name: str, schema: dict[str, Any]) -> None:
     if labels is None or "enum" not in schema:
         return
     values = schema["enum"]
-    schema["x-enum-varnames"] = [str(v).upper() for v in values]
+    schema["x-enum-varnames"] = [re.sub(r"\W", "_", str(v)).upper() for v in values]  # identifiers: PROJECT_FILED
     schema["x-enum-descriptions"] = [labels.get(v, v) for v in values]
     listing = "；".join(f"{v}：{labels.get(v, v)}" for v in values)
     head = schema.get("description") or schema.get("title", name)
