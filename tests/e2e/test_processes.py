@@ -49,7 +49,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     processes = [subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name in NAMES]
     try:
-        deadline = time.monotonic() + 30
+        # Generous but bounded: on a loaded shared machine imports alone can take many seconds.
+        deadline = time.monotonic() + 90
         for url in urls.values():
             while True:
                 try:
@@ -58,7 +59,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not become ready")
+                    raise RuntimeError(f"{url} did not become ready within 90 s")
                 time.sleep(0.2)
         yield urls
     finally:
