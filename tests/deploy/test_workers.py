@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from deploy_kit import once_per_suite
 
 
