@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.background import BackgroundTask
 
-from wenping_shared import Principal, local_today
+from wenping_shared import Principal, ServiceClient, local_today
 
 from ..deps import CurrentPrincipal
 from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters
+from .regions import region_names
 from .repository import Key, ledger_dates, project_batch
 from .xlsx import LedgerWorkbook
 
@@ -42,11 +43,16 @@ async def _file_chunks(path: str) -> AsyncIterator[bytes]:
 
 
 async def write_export(
-    sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, filters: ProjectFilters, path: str
+    sessionmaker: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    filters: ProjectFilters,
+    path: str,
+    peers: ServiceClient | None = None,
 ) -> tuple[int, int]:
     """Write the workbook to ``path``: (rows, bytes)."""
     today = local_today()
-    book = await asyncio.to_thread(LedgerWorkbook, "电子台账")
+    names = await region_names(peers) if peers is not None else {}
+    book = await asyncio.to_thread(LedgerWorkbook, "电子台账", names, today)
     after: Key | None = None
     while True:
         # Each batch is its own short transaction: on SQLite a long read would hold the writer lock.
@@ -88,7 +94,9 @@ async def export_projects(
     handle, path = tempfile.mkstemp(prefix="wenping-export-", suffix=".xlsx")
     os.close(handle)
     try:
-        rows, size = await write_export(request.app.state.read_sessionmaker, principal, filters, path)
+        rows, size = await write_export(
+            request.app.state.read_sessionmaker, principal, filters, path, request.app.state.peers
+        )
     except BaseException:
         os.unlink(path)
         raise

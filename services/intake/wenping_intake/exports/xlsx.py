@@ -4,7 +4,7 @@ stays constant whatever the number of projects (rows go to openpyxl's temp file,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from wenping_shared import local_date, printable
+from wenping_shared import local_date, local_today, printable
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -37,6 +37,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("启动方式", 10),
     ("报备批次", 8),
     ("行政区划", 10),
+    ("区划名称", 14),
     ("责任单位", 28),
     ("评估主体", 28),
     ("状态", 14),
@@ -56,12 +57,22 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 
 
 class LedgerWorkbook:
-    """One export: open, append batches (in a worker thread), save to a file object."""
+    """One export: open, append batches (in a worker thread), save to a file object.
 
-    def __init__(self, title: str) -> None:
+    Laid out for printing: landscape A4 fitted to the page width, the header row repeated on
+    every page and filterable, the title and the export date in the page header (the data
+    keeps row 1 as its header, so a workbook reads back like any table).
+    """
+
+    def __init__(
+        self, title: str, region_names: Mapping[str, str] | None = None, exported_on: dt.date | None = None
+    ) -> None:
         self.workbook = Workbook(write_only=True)
+        self.workbook.properties.title = title
         self.sheet: Any = self.workbook.create_sheet("电子台账")
         self.sheet.freeze_panes = "A2"
+        print_for_office(self.sheet, title, exported_on or local_today(), len(COLUMNS))
+        self.region_names = region_names or {}
         for index, (_, width) in enumerate(COLUMNS, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         bold = Font(bold=True)
@@ -76,8 +87,15 @@ class LedgerWorkbook:
 
     def append(self, projects: Iterable[Project], dates: dict[str, dict[str, Any]], today: dt.date) -> None:
         for project in projects:
-            self.sheet.append([self._cell(v) for v in row_values(project, dates.get(project.id, {}), today)])
+            values = row_values(project, dates.get(project.id, {}), today, self.region_names)
+            self.sheet.append([self._cell(v) for v in values])
             self.rows += 1
+
+    def save(self, stream: IO[bytes]) -> None:
+        # The filter spans the rows written; write-only sheets take it at save time.
+        last = get_column_letter(len(COLUMNS))
+        self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+        self.workbook.save(stream)
 
     def _cell(self, value: Any) -> Any:
         if not isinstance(value, str):
@@ -88,15 +106,30 @@ class LedgerWorkbook:
         cell.data_type = "s"
         return cell
 
-    def save(self, stream: IO[bytes]) -> None:
-        self.workbook.save(stream)
+
+def print_for_office(sheet: Any, title: str, exported_on: dt.date, columns: int) -> None:
+    """Page set-up of an export: landscape A4, fit to width, row 1 on every page, title and date."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddHeader.center.text = title
+    sheet.oddHeader.center.size = 14
+    sheet.oddHeader.right.text = f"导出日期：{exported_on.year}年{exported_on.month}月{exported_on.day}日"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
     return local_date(moment) if moment is not None else None
 
 
-def row_values(project: Project, dates: dict[str, Any], today: dt.date) -> list[Any]:
+def row_values(
+    project: Project, dates: dict[str, Any], today: dt.date, region_names: Mapping[str, str] | None = None
+) -> list[Any]:
     def first(status: str) -> dt.datetime | None:
         return dates[status][0] if status in dates else None
 
@@ -113,6 +146,7 @@ def row_values(project: Project, dates: dict[str, Any], today: dt.date) -> list[
         label_of(Initiation, project.initiation),
         label_of(FilingBatch, project.filing_batch),
         project.region_code,
+        (region_names or {}).get(project.region_code, ""),
         project.responsible_org_name or project.responsible_org_id,
         assessor,
         label_of(ProjectStatus, project.status),

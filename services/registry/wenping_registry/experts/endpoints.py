@@ -202,11 +202,13 @@ async def export_experts(
     q: KeywordQuery = None,
 ) -> StreamingResponse:
     filters = ExpertService(session).filters_for(principal, **filter_values(field, region_code, status, org_id, q))
-    rows = [] if filters is None else await ExpertSpreadsheets(session, sessionmaker).export_rows(filters)
+    sheets = ExpertSpreadsheets(session, sessionmaker)
+    rows = [] if filters is None else await sheets.export_rows(filters)
+    names = await sheets.region_names()
     # Everything exported lies in the caller's subtree, so the personal-data rule is per caller.
     personal = principal.kind == "user" and principal.has_role("admin", "reviewer")
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    await asyncio.to_thread(xlsx.write_export_to, spool, rows, personal)
+    await asyncio.to_thread(xlsx.write_export_to, spool, rows, personal, names)
     await asyncio.to_thread(spool.seek, 0)
 
     async def chunks() -> AsyncIterator[bytes]:

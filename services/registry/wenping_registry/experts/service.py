@@ -350,6 +350,10 @@ class ExpertSpreadsheets:
                      changes={"filename": filename, "created": created, "updated": updated, "expert_ids": ids})
         return ExpertImportResult(created=created, updated=updated, expert_ids=ids)
 
+    async def region_names(self) -> dict[str, str]:
+        """code -> name, shown beside each expert's region code in the export."""
+        return {r.code: r.name for r in await self.regions.list(None, None)}
+
     async def export_rows(self, filters: ExpertFilters, batch_size: int = 500) -> list[xlsx.ExpertSheetRow]:
         rows: list[xlsx.ExpertSheetRow] = []
         after: tuple[str, str] | None = None

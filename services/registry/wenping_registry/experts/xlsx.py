@@ -49,7 +49,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ConfigDict, Field
 
-from wenping_shared import printable
+from wenping_shared import local_today, printable
 from wenping_shared.contracts.vocab import LABELS, ExpertField, ExpertStatus
 
 SHEET_NAME: Final = "专家名单"
@@ -488,20 +488,43 @@ def _text(value: Any) -> str:
 # --- export ---------------------------------------------------------------------------------
 
 
-def export_headers(include_personal_data: bool) -> tuple[str, ...]:
-    return HEADERS if include_personal_data else tuple(h for h in HEADERS if h not in PERSONAL_HEADERS)
+#: Beside 所属地区 on exports only (import ignores it, so an export still re-imports).
+H_REGION_NAME: Final = "地区名称"
 
 
-def write_export_to(stream: IO[bytes], rows: Iterable[ExpertSheetRow], include_personal_data: bool) -> None:
+def export_headers(include_personal_data: bool, with_region_names: bool = False) -> tuple[str, ...]:
+    headers = HEADERS if include_personal_data else tuple(h for h in HEADERS if h not in PERSONAL_HEADERS)
+    if with_region_names:
+        at = headers.index(H_REGION) + 1
+        headers = (*headers[:at], H_REGION_NAME, *headers[at:])
+    return headers
+
+
+def write_export_to(
+    stream: IO[bytes],
+    rows: Iterable[ExpertSheetRow],
+    include_personal_data: bool,
+    region_names: Mapping[str, str] | None = None,
+    exported_on: dt.date | None = None,
+) -> None:
     """Stream the export into a binary file-like object (write-only workbook: rows are not kept
-    in memory, so a pool of any size exports in constant memory)."""
+    in memory, so a pool of any size exports in constant memory).
+
+    Laid out for printing like the ledger: landscape A4 fitted to the width, header row frozen,
+    filterable and repeated on every page, title and export date in the page header.
+    """
     wb = Workbook(write_only=True)
+    wb.properties.title = "专家名单"
     ws = wb.create_sheet(SHEET_NAME)
-    headers = export_headers(include_personal_data)
+    headers = export_headers(include_personal_data, with_region_names=region_names is not None)
+    wide = (H_FIELDS, H_EMPLOYER, H_ID)
     for col, header in enumerate(headers, start=1):  # write-only sheets take widths before any row
-        ws.column_dimensions[get_column_letter(col)].width = 24 if header in (H_FIELDS, H_EMPLOYER, H_ID) else 14
+        ws.column_dimensions[get_column_letter(col)].width = 24 if header in wide else 14
+    ws.freeze_panes = "A2"
+    _print_layout(ws, exported_on or local_today())
     bold = Font(bold=True)
     ws.append([_out_cell(ws, h, font=bold) for h in headers])
+    count = 0
     for row in rows:
         values: dict[str, Any] = {
             H_NAME: row.name,
@@ -509,6 +532,7 @@ def write_export_to(stream: IO[bytes], rows: Iterable[ExpertSheetRow], include_p
             H_TITLE: row.title,
             H_EMPLOYER: row.employer_name,
             H_REGION: row.region_code,
+            H_REGION_NAME: (region_names or {}).get(row.region_code, ""),
             H_PHONE: row.phone,
             H_ID: row.id_number,
             H_START: row.term_start,
@@ -516,7 +540,23 @@ def write_export_to(stream: IO[bytes], rows: Iterable[ExpertSheetRow], include_p
             H_STATUS: _STATUS_LABELS[row.status.value],
         }
         ws.append([_out_cell(ws, values[h]) for h in headers])
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     wb.save(stream)
+
+
+def _print_layout(ws: Any, exported_on: dt.date) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = "专家名单"
+    ws.oddHeader.center.size = 14
+    ws.oddHeader.right.text = f"导出日期：{exported_on.year}年{exported_on.month}月{exported_on.day}日"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def write_export(rows: Iterable[ExpertSheetRow], include_personal_data: bool) -> bytes:
