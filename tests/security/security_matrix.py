@@ -103,6 +103,23 @@ ROUTES: dict[tuple[str, str, str], Route] = {
         WRITE, "subscription", None, writers=roles("client:webhooks:manage"), if_match=True),
     ("intake", "GET", "/api/v1/webhooks/subscriptions/{subscription_id}/deliveries"): Route(READ, "subscription"),
     ("intake", "GET", "/api/v1/clearances/jwks.json"): Route(OPEN),
+    # oversight: targets and yearly appraisals (the stability office of a subtree)
+    ("intake", "POST", "/api/v1/targets"): Route(
+        WRITE, "organization", lambda i: {"year": 2026, "org_id": i["organization"], "target_count": 1},
+        writers=roles("supervisor")),
+    ("intake", "GET", "/api/v1/targets"): Route(LIST),
+    ("intake", "GET", "/api/v1/targets/template.xlsx"): Route(OPEN),
+    ("intake", "POST", "/api/v1/targets/import"): Route(OPEN),  # supervisors only, into their own subtree (its tests)
+    ("intake", "GET", "/api/v1/appraisals"): Route(LIST),
+    ("intake", "GET", "/api/v1/appraisals/export.xlsx"): Route(LIST),
+    ("intake", "GET", "/api/v1/appraisals/schemes/{region_code}"): Route(READ, "region"),
+    ("intake", "POST", "/api/v1/appraisals/schemes/{region_code}"): Route(
+        WRITE, "region",
+        lambda i: {"weights": {"coverage": 20, "targets": 20, "on_time": 20, "first_pass": 20, "effect_evaluation": 20},
+                   "penalties": {"reassessment_returns": 1, "built_before_assessed": 1, "open_rectifications": 1,
+                                 "accountability_actions": 1},
+                   "grades": {"excellent": 90, "good": 80, "passed": 60}},
+        writers=roles("supervisor")),
     ("intake", "GET", "/api/v1/clearances/{project_number}"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/clearances/{project_number}/form.docx"): Route(READ, "project"),
     # --- review ----------------------------------------------------------------------------------

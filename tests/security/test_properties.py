@@ -54,6 +54,8 @@ PRIVILEGED: dict[tuple[str, str], str] = {
     ("ExternalIdentityIn", "roles"): "intake/review services only, mapped from a trusted issuer's token",
     ("ExternalIdentityIn", "org_id"): "intake/review services only",
     ("ExternalIdentityIn", "region_code"): "intake/review services only",
+    ("TargetSet", "region_code"): "a supervisor sets targets for regions of its own subtree",
+    ("TargetSet", "org_id"): "a supervisor sets targets for organisations of its own subtree",
 }
 #: Messages between services are tolerant readers on purpose (wenping_shared.contracts.messages:
 #: a sender that gains a field must not dead-letter its outbox); only service tokens may send them.
