@@ -73,8 +73,8 @@ LEGITIMATE_ROUTES = {("province_admin", ("registry", "POST", "/api/v1/expert-dra
 #: A row of one kind shows the ids of these (a project shows its list and review; a draw its project).
 EMBEDS: dict[str, set[str]] = {"project": {"list", "review", "file"}, "draw": {"project"}, "list": {"project"}}
 
-#: Tables whose rows may change while the matrix runs: deliveries and logs of the refused calls.
-_NOISY = re.compile(r"outbox|idempot|login|alembic|audit|token|deliver|jti")
+#: Tables whose rows may change while the matrix runs: deliveries, logs and rate-limit windows of the refused calls.
+_NOISY = re.compile(r"outbox|idempot|login|alembic|audit|token|deliver|jti|rate_window")
 
 
 async def _openapi_routes(system: Any) -> list[tuple[str, str, str]]:
