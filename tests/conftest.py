@@ -85,6 +85,12 @@ def _settings(tmp: Path, urls: dict[str, str]) -> dict[str, Any]:
         "log_level": "WARNING",
         "outbox_poll_seconds": 0.2,
         "http_retries": 1,
+        # The suite shares demo principals across thousands of requests; the limits' own tests
+        # lower these (tests/security_faults/test_rate_limits.py).
+        "rate_limit_expert_draws": 100_000,
+        "rate_limit_exports": 100_000,
+        "rate_limit_prechecks": 100_000,
+        "rate_limit_report_submissions": 100_000,
     }
     return {
         "registry": RegistrySettings(data_dir=tmp / "registry", database_url=urls.get("registry", ""), **common),

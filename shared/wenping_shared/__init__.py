@@ -69,6 +69,7 @@ from ._logging import configure_logging
 from ._migrations import migrations_current, run_env, upgrade_to_head
 from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, utcnow
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
+from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._types import MultiLineText, Text, UTCDateTime, printable
 from ._validation import CrossFieldError
@@ -95,6 +96,7 @@ __all__ = [
     "InternalError",
     "InvalidCursor",
     "InvalidIdempotencyKey",
+    "LimitedOperation",
     "MethodNotAllowed",
     "MissingToken",
     "MultiLineText",
@@ -111,6 +113,7 @@ __all__ = [
     "ProductionConfigError",
     "ProjectNotFound",
     "ProjectParties",
+    "RateWindowFields",
     "RegionNotFound",
     "RegistryUnavailable",
     "RemoteJWKS",
@@ -164,6 +167,8 @@ __all__ = [
     "outbox_and_idempotency_tables",
     "outbox_indexes",
     "printable",
+    "rate_limited",
+    "rate_window_table",
     "record_apart",
     "region_contains",
     "region_prefix",

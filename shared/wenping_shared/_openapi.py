@@ -233,7 +233,9 @@ class _RouteFacts:
         self.paginated = any(p.name == "cursor" for p in route.dependant.query_params) or "PageParams" in source
         self.writes = bool(route.methods & {"POST", "PUT", "PATCH", "DELETE"})
         self.has_body = route.body_field is not None or declared_body
-        self.rate_limited = "TooManyRequests" in source or "429" in text
+        self.rate_limited = "TooManyRequests" in source or "429" in text or any(
+            getattr(call, "rate_limited", False) for call in _dependency_calls(route.dependant)
+        )
 
 
 def _download_media_type(path: str) -> str:

@@ -84,6 +84,17 @@ class ServiceSettings(BaseSettings):
 
     outbox_poll_seconds: float = 2.0
 
+    #: Per-principal limits on the expensive operations, each counted per window and shared by
+    #: every process of the service (kept in its database); over it: 429 with Retry-After.
+    #: 0 turns a limit off. Our own services' tokens are never limited. Each service applies the
+    #: ones of its routes: registry draws and exports, intake exports and report submissions,
+    #: review prechecks.
+    rate_limit_window_seconds: float = 60.0
+    rate_limit_expert_draws: int = 30
+    rate_limit_exports: int = 10
+    rate_limit_prechecks: int = 60
+    rate_limit_report_submissions: int = 30
+
     max_json_body_bytes: int = 1024 * 1024
     max_upload_body_bytes: int = 50 * 1024 * 1024
 

@@ -57,3 +57,19 @@ def drop_outbox_table() -> None:
 
 def drop_idempotency_table() -> None:
     op.drop_table("idempotency_record")
+
+
+def create_rate_window_table() -> None:
+    """The ``rate_window`` table of ``RateWindowFields`` (per-principal allowances)."""
+    op.create_table(
+        "rate_window",
+        sa.Column("principal", AutoString(length=200), nullable=False),
+        sa.Column("operation", AutoString(length=40), nullable=False),
+        sa.Column("started", sa.Float(), nullable=False),
+        sa.Column("spent", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("principal", "operation"),
+    )
+
+
+def drop_rate_window_table() -> None:
+    op.drop_table("rate_window")

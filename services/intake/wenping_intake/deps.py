@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import OutboxRelay, Principal, ServiceClient, authenticate, db_session
+from wenping_shared import (
+    LimitedOperation,
+    OutboxRelay,
+    Principal,
+    ServiceClient,
+    authenticate,
+    db_session,
+    rate_limited,
+)
 
 from .config import IntakeSettings
+from .database import RateWindow
 
 
 # async def, each of them: FastAPI runs a plain-def dependency in the thread pool (a thread hop per
@@ -31,3 +40,9 @@ SettingsDep = Annotated[IntakeSettings, Depends(_settings)]
 PeersDep = Annotated[ServiceClient, Depends(_peers)]
 OutboxDep = Annotated[OutboxRelay, Depends(_outbox)]
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def limited(operation: LimitedOperation) -> Any:
+    """The caller's allowance of an expensive operation, spent before the route runs
+    (``dependencies=[limited("exports")]``): 429 with Retry-After once it is used up."""
+    return rate_limited(RateWindow, operation)

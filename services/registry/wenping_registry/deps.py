@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, authenticate, db_session, require_roles, require_service
+from wenping_shared import (
+    LimitedOperation,
+    Principal,
+    authenticate,
+    db_session,
+    rate_limited,
+    require_roles,
+    require_service,
+)
 
+from .audit import service as audit
+from .audit.models import AuditEntry
 from .config import RegistrySettings
+from .database import RateWindow
 from .keys import SigningKey
 
 
@@ -37,3 +48,14 @@ AdminPrincipal = Annotated[Principal, Depends(require_roles("admin"))]
 ReviewService = Annotated[Principal, Depends(require_service("review"))]
 #: Intake or review (e.g. linking an outside identity they verified).
 PeerService = Annotated[Principal, Depends(require_service("intake", "review"))]
+
+
+def _audited_refusal(principal: Principal, operation: str, retry_after: int) -> AuditEntry:
+    return audit.entry(principal, f"rate_limit.{operation}", "rate_limit", None, result="denied",
+                       region_code=principal.region_code, changes={"retry_after": retry_after})
+
+
+def limited(operation: LimitedOperation) -> Any:
+    """The caller's allowance of an expensive operation, spent before the route runs
+    (``dependencies=[limited("exports")]``): 429 with Retry-After once it is used up."""
+    return rate_limited(RateWindow, operation, _audited_refusal)

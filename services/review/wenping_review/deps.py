@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, authenticate, db_session
+from wenping_shared import LimitedOperation, Principal, authenticate, db_session, rate_limited
 
+from .database import RateWindow
 from .sources import IntakeSource, RegistrySource
 
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
@@ -27,3 +28,9 @@ async def _intake_source(request: Request) -> IntakeSource:
 
 RegistrySourceDep = Annotated[RegistrySource, Depends(_registry_source)]
 IntakeSourceDep = Annotated[IntakeSource, Depends(_intake_source)]
+
+
+def limited(operation: LimitedOperation) -> Any:
+    """The caller's allowance of an expensive operation, spent before the route runs
+    (``dependencies=[limited("exports")]``): 429 with Retry-After once it is used up."""
+    return rate_limited(RateWindow, operation)

@@ -19,7 +19,7 @@ from starlette.background import BackgroundTask
 
 from wenping_shared import Principal, ServiceClient, local_today
 
-from ..deps import CurrentPrincipal
+from ..deps import CurrentPrincipal, limited
 from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters
 from .regions import region_names
@@ -85,6 +85,7 @@ async def write_export(
     ),
     response_class=StreamingResponse,
     responses={200: {"content": {XLSX: {}}, "description": "xlsx 文件"}},
+    dependencies=[limited("exports")],
 )
 async def export_projects(
     request: Request,

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from wenping_shared import Principal, require_service, run_idempotent
 
 from ..database import IdempotencyRecord
-from ..deps import CurrentPrincipal, SessionDep
+from ..deps import CurrentPrincipal, SessionDep, limited
 from .schemas import ReportRoundPublic, ReportRoundSummary, ReportSubmission, ReviewEventAnswer, ReviewEventIn
 from .service import ReportService, round_public, round_summary
 
@@ -32,6 +32,7 @@ router = APIRouter(prefix="/api/v1/projects", tags=["reports"])
         404: {"description": "项目不存在或不可见"},
         409: {"description": "项目当前状态不接受报告"},
     },
+    dependencies=[limited("report_submissions")],
 )
 async def submit_report(
     project_id: str, data: ReportSubmission, request: Request, session: SessionDep, principal: CurrentPrincipal

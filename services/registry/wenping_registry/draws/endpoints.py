@@ -14,7 +14,7 @@ from wenping_shared import (
 )
 
 from ..database import IdempotencyRecord
-from ..deps import CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
+from ..deps import CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep, limited
 from ..errors import IntakeProjectUnavailable, IntakeProjectUnreadable
 from .schemas import DrawProject, DrawVerification, ExpertDrawCreate, ExpertDrawPublic
 from .service import ExpertDrawService, draw_public
@@ -46,6 +46,7 @@ async def fetch_project(peers: ServiceClient, project_id: str) -> DrawProject:
         "符合条件的专家不足时返回 409，列出符合条件人数与排除原因。"
     ),
     responses={404: {"description": "project_id 所指的项目不存在或调用方无权看到"}},
+    dependencies=[limited("expert_draws")],
 )
 async def create_draw(
     data: ExpertDrawCreate,

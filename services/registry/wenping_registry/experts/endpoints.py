@@ -23,7 +23,7 @@ from wenping_shared.contracts.vocab import ExpertField, ExpertStatus, label
 
 from ..audit.service import refusals_audited
 from ..database import IdempotencyRecord
-from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep
+from ..deps import AdminPrincipal, CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep, limited
 from ..errors import ImportFileRequired, InvalidIds, TooManyIds
 from . import xlsx
 from .schemas import ExpertCreate, ExpertDetail, ExpertPublic, ExpertUpdate
@@ -190,6 +190,7 @@ async def import_experts(
     summary="导出专家名单（.xlsx，筛选条件同列表）",
     response_class=StreamingResponse,
     responses={200: {"content": {XLSX: {}}, "description": "专家名单；手机号、身份证号仅对管理员和审查员导出"}},
+    dependencies=[limited("exports")],
 )
 async def export_experts(
     session: SessionDep,
