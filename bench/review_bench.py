@@ -126,6 +126,7 @@ async def run() -> dict[str, Any]:
             "review_url": "http://review.bench",
             "log_json": True,
             "log_level": "WARNING",
+            "rate_limit_prechecks": 0,  # one principal sends PRECHECK_N prechecks: measured, not limited
         }
         settings = {
             "registry": RegistrySettings(data_dir=Path(tmp) / "registry", **common),
