@@ -151,6 +151,13 @@ class ServiceUnavailable(WenpingError):
 # Problems the shared library raises itself.
 
 
+class DocumentFontMissing(ServiceUnavailable):
+    """The CJK font PDFs are printed with is not where the setting says (wenping_shared.pdf)."""
+
+    code, title = "document.font_missing", "缺少打印字体"
+    message = "服务器缺少生成 PDF 所需的中文字体，请管理员安装 fonts-noto-cjk 或设置 DOCUMENT_FONT，现可下载 Word 版"
+
+
 class InvalidCursor(BadRequest):
     code, message = "pagination.invalid_cursor", "分页游标无效"
 

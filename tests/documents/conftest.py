@@ -21,6 +21,7 @@ DEBIAN_PACKAGES = {
     "pdfinfo": "poppler-utils",
     "pdffonts": "poppler-utils",
     "pdftoppm": "poppler-utils",
+    "pdfimages": "poppler-utils",
 }
 
 
@@ -35,6 +36,17 @@ def _install(package: str) -> None:
         timeout=900,
         check=False,
     )
+
+
+def require_file(path: str, package: str) -> None:
+    """A file a Debian package ships (a font), installed on the spot where missing."""
+    if not Path(path).is_file():
+        _install(package)
+    if not Path(path).is_file():
+        message = f"{path} ({package}) is not installed and could not be installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def require_tool(name: str) -> str:

@@ -166,6 +166,15 @@ async def test_the_check_needs_the_scope_and_the_region(events: EventsSystem) ->
     assert (await _check(events, project["number"], await events.auth("jx.fgw.filer")))["may_proceed"] is True
 
 
+async def test_the_printable_form_is_also_a_pdf(events: EventsSystem) -> None:
+    project, _ = await events.approved_project("jx.fgw.filer")
+    response = await events.intake.get(f"/api/v1/clearances/{project['number']}/form.pdf",
+                                       headers=await _demo_client(events))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    assert f"clearance-{project['number']}.pdf" in response.headers["content-disposition"]
+
+
 async def test_the_printable_form_is_a_docx_carrying_the_signed_clearance_as_a_qr_code(events: EventsSystem) -> None:
     project, _ = await events.approved_project("jx.fgw.filer")
     response = await events.intake.get(f"/api/v1/clearances/{project['number']}/form.docx",

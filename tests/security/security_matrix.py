@@ -122,6 +122,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
         writers=roles("supervisor")),
     ("intake", "GET", "/api/v1/clearances/{project_number}"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/clearances/{project_number}/form.docx"): Route(READ, "project"),
+    ("intake", "GET", "/api/v1/clearances/{project_number}/form.pdf"): Route(READ, "project"),
     # --- review ----------------------------------------------------------------------------------
     ("review", "GET", "/api/v1/checklists"): Route(OPEN),
     ("review", "GET", "/api/v1/checklists/{version}"): Route(OPEN),
@@ -140,6 +141,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("review", "GET", "/api/v1/reviews/{review_id}/feedback"): Route(READ, "review"),
     ("review", "GET", "/api/v1/reviews/{review_id}/feedback.txt"): Route(READ, "review"),
     ("review", "GET", "/api/v1/reviews/{review_id}/feedback.docx"): Route(READ, "review"),
+    ("review", "GET", "/api/v1/reviews/{review_id}/feedback.pdf"): Route(READ, "review"),
     ("review", "GET", "/api/v1/region-configs/{region_code}"): Route(READ, "region"),
     ("review", "PUT", "/api/v1/region-configs/{region_code}"): Route(
         WRITE, "region", lambda i: {"overrides": {}}, writers=roles("admin", "supervisor")),

@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from wenping_shared import ServiceSettings
+from wenping_shared.pdf import DEFAULT_DOCUMENT_FONT
 
 
 class IntakeSettings(ServiceSettings):
@@ -18,6 +19,8 @@ class IntakeSettings(ServiceSettings):
     client_secret: str = "wenping-dev-intake-secret"
     #: Largest original report document accepted by POST /api/v1/files (the body cap is separate).
     document_max_bytes: int = 50 * 1024 * 1024
+    #: The CJK font the printable clearance PDF embeds (.ttf, .otf or .ttc; fonts-noto-cjk by default).
+    document_font: Path = Path(DEFAULT_DOCUMENT_FONT)
 
     #: Webhooks: the deadline of one delivery, the retry backoff (base doubling per attempt, capped),
     #: attempts before an event is abandoned, and failures in a row that disable a subscription.

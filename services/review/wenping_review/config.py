@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from wenping_shared import ServiceSettings
+from wenping_shared.pdf import DEFAULT_DOCUMENT_FONT
 
 
 class ReviewSettings(ServiceSettings):
@@ -16,6 +17,8 @@ class ReviewSettings(ServiceSettings):
     data_dir: Path = Path("data/review")
     client_id: str = "review-service"
     client_secret: str = "wenping-dev-review-secret"
+    #: The CJK font PDF letters embed (a .ttf, .otf or .ttc; Debian's fonts-noto-cjk by default).
+    document_font: Path = Path(DEFAULT_DOCUMENT_FONT)
 
     @property
     def resolved_database_url(self) -> str:

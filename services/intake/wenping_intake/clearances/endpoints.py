@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 
 from ..deps import CurrentPrincipal, SessionDep
-from .form import DOCX_MEDIA_TYPE, clearance_docx
+from .form import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, clearance_docx, clearance_pdf
 from .keys import ClearanceKey
 from .schemas import ClearanceCheck, ClearanceStatus
 from .service import ClearanceAnswer, ClearanceService
@@ -98,3 +98,23 @@ async def clearance_form(
     content = await asyncio.to_thread(clearance_docx, answer.clearance.claims, answer.token, verify_url)
     filename = f"clearance-{project_number}.docx"
     return Response(content, media_type=DOCX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get(
+    "/{project_number}/form.pdf",
+    summary="打印稳评备案证明（PDF，内嵌字体，含二维码）",
+    description="与 .docx 相同的纸质版，PDF 内嵌中文字体。证明未签发或已撤销时答 409；服务器缺少字体时答 503。",
+    response_class=Response,
+    responses={**_ERRORS, 200: {"content": {PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+               409: {"description": "证明未签发或已撤销"}, 503: {"description": "服务器缺少生成 PDF 所需的中文字体"}},
+)
+async def clearance_form_pdf(
+    project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    answer = await ClearanceService(session, _key(request)).printable(principal, project_number)
+    assert answer.clearance is not None and answer.token is not None
+    verify_url = str(request.base_url).rstrip("/") + f"/api/v1/clearances/{quote(project_number, safe='')}"
+    font = request.app.state.settings.document_font
+    content = await asyncio.to_thread(clearance_pdf, answer.clearance.claims, answer.token, verify_url, font)
+    filename = f"clearance-{project_number}.pdf"
+    return Response(content, media_type=PDF_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

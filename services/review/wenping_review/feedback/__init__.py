@@ -1,4 +1,4 @@
-"""The written feedback letter (书面反馈意见): models and pure renderers (text, .docx)."""
+"""The written feedback letter (书面反馈意见): models and pure renderers (text, .docx; .pdf in feedback.pdf)."""
 
 from wenping_review.feedback.letter import (
     FeedbackCategory,

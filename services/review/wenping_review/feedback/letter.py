@@ -2,7 +2,7 @@
 
 No database and no HTTP: the review service builds a `FeedbackLetter` and asks for plain
 text (`render_text`) or a Word document (`render_docx`). Both renderers share one list of
-logical blocks (`_blocks`), so the two forms always say the same thing.
+logical blocks (`letter_blocks`), so the two forms always say the same thing.
 
 The .docx follows GB/T 9704-2012 《党政机关公文格式》 as far as a letter needs it. Fonts are
 only *named* in the document; the reader's machine supplies them, nothing here needs them.
@@ -165,7 +165,7 @@ def _format_score(score: float) -> str:
     return f"{score:.2f}".rstrip("0").rstrip(".")
 
 
-def _display_width(text: str) -> float:
+def display_width(text: str) -> float:
     """Width in full-width characters; half-width digits and Latin letters count 1/2."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
@@ -212,7 +212,7 @@ def _verdict_sentence(letter: FeedbackLetter) -> str:
     return f"请重新组织开展社会稳定风险评估，并于{format_cn_date(deadline)}前重新报送。"
 
 
-def _blocks(letter: FeedbackLetter) -> list[_Block]:
+def letter_blocks(letter: FeedbackLetter) -> list[_Block]:
     score = _format_score(letter.score)
     blocks = [
         _Block("docnum", letter.document_number),
@@ -263,7 +263,7 @@ _INDENT = "\u3000\u3000"  # two full-width spaces: the 首行缩进2字 of a pri
 def render_text(letter: FeedbackLetter) -> str:
     """The letter as plain text (UTF-8, '\\n' line ends, trailing newline)."""
     lines: list[str] = []
-    for block in _blocks(letter):
+    for block in letter_blocks(letter):
         if block.space_before:
             lines.append("")
         if block.kind in ("body", "heading1", "heading2"):
@@ -418,13 +418,13 @@ def _paragraph(
     return paragraph
 
 
-def _signature_indents(office: str, issued: str) -> tuple[float, float]:
+def signature_indents(office: str, issued: str) -> tuple[float, float]:
     """Right indents (in characters) of the office and the date lines, for a sealed letter.
 
     GB/T 9704 7.3.5.1 (加盖印章): the date is 右空四字 and the office is centred above the
     date, so that the seal, pressed down on both, has them a little below its centre.
     """
-    w_office, w_date = _display_width(office), _display_width(issued)
+    w_office, w_date = display_width(office), display_width(issued)
     date_right = 4.0
     office_right = max(0.0, date_right + (w_date - w_office) / 2)
     return office_right, date_right
@@ -441,7 +441,7 @@ def _border(kind: str, val: str, size_eighths: int, color: str) -> BaseOxmlEleme
 
 def _add_masthead(doc: DocxDocument, office: str) -> None:
     """版头 of the 信函格式 (GB/T 9704 10.1): the office's name in red, a red double line."""
-    size = Pt(min(SIZE_MASTHEAD_MAX.pt, TEXT_WIDTH_PT / max(_display_width(office), 1)))
+    size = Pt(min(SIZE_MASTHEAD_MAX.pt, TEXT_WIDTH_PT / max(display_width(office), 1)))
     paragraph = _paragraph(
         doc,
         office,
@@ -466,7 +466,7 @@ def _add_masthead(doc: DocxDocument, office: str) -> None:
         p_pr.append(p_bdr)
 
 
-def _imprint_lines(letter: FeedbackLetter) -> list[tuple[str, str]]:
+def imprint_lines(letter: FeedbackLetter) -> list[tuple[str, str]]:
     """版记 rows (GB/T 9704 7.4): 抄送 and 印发机关/印发日期, left and right parts."""
     rows: list[tuple[str, str]] = []
     if letter.copies_to:
@@ -483,7 +483,7 @@ def _add_imprint(doc: DocxDocument, letter: FeedbackLetter) -> None:
     (0.25 mm). It follows the signature rather than floating to the page foot: LibreOffice
     7.4 does not float a table, and an inline one lays out the same in every program.
     """
-    rows = _imprint_lines(letter)
+    rows = imprint_lines(letter)
     table = doc.add_table(rows=len(rows), cols=2)
     tbl_pr = table._tbl.tblPr
     # CT_TblPr is a sequence: tblStyle, tblpPr, ..., tblW, jc, ..., tblBorders, ..., tblLook.
@@ -621,10 +621,10 @@ def render_docx(letter: FeedbackLetter) -> bytes:
     _set_footers(doc)
     _set_core_properties(doc, letter)
     _drop_template_thumbnail(doc)
-    office_right, date_right = _signature_indents(letter.issuing_office, format_cn_date(letter.issued_on))
+    office_right, date_right = signature_indents(letter.issuing_office, format_cn_date(letter.issued_on))
 
     _add_masthead(doc, letter.issuing_office)
-    for block in _blocks(letter):
+    for block in letter_blocks(letter):
         if block.space_before:
             _paragraph(doc, "")
         if block.kind == "office":

@@ -11,6 +11,7 @@ from wenping_shared.contracts.vocab import label
 
 from ..deps import CurrentPrincipal, IntakeSourceDep, RegistrySourceDep, SessionDep
 from ..feedback import letter_title, render_docx, render_text
+from ..feedback.pdf import render_pdf
 from .public import review_summary
 from .repository import ReviewFilters
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewSummary
@@ -162,4 +163,23 @@ async def feedback_docx(review_id: ReviewId, principal: CurrentPrincipal, review
         data,
         media_type=DOCX,
         headers={"Content-Disposition": f"attachment; filename=\"feedback.docx\"; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@router.get(
+    "/{review_id}/feedback.pdf",
+    summary="书面反馈意见（PDF，内嵌字体）",
+    description="与 Word 版内容、版式相同的 PDF，内嵌中文字体，供无法打开 .docx 的单位打印。服务器缺少字体时答 503。",
+    response_class=Response,
+    responses={**_NOT_DECIDED, 200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+               503: {"description": "服务器缺少生成 PDF 所需的中文字体"}},
+)
+async def feedback_pdf(review_id: ReviewId, request: Request, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
+    letter = await reviews.feedback_letter(principal, review_id)
+    data = await asyncio.to_thread(render_pdf, letter, request.app.state.settings.document_font)
+    filename = f"{letter_title(letter)}.pdf"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=\"feedback.pdf\"; filename*=UTF-8''{quote(filename)}"},
     )

@@ -1,0 +1,57 @@
+"""PDF documents in Chinese: an A4 fpdf2 document with an open CJK font embedded.
+
+The font is a file on the server, named by a service setting (``DOCUMENT_FONT``); Debian's
+fonts-noto-cjk is the default. fpdf2 embeds its CFF outlines as a subset, so a printed
+letter looks the same on a machine without any Chinese font. A missing font is a 503 problem
+(``DocumentFontMissing``), never a PDF of empty boxes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+from fontTools.ttLib import TTCollection
+from fpdf import FPDF
+
+from ._errors import DocumentFontMissing
+
+__all__ = ["DEFAULT_DOCUMENT_FONT", "FONT_FAMILY", "DocumentFontMissing", "cjk_pdf"]
+
+DEFAULT_DOCUMENT_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+FONT_FAMILY = "cjk"
+
+D = TypeVar("D", bound=FPDF)
+
+
+@lru_cache(maxsize=8)
+def _face_index(path: str) -> int:
+    """In a font collection (.ttc), the Simplified Chinese face (Noto's JP face comes first and
+    draws some characters with Japanese shapes)."""
+    if not path.lower().endswith((".ttc", ".otc")):
+        return 0
+    collection = TTCollection(path, lazy=True)
+    for index, font in enumerate(collection.fonts):
+        name = str(font["name"].getDebugName(4) or "")
+        if name.endswith((" SC", "SC")) or "简" in name:
+            return index
+    return 0
+
+
+def cjk_pdf(font_path: str | Path, document: type[D]) -> D:
+    """A new A4 ``document`` (millimetres) with the CJK font registered as ``FONT_FAMILY``.
+
+    ``document`` is FPDF or a subclass with its own header/footer. Blocking (reads the font
+    file): call in a worker thread.
+    """
+    path = Path(font_path)
+    if not path.is_file():
+        raise DocumentFontMissing()
+    pdf = document(orientation="portrait", unit="mm", format="A4")
+    try:
+        pdf.add_font(FONT_FAMILY, "", str(path), collection_font_number=_face_index(str(path)))
+    except Exception as exc:  # a file that is not a usable font is as good as none
+        raise DocumentFontMissing() from exc
+    pdf.set_font(FONT_FAMILY, size=12)
+    return pdf
