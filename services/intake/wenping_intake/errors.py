@@ -169,3 +169,32 @@ class StatsForbidden(Forbidden):
 
 class StatsRegionOutOfScope(Forbidden):
     code, message = "stats.region_out_of_scope", "只能统计本辖区及下级区划"
+
+
+# oversight: targets and appraisal
+
+
+class OversightSupervisorOnly(Forbidden):
+    code, message = "oversight.supervisor_only", "只有维稳办负责人可以设定考核目标和评分方案"
+
+
+class OversightReaderOnly(Forbidden):
+    code, message = "oversight.reader_only", "只有维稳办负责人、审查员和平台管理员可以查看考核结果"
+
+
+class OutsideSubtree(Forbidden):
+    code, message = "oversight.outside_subtree", "该行政区划或单位不在本辖区范围内"
+
+
+class TargetOrgNotFound(BadRequest):
+    code, message = "target.org_not_found", "目标单位（org_id）不存在"
+
+
+class TargetImportInvalid(UnprocessableEntity):
+    """The decomposition table has bad rows (errors[] names each row and column); nothing was imported."""
+
+    code = "target.import_invalid"
+
+
+class TargetImportUnreadable(BadRequest):
+    code, message = "target.import_unreadable", "无法读取上传的目标分解表：请上传由模板填写的 xlsx 文件"

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from wenping_shared import configure_logging, install_conventions, running_service
 
+from .appraisals.endpoints import router as appraisals_router
 from .clearances.endpoints import router as clearances_router
 from .clearances.keys import load_clearance_key
 from .config import IntakeSettings
@@ -24,6 +25,7 @@ from .projects.endpoints import router as projects_router
 from .reminders.endpoints import router as reminders_router
 from .reports.endpoints import router as reports_router
 from .stats.endpoints import router as stats_router
+from .targets.endpoints import router as targets_router
 from .tracking.endpoints import router as tracking_router
 from .webhooks.delivery import DeliveryPolicy, WebhookSender
 from .webhooks.endpoints import router as webhooks_router
@@ -74,6 +76,8 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(stats_router)
     app.include_router(webhooks_router)
     app.include_router(clearances_router)
+    app.include_router(targets_router)
+    app.include_router(appraisals_router)
     return app
 
 

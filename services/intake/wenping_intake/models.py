@@ -1,5 +1,6 @@
 """Every intake table, imported so the metadata (and Alembic) sees them all."""
 
+from .appraisals.models import AppraisalScheme
 from .clearances.models import Clearance
 from .database import IdempotencyRecord, OutboxMessage, TableBase
 from .decision_lists.models import DecisionList
@@ -7,18 +8,22 @@ from .files.models import StoredFile
 from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
+from .targets.models import AssessmentTarget, OversightChange
 from .tracking.models import EffectEvaluation, TrackedMeasure, TrackingRecord
 from .webhooks.models import ReminderNotice, WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
 
 metadata = TableBase.metadata
 
 __all__ = [
+    "AppraisalScheme",
+    "AssessmentTarget",
     "Clearance",
     "DecisionList",
     "EffectEvaluation",
     "IdempotencyRecord",
     "LedgerEntry",
     "OutboxMessage",
+    "OversightChange",
     "Project",
     "ProjectNumberCounter",
     "ReminderNotice",

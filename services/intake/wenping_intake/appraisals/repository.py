@@ -1,0 +1,84 @@
+"""Appraisal queries: the year's projects of a subtree with their first rounds, returns,
+evaluations; and the region's scheme versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared.contracts.vocab import ReviewVerdict
+
+from ..projects.access import in_region_subtree
+from ..projects.models import Project
+from ..reports.models import ReportRound
+from ..tracking.models import EffectEvaluation
+from .models import AppraisalScheme
+
+
+class AppraisalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def projects(self, year: int, region_code: str) -> Sequence[Project]:
+        query = (
+            select(Project)
+            .where(col(Project.year) == year, in_region_subtree(col(Project.region_code), region_code))
+            .where(col(Project.status) != "draft")
+            .order_by(col(Project.number))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def first_verdicts(self, project_ids: Sequence[str]) -> dict[str, str]:
+        """project → verdict of its first decided round."""
+        if not project_ids:
+            return {}
+        query = select(col(ReportRound.project_id), col(ReportRound.verdict)).where(
+            col(ReportRound.project_id).in_(list(project_ids)), col(ReportRound.round) == 1,
+            col(ReportRound.verdict).is_not(None),
+        )
+        return {pid: str(verdict) for pid, verdict in (await self.session.exec(query)).all()}
+
+    async def reassessment_returns(self, project_ids: Sequence[str]) -> dict[str, int]:
+        if not project_ids:
+            return {}
+        query = (
+            select(col(ReportRound.project_id), func.count())
+            .where(
+                col(ReportRound.project_id).in_(list(project_ids)),
+                col(ReportRound.verdict) == ReviewVerdict.returned_for_reassessment,
+            )
+            .group_by(col(ReportRound.project_id))
+        )
+        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
+
+    async def evaluated(self, project_ids: Sequence[str]) -> set[str]:
+        if not project_ids:
+            return set()
+        query = select(col(EffectEvaluation.project_id)).where(col(EffectEvaluation.project_id).in_(list(project_ids)))
+        return set((await self.session.exec(query)).all())
+
+    async def latest_scheme(self, region_code: str) -> AppraisalScheme | None:
+        query = (
+            select(AppraisalScheme)
+            .where(col(AppraisalScheme.region_code) == region_code)
+            .order_by(col(AppraisalScheme.version).desc())
+            .limit(1)
+        )
+        return (await self.session.exec(query)).first()
+
+    async def schemes_of(self, region_codes: Sequence[str]) -> Sequence[AppraisalScheme]:
+        query = select(AppraisalScheme).where(col(AppraisalScheme.region_code).in_(list(region_codes)))
+        return (await self.session.exec(query)).all()
+
+    async def scheme_version(self, region_code: str, version: int) -> AppraisalScheme | None:
+        query = select(AppraisalScheme).where(
+            col(AppraisalScheme.region_code) == region_code, col(AppraisalScheme.version) == version
+        )
+        return (await self.session.exec(query)).first()
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)

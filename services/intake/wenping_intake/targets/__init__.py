@@ -1,0 +1,1 @@
+"""Yearly assessment targets (目标管理) set by a supervisor; progress is computed from projects."""
