@@ -114,6 +114,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver.server_port}",
            "OTEL_BSP_SCHEDULE_DELAY": "500"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    # Signing keys are supplied, as in production (two processes must not each generate a dev key).
+    from wenping_shared.tokens import generate_private_key_pem
+
+    env["WENPING_REGISTRY_JWT_PRIVATE_KEY"] = generate_private_key_pem().decode()
+    env["WENPING_INTAKE_CLEARANCE_PRIVATE_KEY"] = generate_private_key_pem().decode()
     for name in SERVICES:
         prefix = f"WENPING_{name.upper()}_"
         env[prefix + "DATABASE_URL"] = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{databases[name]}"

@@ -52,11 +52,19 @@ def load_signing_key(settings: RegistrySettings) -> SigningKey:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = generate_private_key_pem()
-        # Written owner-only: even a development key should not be world-readable.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written owner-only: even a development key should not be world-readable. Several workers
+        # may start at once: each writes its own file and links it into place; the first link wins.
+        draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
-        logger.warning("generated a development signing key at %s", path)
+        try:
+            os.link(draft, path)
+            logger.warning("generated a development signing key at %s", path)
+        except FileExistsError:
+            pem = path.read_bytes()
+        finally:
+            draft.unlink()
     return SigningKey(pem, public_jwk(pem), generated=True, previous=previous)
 
 
