@@ -18,6 +18,10 @@ RUN python -m pip wheel --no-deps --no-build-isolation -w /wheels ./shared ./ser
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM python:3.11.14-slim-bookworm
+# The open CJK font the PDF prints embed (DOCUMENT_FONT defaults to its Noto Serif CJK).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk=1:20220127+repack1-1 \
+ && rm -rf /var/lib/apt/lists/*
 # A fixed numeric uid, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 RUN groupadd --system --gid 10001 wenping \
  && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin wenping \
