@@ -1,0 +1,122 @@
+"""Real service processes for the fault tests: each one can be stopped, killed (-9) and started
+again on the same port and database, so a test can take a peer away in the middle of its work.
+
+Bounded: readiness waits are generous (a loaded machine imports slowly) but end; every process
+is stopped when the fleet closes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+READY_SECONDS = 90.0
+PASSWORD = "wenping-demo"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Fleet:
+    """Some of the services as processes on 127.0.0.1 (SQLite databases under ``root``)."""
+
+    def __init__(self, root: Path, names: tuple[str, ...], settings: dict[str, str] | None = None,
+                 peers: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.names = names
+        self.urls = {name: f"http://127.0.0.1:{free_port()}" for name in names}
+        peer_urls = {**self.urls, **(peers or {})}
+        self.env = {**os.environ}
+        for name in names:
+            prefix = f"WENPING_{name.upper()}_"
+            self.env[prefix + "DATA_DIR"] = str(root / name)
+            self.env[prefix + "DATABASE_URL"] = ""
+            self.env[prefix + "PORT"] = self.urls[name].rsplit(":", 1)[1]
+            self.env[prefix + "LOG_LEVEL"] = "WARNING"
+            self.env[prefix + "OUTBOX_POLL_SECONDS"] = "0.5"
+            for key, value in (settings or {}).items():
+                self.env[prefix + key] = value
+            for peer, url in peer_urls.items():
+                self.env[prefix + f"{peer.upper()}_URL"] = url
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        for name in names:
+            for command in ("migrate", "seed"):
+                done = subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=self.env,
+                                      capture_output=True, timeout=240)
+                assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+
+    def start(self, *names: str) -> None:
+        for name in names or self.names:
+            with open(self.root / f"{name}.log", "ab") as log:  # the child keeps its own descriptor
+                self.processes[name] = subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"],
+                                                        env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + READY_SECONDS
+        for name in names or self.names:
+            while True:
+                try:
+                    if httpx.get(self.urls[name] + "/readyz", timeout=15).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if self.processes[name].poll() is not None or time.monotonic() > deadline:
+                    tail = (self.root / f"{name}.log").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"{name} did not become ready:\n{tail}")
+                time.sleep(0.3)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def kill(self, name: str) -> None:
+        """kill -9: no shutdown, no rollback, whatever was in flight is simply gone."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def close(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def token(self, username: str) -> dict[str, str]:
+        r = httpx.post(self.urls["registry"] + "/api/v1/auth/token",
+                       data={"grant_type": "password", "username": username, "password": PASSWORD}, timeout=30)
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def client(self, name: str, timeout: float = 60.0) -> httpx.Client:
+        return httpx.Client(base_url=self.urls[name], timeout=timeout)
+
+
+class BlackHole:
+    """A peer that accepts connections (the kernel completes the handshake) and never answers."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+
+    def close(self) -> None:
+        self.socket.close()
+
+    def __enter__(self) -> BlackHole:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,182 @@
+"""Faults with real processes (uvicorn subprocesses on free 127.0.0.1 ports, scratch SQLite
+databases): a peer that is down only delays work, a peer that never answers is a clear 503
+within the configured deadline, two reviewers deciding at once cannot both win.
+
+Run once, in the SQLite pass (the process-level behaviour does not depend on the backend).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import time
+import uuid
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fault_kit import BlackHole, Fleet
+
+from wenping_shared.contracts.samples import complete_report
+
+pytestmark = pytest.mark.e2e
+
+REPORTS = 50
+FILER = "jx.fgw.filer"
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
+        pytest.skip("the process-level fault tests run once, on the embedded database")
+    fleet = Fleet(tmp_path_factory.mktemp("faults"), ("registry", "intake", "review"),
+                  settings={"RATE_LIMIT_REPORT_SUBMISSIONS": "0"})
+    try:
+        fleet.start()
+        yield fleet
+    finally:
+        fleet.close()
+
+
+def docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document><w:body>评估报告</w:body></w:document>')
+    return buffer.getvalue()
+
+
+def project_body() -> dict[str, Any]:
+    return {"title": f"故障测试项目-{uuid.uuid4().hex[:8]}", "category": "project", "sub_kind": "urban_renewal",
+            "initiation": "initiation", "filing_batch": "ad_hoc", "interests": ["demolition"],
+            "affected_population": 1200, "description": "老旧小区改造", "implementing_unit_name": "南湖城市建设投资有限公司",
+            "planned_decision_date": "2026-12-31", "deadline": "2026-12-01"}
+
+
+def assessing_project(intake: httpx.Client, headers: dict[str, str]) -> str:
+    created = intake.post("/api/v1/projects", json=project_body(), headers=headers)
+    assert created.status_code == 201, created.text
+    project = created.json()
+    for action in ("file", "start_assessment"):
+        moved = intake.post(f"/api/v1/projects/{project['id']}/transitions", json={"action": action},
+                            headers={**headers, "If-Match": f'"{project["version"]}"'})
+        assert moved.status_code == 200, moved.text
+        project = moved.json()
+    return str(project["id"])
+
+
+def submit_report(intake: httpx.Client, headers: dict[str, str], project_id: str) -> None:
+    upload = intake.post("/api/v1/files", files={"file": ("报告.docx", docx(), "application/octet-stream")},
+                         headers=headers)
+    assert upload.status_code == 201, upload.text
+    submitted = intake.post(f"/api/v1/projects/{project_id}/reports",
+                            json={"report": complete_report(), "document_file_id": upload.json()["id"]},
+                            headers=headers)
+    assert submitted.status_code == 201, submitted.text
+
+
+def reviews_by_round(fleet: Fleet) -> Counter[tuple[str, int]]:
+    database = Path(fleet.root) / "review" / "review.db"
+    with sqlite3.connect(database, timeout=30) as connection:
+        rows = connection.execute("SELECT project_id, round FROM review").fetchall()
+    return Counter((str(p), int(r)) for p, r in rows)
+
+
+def test_review_down_50_reports_then_up_50_reviews_none_twice(fleet: Fleet) -> None:
+    headers = fleet.token(FILER)
+    fleet.stop("review")
+    try:
+        with fleet.client("intake") as intake, ThreadPoolExecutor(6) as pool:
+            projects = list(pool.map(lambda _: assessing_project(intake, headers), range(REPORTS)))
+            # Every submission is acknowledged while review is down: the handoff waits in the outbox.
+            list(pool.map(lambda pid: submit_report(intake, headers, pid), projects))
+    finally:
+        fleet.start("review")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        reviews = reviews_by_round(fleet)
+        if sum(1 for project, _ in reviews if project in projects) >= REPORTS:
+            break
+        time.sleep(1)
+    reviews = reviews_by_round(fleet)
+    ours = {key: count for key, count in reviews.items() if key[0] in projects}
+    assert sorted(ours) == sorted((pid, 1) for pid in projects), "every report became a review"
+    assert set(ours.values()) == {1}, "no report was reviewed twice"
+    # The review's opening reached intake too: every project is under review, exactly once.
+    with fleet.client("intake") as intake:
+        deadline = time.monotonic() + 60
+        while True:
+            statuses = Counter(intake.get(f"/api/v1/projects/{pid}", headers=headers).json()["status"]
+                               for pid in projects)
+            if statuses == Counter({"under_review": REPORTS}) or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    assert statuses == Counter({"under_review": REPORTS})
+
+
+def test_two_reviewers_decide_at_once_one_wins(fleet: Fleet) -> None:
+    filer = fleet.token(FILER)
+    with fleet.client("intake") as intake:
+        project_id = assessing_project(intake, filer)
+        submit_report(intake, filer, project_id)
+    reviewer = fleet.token("jx.reviewer")
+    with fleet.client("review") as review:
+        deadline = time.monotonic() + 90
+        found: list[dict[str, Any]] = []
+        while not found and time.monotonic() < deadline:
+            listed = review.get("/api/v1/reviews", params={"project_id": project_id}, headers=reviewer)
+            found = [r for r in listed.json().get("items", []) if r["project_id"] == project_id] if listed.status_code == 200 else []
+            time.sleep(0.5)
+        assert found, "the review was opened"
+        review_id = found[0]["id"]
+        current = review.get(f"/api/v1/reviews/{review_id}", headers=reviewer)
+        for item in current.json()["items"]:
+            if item["result"] == "pending":
+                judged = review.put(f"/api/v1/reviews/{review_id}/items/{item['code']}",
+                                    json={"result": "pass", "comment": "经人工核实"}, headers=reviewer)
+                assert judged.status_code == 200, judged.text
+        etag = review.get(f"/api/v1/reviews/{review_id}", headers=reviewer).headers["etag"]
+
+    def decide(_: int) -> httpx.Response:
+        with fleet.client("review") as own:
+            return own.post(f"/api/v1/reviews/{review_id}/decision", json={},
+                            headers={**reviewer, "If-Match": etag})
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(decide, range(2)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses[0] == 200 and statuses[1] in (409, 412), [a.text for a in answers]
+    loser = max(answers, key=lambda a: a.status_code)
+    assert loser.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_peer_that_never_answers_is_a_503_within_the_deadline(tmp_path: Path) -> None:
+    """The registry draws experts for a project it asks intake about; intake here accepts the
+    connection and never answers. With a 2 s deadline and one retry the caller gets a clear 503."""
+    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
+        pytest.skip("the process-level fault tests run once, on the embedded database")
+    timeout, retries = 2.0, 1
+    with BlackHole() as silent:
+        fleet = Fleet(tmp_path, ("registry",), peers={"intake": silent.url},
+                      settings={"HTTP_TIMEOUT_SECONDS": str(timeout), "HTTP_RETRIES": str(retries)})
+        try:
+            fleet.start()
+            reviewer = fleet.token("jx.reviewer")
+            with fleet.client("registry") as registry:
+                started = time.monotonic()
+                answer = registry.post("/api/v1/expert-draws", headers=reviewer, json={
+                    "project_id": "any-project", "region_code": "330400", "count": 1, "fields": ["construction"]})
+                elapsed = time.monotonic() - started
+        finally:
+            fleet.close()
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "暂不可用" in answer.json()["detail"]
+    # Every attempt ends at its deadline (plus the short backoff between them and a loaded machine's slack).
+    assert elapsed < timeout * (1 + retries) + 8, elapsed
