@@ -78,7 +78,9 @@ async def test_a_small_year_recomputed_by_hand(system: WenpingSystem) -> None:
     assert regions["330400"]["score"] == 63.83 and regions["330400"]["grade"] == "pass"
     assert regions["330421"]["score"] == 45.5  # A's projects and the county's own target (met)
     assert regions["330483"]["score"] == 100 and regions["330483"]["grade"] == "excellent"
-    assert [(r["id"], r["rank"]) for r in table["regions"]] == [("330483", 1), ("330400", 2), ("330421", 3)]
+    # Regions are ranked against their own level: the city alone, then its counties.
+    assert [(r["id"], r["rank"]) for r in table["regions"]] == [("330400", 1), ("330483", 1), ("330421", 2)]
+    assert _parts(regions["330483"])["built_before_assessed"] == (0, None, 0) and str(_parts(regions["330483"])["built_before_assessed"][2]) == "0.0"
     assert {(r["scheme_region_code"], r["scheme_version"]) for r in [*table["organizations"], *table["regions"]]} == {("000000", 0)}
 
     # Drill-down: the projects behind each part, counted or not.

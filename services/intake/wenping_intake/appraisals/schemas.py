@@ -134,7 +134,7 @@ class UnitScore(BaseModel):
     id: str = Field(description="单位 ID 或区划代码")
     name: str | None
     region_code: str
-    rank: int = Field(description="同类（单位或区划）中的名次，同分同名次")
+    rank: int = Field(description="名次，同分同名次：单位在各单位中排名，区划在同级区划（省、市、县级）中排名")
     score: float
     grade: Grade
     grade_label: str
@@ -151,4 +151,4 @@ class AppraisalTable(BaseModel):
     scheme: SchemePublic = Field(description="本次计分所用方案（结果的每一行也记录其版本）")
     rules: str = Field(description="计分规则说明")
     organizations: list[UnitScore] = Field(description="各单位的得分，按名次排列")
-    regions: list[UnitScore] = Field(description="各区划（含下级）的得分，按名次排列")
+    regions: list[UnitScore] = Field(description="各区划（含下级）的得分，按级别（省、市、县）再按名次排列")

@@ -60,7 +60,7 @@ def _penalty_part(indicator: Indicator, per_case: float, cases: Sequence[tuple[P
     count = sum(n for _, n in cases)
     return Part(
         indicator=indicator, label=indicator.label, kind="penalty", weight=per_case, numerator=count,
-        denominator=None, rate=None, points=round(-per_case * count, 2),
+        denominator=None, rate=None, points=round(-per_case * count, 2) or 0.0,  # never -0.0
         projects=[_ref(p, True) for p, n in cases if n],
     )
 

@@ -140,11 +140,20 @@ class AppraisalService:
         ]
         return AppraisalTable(
             year=year, region_code=region, scheme=scheme, rules=scoring.RULES,
-            organizations=_ranked(organizations), regions=_ranked(region_rows),
+            organizations=_ranked(organizations), regions=_ranked(region_rows, by_level=True),
         )
 
 
-def _ranked(rows: list[UnitScore]) -> list[UnitScore]:
-    for row, rank in zip(rows, scoring.ranks([r.score for r in rows]), strict=True):
-        row.rank = rank
-    return sorted(rows, key=lambda r: (r.rank, r.id))
+def _level(region_code: str) -> int:
+    """0 province, 1 city, 2 county: regions are ranked against their own level only."""
+    return 0 if region_code.endswith("0000") else 1 if region_code.endswith("00") else 2
+
+
+def _ranked(rows: list[UnitScore], *, by_level: bool = False) -> list[UnitScore]:
+    groups: dict[int, list[UnitScore]] = defaultdict(list)
+    for row in rows:
+        groups[_level(row.id) if by_level else 0].append(row)
+    for group in groups.values():
+        for row, rank in zip(group, scoring.ranks([r.score for r in group]), strict=True):
+            row.rank = rank
+    return sorted(rows, key=lambda r: (_level(r.id) if by_level else 0, r.rank, r.id))
