@@ -654,7 +654,8 @@ def test_c08_1_no_risks_not_applicable() -> None:
 
 def test_c08_2_wrong_stated_level_fails() -> None:
     o = item("C08.2", lambda r: by_id(r["risks"], "R01").update(level="moderate"))
-    assert_item(o, "fail", "R01", "P=0.6×I=0.7=R 0.42", "应为较大", "报告判定为一般")
+    assert_item(o, "fail", "R01", "发生概率 0.6、影响程度 0.7，风险程度为 0.42", "应为较大", "报告判定为一般")
+    assert "×" not in o.evidence
 
 
 @pytest.mark.parametrize(

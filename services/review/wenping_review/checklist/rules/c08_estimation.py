@@ -31,7 +31,8 @@ def factors_estimated(context: RuleContext) -> RuleOutcome:
 
 
 def risk_degree_text(p: float, i: float) -> str:
-    return f"P={p}×I={i}=R {decimal_text(risk_degree(p, i))}"
+    # Read in the feedback letter by people, not engineers: words, not P×I=R.
+    return f"发生概率 {p}、影响程度 {i}，风险程度为 {decimal_text(risk_degree(p, i))}"
 
 
 @rule("C08.2")
@@ -63,7 +64,7 @@ def factor_levels_correct(context: RuleContext) -> RuleOutcome:
     if checked == 0:
         return not_applicable("无已估计概率和影响的风险因素（见C08.1）", details)
     return failed_on(problems, details) or passed(
-        f"{checked} 项风险因素的风险程度均与 R=P×I 按本地区判定标准计算一致", details
+        f"{checked} 项风险因素的风险等级均与发生概率乘以影响程度、按本地区判定标准得出的等级一致", details
     )
 
 
@@ -128,7 +129,7 @@ def residual_levels_assessed(context: RuleContext) -> RuleOutcome:
             computed = scheme.factor_level(r.residual_probability, r.residual_impact)
             if r.residual_level is None:
                 problems.append(
-                    f"{name}未载明措施后风险程度（按 {risk_degree_text(r.residual_probability, r.residual_impact)} 应为{factor_level_text(computed)}）"
+                    f"{name}未载明措施后风险程度（{risk_degree_text(r.residual_probability, r.residual_impact)}，应为{factor_level_text(computed)}）"
                 )
             elif r.residual_level != computed:
                 problems.append(
