@@ -133,6 +133,8 @@ def test_uploads_and_downloads_are_binary_with_their_media_types(documents: dict
         ("review", "/api/v1/reviews/{review_id}/feedback.docx"):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ("review", "/api/v1/reviews/{review_id}/feedback.txt"): "text/plain",
+        ("review", "/api/v1/reviews/{review_id}/feedback.pdf"): "application/pdf",
+        ("intake", "/api/v1/clearances/{project_number}/form.pdf"): "application/pdf",
     }
     files = documents["intake"]["paths"]["/api/v1/files/{file_id}/content"]["get"]["responses"]["200"]["content"]
     assert set(files) == {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
