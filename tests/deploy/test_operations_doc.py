@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from deploy_kit import DEPLOY, ROOT, once_per_suite, render
 
 DOC = ROOT / "docs" / "operations.md"
