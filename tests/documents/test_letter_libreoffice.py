@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from wenping_review.feedback import FeedbackCategory, FeedbackItem, FeedbackLetter, render_docx
@@ -67,6 +68,9 @@ def test_libreoffice_lays_the_letter_out_at_28_characters_a_line(docx_to_pdf: Ca
     assert widths and max(widths) <= 28.5, widths
     full = [w for w in widths if w >= 25]
     assert len(full) >= 2, widths
+    # Numbers stay whole ("5200", not "52" at a line's end and "00" at the next one's start).
+    split = [(a, b) for a, b in pairwise(lines) if a.rstrip()[-1:].isdigit() and b.lstrip()[:1].isdigit()]
+    assert not split, split
     # Nothing an office would find missing: 版头, signature, 版记.
     assert lines[0].strip() == OFFICE
     assert "嘉政法函〔2026〕12号" in text.replace(" ", "")

@@ -327,7 +327,9 @@ def _style_fonts(doc: DocxDocument) -> None:
             for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
                 rfonts.set(qn(attr), FONT_BODY)
         for lang in defaults.iter(qn("w:lang")):
-            lang.set(qn("w:val"), "zh-CN")
+            # Latin runs (numbers, codes) as English: with zh-CN there LibreOffice breaks
+            # "5200" across two lines like Chinese characters.
+            lang.set(qn("w:val"), "en-US")
             lang.set(qn("w:eastAsia"), "zh-CN")
     normal = doc.styles["Normal"]
     normal.font.name = FONT_BODY
