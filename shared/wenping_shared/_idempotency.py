@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -84,27 +84,38 @@ async def run_idempotent(
     digest = _body_hash(await request.body())
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
 
+    stale_after = timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0))
     reservation = model(subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest)
-    async with sessionmaker() as reserve:
-        reserve.add(reservation)
-        try:
-            await reserve.commit()
-        except IntegrityError:
-            await reserve.rollback()
-            existing = (
-                await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
-            ).first()
-            if existing is None:  # released between our insert and our read: ask the client to retry
-                raise IdempotencyInProgress() from None
-            if existing.request_hash != digest or existing.endpoint != endpoint:
-                raise IdempotencyKeyReused() from None
-            if not existing.completed:
-                raise IdempotencyInProgress() from None
-            return JSONResponse(
-                existing.response_body,
-                status_code=existing.response_status or status_code,
-                headers={"Idempotent-Replayed": "true"},
-            )
+    for _ in range(2):  # a second time only after taking over a dead request's reservation
+        async with sessionmaker() as reserve:
+            reserve.add(reservation)
+            try:
+                await reserve.commit()
+                break
+            except IntegrityError:
+                await reserve.rollback()
+                existing = (
+                    await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
+                ).first()
+                if existing is None:  # released between our insert and our read: ask the client to retry
+                    raise IdempotencyInProgress() from None
+                if existing.request_hash != digest or existing.endpoint != endpoint:
+                    raise IdempotencyKeyReused() from None
+                if existing.completed:
+                    return JSONResponse(
+                        existing.response_body,
+                        status_code=existing.response_status or status_code,
+                        headers={"Idempotent-Replayed": "true"},
+                    )
+                if utcnow() - existing.created_at < stale_after:
+                    raise IdempotencyInProgress() from None
+                # Reserved long ago and never completed: the process that held it died (kill -9,
+                # power loss) before its work committed, so nothing was done; the retry takes over.
+                await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
+                await reserve.commit()
+                reservation = model(subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest)
+    else:
+        raise IdempotencyInProgress()
     try:
         result = await work()
         body = jsonable_encoder(result)

@@ -83,6 +83,9 @@ class ServiceSettings(BaseSettings):
     http_retries: int = 3
 
     outbox_poll_seconds: float = 2.0
+    #: An Idempotency-Key reserved this long ago whose request never completed belongs to a
+    #: process that died mid-request (its work never committed): a retry with the key takes it over.
+    idempotency_stale_seconds: float = 120.0
 
     #: Per-principal limits on the expensive operations, each counted per window and shared by
     #: every process of the service (kept in its database); over it: 429 with Retry-After.

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,10 @@ class BlackHole:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def project_body() -> dict[str, Any]:
+    return {"title": f"故障测试项目-{uuid.uuid4().hex[:8]}", "category": "project", "sub_kind": "urban_renewal",
+            "initiation": "initiation", "filing_batch": "ad_hoc", "interests": ["demolition"],
+            "affected_population": 1200, "description": "老旧小区改造", "implementing_unit_name": "南湖城市建设投资有限公司",
+            "planned_decision_date": "2026-12-31", "deadline": "2026-12-01"}

@@ -21,13 +21,15 @@ from typing import Any
 
 import httpx
 import pytest
-from fault_kit import BlackHole, Fleet
+from fault_kit import BlackHole, Fleet, project_body
 
 from wenping_shared.contracts.samples import complete_report
 
 pytestmark = pytest.mark.e2e
 
 REPORTS = 50
+#: How old an uncompleted Idempotency-Key reservation must be before a retry takes it over.
+STALE = 2.0
 FILER = "jx.fgw.filer"
 
 
@@ -36,7 +38,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
         pytest.skip("the process-level fault tests run once, on the embedded database")
     fleet = Fleet(tmp_path_factory.mktemp("faults"), ("registry", "intake", "review"),
-                  settings={"RATE_LIMIT_REPORT_SUBMISSIONS": "0"})
+                  settings={"RATE_LIMIT_REPORT_SUBMISSIONS": "0", "IDEMPOTENCY_STALE_SECONDS": str(STALE)})
     try:
         fleet.start()
         yield fleet
@@ -50,13 +52,6 @@ def docx() -> bytes:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
         archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document><w:body>评估报告</w:body></w:document>')
     return buffer.getvalue()
-
-
-def project_body() -> dict[str, Any]:
-    return {"title": f"故障测试项目-{uuid.uuid4().hex[:8]}", "category": "project", "sub_kind": "urban_renewal",
-            "initiation": "initiation", "filing_batch": "ad_hoc", "interests": ["demolition"],
-            "affected_population": 1200, "description": "老旧小区改造", "implementing_unit_name": "南湖城市建设投资有限公司",
-            "planned_decision_date": "2026-12-31", "deadline": "2026-12-01"}
 
 
 def assessing_project(intake: httpx.Client, headers: dict[str, str]) -> str:
@@ -180,3 +175,56 @@ def test_a_peer_that_never_answers_is_a_503_within_the_deadline(tmp_path: Path) 
     assert "暂不可用" in answer.json()["detail"]
     # Every attempt ends at its deadline (plus the short backoff between them and a loaded machine's slack).
     assert elapsed < timeout * (1 + retries) + 8, elapsed
+
+
+def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: Fleet) -> None:
+    """Creates carrying Idempotency-Keys are in flight when intake is killed -9 (right after a key
+    was reserved, before its work committed); intake starts again and every create is retried with
+    its key: each key ends with exactly one project, whatever the kill interrupted."""
+    database = fleet.root / "intake" / "intake.db"
+    bodies = {f"kill9-{uuid.uuid4().hex}": project_body() for _ in range(12)}
+    try:
+        headers = fleet.token(FILER)
+
+        def create(key: str) -> int | None:
+            try:
+                with fleet.client("intake", timeout=30) as intake:
+                    return intake.post("/api/v1/projects", json=bodies[key],
+                                       headers={**headers, "Idempotency-Key": key}).status_code
+            except httpx.HTTPError:
+                return None  # the process died under it: no answer
+
+        with ThreadPoolExecutor(12) as pool:
+            futures = [pool.submit(create, key) for key in bodies]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                with sqlite3.connect(database, timeout=30) as connection:
+                    pending = connection.execute(
+                        "SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
+                if pending:
+                    break
+                time.sleep(0.01)
+            fleet.kill("intake")
+            first = [f.result() for f in futures]
+        with sqlite3.connect(database, timeout=30) as connection:
+            orphaned = connection.execute("SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
+        fleet.start("intake")
+        time.sleep(STALE)
+        with fleet.client("intake", timeout=60) as intake:
+            for key, body in bodies.items():
+                deadline = time.monotonic() + 60
+                while True:
+                    retried = intake.post("/api/v1/projects", json=body, headers={**headers, "Idempotency-Key": key})
+                    if retried.status_code != 409 or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.5)
+                assert retried.status_code == 201, (key, retried.text)
+        with sqlite3.connect(database, timeout=30) as connection:
+            for body in bodies.values():
+                count = connection.execute("SELECT count(*) FROM project WHERE title = ?", (body["title"],)).fetchone()[0]
+                assert count == 1, (body["title"], count)
+    finally:
+        if "intake" not in fleet.processes:
+            fleet.start("intake")
+    assert None in first, "the kill interrupted requests in flight"
+    assert orphaned >= 1, "a key was left reserved by the killed process (the case the retry must take over)"
