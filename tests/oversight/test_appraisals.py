@@ -106,10 +106,10 @@ async def test_a_small_year_recomputed_by_hand(system: WenpingSystem) -> None:
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["单位排名", "区划排名", "得分明细"]
     sheet = book["单位排名"]
-    assert [sheet.cell(r, 4).value for r in (3, 4)] == [80, 45.5]
-    assert sheet.cell(4, 2).value == "嘉善县住房和城乡建设局"
+    assert [sheet.cell(r, 4).value for r in (2, 3)] == [80, 45.5]
+    assert sheet.cell(3, 2).value == "嘉善县住房和城乡建设局"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
-    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.print_title_rows == "$1:$1" and "2011 年度稳评工作考核" in sheet.oddHeader.center.text
 
 
 async def test_a_new_scheme_version_changes_scores_and_is_recorded(system: WenpingSystem) -> None:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from wenping_shared import local_today
+
 from ..deps import CurrentPrincipal, SessionDep
 from . import workbook
 from .schemas import AppraisalTable, SchemePublic, SchemeSet
@@ -39,7 +41,7 @@ async def appraise(session: SessionDep, principal: CurrentPrincipal, year: Year,
 @router.get(
     "/export.xlsx",
     summary="导出年度考核表（Excel，按打印排版）",
-    description="与 GET /api/v1/appraisals 相同的结果：单位排名、区划排名与得分明细三张表，A4 横向、按页宽缩放、每页重复表头。",
+    description="与 GET /api/v1/appraisals 相同的结果：单位排名、区划排名与得分明细三张表，A4 横向、按页宽缩放、每页重复表头，页眉为标题与导出日期。",
     response_class=Response,
     responses={200: {"content": {XLSX: {}}, "description": "xlsx 文件"}, 403: {"description": "无权查看或区划不在本辖区"}},
 )
@@ -47,7 +49,7 @@ async def export_appraisal(
     session: SessionDep, principal: CurrentPrincipal, year: Year, region_code: RegionQuery = None
 ) -> Response:
     table = await AppraisalService(session).table(principal, year, region_code)
-    content = await asyncio.to_thread(workbook.export, table)
+    content = await asyncio.to_thread(workbook.export, table, local_today())
     return Response(
         content, media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''appraisal-{table.region_code}-{year}.xlsx"},
