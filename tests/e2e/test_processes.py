@@ -5,72 +5,21 @@ Bounded: three processes, a handful of requests, everything stopped at the end.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from process_kit import SERVICES as NAMES
+from process_kit import embedded_database_only, running
 
 pytestmark = pytest.mark.e2e
-
-NAMES = ("registry", "intake", "review")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
-        pytest.skip("the process-level test runs once, on the embedded database")
-    root = tmp_path_factory.mktemp("e2e")
-    ports = {name: _free_port() for name in NAMES}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = {**os.environ}
-    for name in NAMES:
-        prefix = f"WENPING_{name.upper()}_"
-        env[prefix + "DATA_DIR"] = str(root / name)
-        env[prefix + "PORT"] = str(ports[name])
-        env[prefix + "LOG_LEVEL"] = "WARNING"
-        for peer in NAMES:
-            env[prefix + f"{peer.upper()}_URL"] = urls[peer]
-    for name in NAMES:
-        for command in ("migrate", "seed"):
-            subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=env, check=True,
-                           capture_output=True, timeout=120)
-    processes = [subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name in NAMES]
-    try:
-        # Generous but bounded: on a loaded shared machine imports alone can take many seconds.
-        deadline = time.monotonic() + 90
-        for url in urls.values():
-            while True:
-                try:
-                    if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not become ready within 90 s")
-                time.sleep(0.2)
+    embedded_database_only("the process-level test")
+    with running(tmp_path_factory.mktemp("e2e")) as urls:
         yield urls
-    finally:
-        for p in processes:
-            p.send_signal(signal.SIGINT)
-        for p in processes:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        assert all(p.returncode is not None for p in processes)
 
 
 def test_token_from_registry_is_accepted_over_real_http(services: dict[str, str]) -> None:
