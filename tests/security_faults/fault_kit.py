@@ -33,8 +33,9 @@ class Fleet:
     """Some of the services as processes on 127.0.0.1 (SQLite databases under ``root``)."""
 
     def __init__(self, root: Path, names: tuple[str, ...], settings: dict[str, str] | None = None,
-                 peers: dict[str, str] | None = None) -> None:
+                 peers: dict[str, str] | None = None, databases: dict[str, str] | None = None) -> None:
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.names = names
         self.urls = {name: f"http://127.0.0.1:{free_port()}" for name in names}
         peer_urls = {**self.urls, **(peers or {})}
@@ -42,7 +43,7 @@ class Fleet:
         for name in names:
             prefix = f"WENPING_{name.upper()}_"
             self.env[prefix + "DATA_DIR"] = str(root / name)
-            self.env[prefix + "DATABASE_URL"] = ""
+            self.env[prefix + "DATABASE_URL"] = (databases or {}).get(name, "")
             self.env[prefix + "PORT"] = self.urls[name].rsplit(":", 1)[1]
             self.env[prefix + "LOG_LEVEL"] = "WARNING"
             self.env[prefix + "OUTBOX_POLL_SECONDS"] = "0.5"
@@ -128,3 +129,43 @@ def project_body() -> dict[str, Any]:
             "initiation": "initiation", "filing_batch": "ad_hoc", "interests": ["demolition"],
             "affected_population": 1200, "description": "老旧小区改造", "implementing_unit_name": "南湖城市建设投资有限公司",
             "planned_decision_date": "2026-12-31", "deadline": "2026-12-01"}
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of our own (initdb in a temp dir, a free port, run as the postgres
+    user), so a test can restart it without touching the machine's shared server."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "pgdata"
+        self.port = free_port()
+        root.mkdir(parents=True, exist_ok=True)
+        os.chmod(root, 0o777)
+        self._as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"], 120)
+
+    def _as_postgres(self, command: list[str], timeout: float) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run(prefix + command, capture_output=True, timeout=timeout)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+
+    def pg_ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=on"
+        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+                           str(self.root / "postgres.log"), "-w", "-t", "90", *extra, action], 120)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> None:
+        self._as_postgres([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                           "postgres", "-c", f'CREATE DATABASE "{name}"'], 60)
+
+    def titles(self, database: str) -> list[str]:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*prefix, str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-tAc", "SELECT title FROM project"],
+                              capture_output=True, timeout=60)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        return done.stdout.decode().splitlines()

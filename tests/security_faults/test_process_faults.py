@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 import uuid
 import zipfile
@@ -21,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fault_kit import BlackHole, Fleet, project_body
+from fault_kit import PG_BIN, BlackHole, Fleet, ThrowawayPostgres, project_body
 
 from wenping_shared.contracts.samples import complete_report
 
@@ -228,3 +230,53 @@ def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: 
             fleet.start("intake")
     assert None in first, "the kill interrupted requests in flight"
     assert orphaned >= 1, "a key was left reserved by the killed process (the case the retry must take over)"
+
+
+def test_postgresql_restart_under_load_loses_no_acknowledged_write() -> None:
+    """Our own throwaway PostgreSQL (never the machine's shared one) is restarted (immediate stop:
+    a crash) while filers keep creating projects: the services recover by themselves (creates
+    succeed again without restarting them) and every create answered 201 is in the database."""
+    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
+        pytest.skip("the process-level fault tests run once, on the embedded database")
+    if not (PG_BIN / "initdb").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL 15 server binaries (initdb, pg_ctl) are needed: apt-get install postgresql-15")
+        pytest.skip("PostgreSQL 15 server binaries are not installed")
+    root = Path(tempfile.mkdtemp(prefix="wenping-pg-"))
+    os.chmod(root, 0o755)  # the cluster runs as the postgres user
+    pg = ThrowawayPostgres(root / "cluster")
+    pg.pg_ctl("start")
+    fleet: Fleet | None = None
+    try:
+        for name in ("registry", "intake"):
+            pg.create_database(name)
+        fleet = Fleet(root / "services", ("registry", "intake"),
+                      databases={name: pg.url(name) for name in ("registry", "intake")})
+        fleet.start()
+        headers = fleet.token(FILER)
+        acknowledged: list[str] = []
+        after_restart: list[str] = []
+        restarted = False
+        deadline = time.monotonic() + 120
+        with fleet.client("intake", timeout=30) as intake:
+            while time.monotonic() < deadline and len(after_restart) < 5:
+                body = project_body()
+                try:
+                    answer = intake.post("/api/v1/projects", json=body, headers=headers)
+                except httpx.HTTPError:
+                    continue
+                if answer.status_code == 201:
+                    acknowledged.append(body["title"])
+                    if restarted:
+                        after_restart.append(body["title"])
+                if len(acknowledged) >= 5 and not restarted:
+                    pg.pg_ctl("restart", "-m", "immediate")
+                    restarted = True
+        assert restarted and len(after_restart) >= 5, "creates succeed again after the restart, unaided"
+        stored = pg.titles("intake")
+        assert all(stored.count(title) == 1 for title in acknowledged), "no acknowledged write was lost"
+    finally:
+        if fleet is not None:
+            fleet.close()
+        pg.pg_ctl("stop", "-m", "fast")
+        shutil.rmtree(root, ignore_errors=True)
