@@ -6,6 +6,8 @@ Fixtures (tests/conftest.py) build it; tests annotate with these types:
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,17 @@ import httpx
 from fastapi import FastAPI
 
 from wenping_shared.demo import DEMO_PASSWORD
+
+
+def docx_bytes(text: str = "评估报告") -> bytes:
+    """A minimal but structurally real .docx (a zip with [Content_Types].xml and word/document.xml),
+    what intake's document upload accepts."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
+    return buffer.getvalue()
+
 
 #: ``peer_down("review")`` takes a peer off the network for the rest of one test.
 PeerDown = Callable[[str], None]
@@ -33,15 +46,11 @@ class RoutingTransport(httpx.AsyncBaseTransport):
         return await self.apps[name].handle_async_request(request)
 
 
-@dataclass
-class WenpingSystem:
-    """The running system as tests see it."""
+class ServiceClients:
+    """The three services' clients as a signed-in caller uses them (tokens from the registry, cached)."""
 
-    apps: dict[str, FastAPI]
-    transport: RoutingTransport
-    settings: dict[str, Any]
-    clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
-    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    clients: dict[str, httpx.AsyncClient]
+    _tokens: dict[tuple[str, str | None], str]
 
     def client(self, service: str) -> httpx.AsyncClient:
         return self.clients[service]
@@ -78,13 +87,26 @@ class WenpingSystem:
             data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, **extra},
         )
         assert response.status_code == 200, response.text
-        return response.json()["access_token"]
+        return str(response.json()["access_token"])
+
+    async def client_auth(self, client_id: str, secret: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.client_token(client_id, secret, **extra)}"}
 
     async def service_headers(self, service: str, audience: str) -> dict[str, str]:
         from wenping_shared.demo import SERVICE_CLIENTS
 
-        token = await self.client_token(f"{service}-service", SERVICE_CLIENTS[service], resource=audience)
-        return {"Authorization": f"Bearer {token}"}
+        return await self.client_auth(f"{service}-service", SERVICE_CLIENTS[service], resource=audience)
+
+
+@dataclass
+class WenpingSystem(ServiceClients):
+    """The running system as tests see it."""
+
+    apps: dict[str, FastAPI]
+    transport: RoutingTransport
+    settings: dict[str, Any]
+    clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
     async def decide_review(
         self, review_id: str, body: dict[str, Any], headers: dict[str, str]

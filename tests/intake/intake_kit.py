@@ -4,14 +4,12 @@ A module of its own (not conftest): test modules import it by a name no other fo
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
-from system_kit import WenpingSystem
+from system_kit import WenpingSystem, docx_bytes
 
 from wenping_intake.projects.models import Project
 from wenping_shared.contracts.samples import complete_report
@@ -72,15 +70,6 @@ class Projects:
     async def count(self) -> int:
         async with self.system.apps["intake"].state.sessionmaker() as session:
             return int((await session.exec(select(func.count()).select_from(Project))).one())
-
-
-def docx_bytes(text: str = "评估报告") -> bytes:
-    """A minimal but structurally real .docx (a zip with [Content_Types].xml and word/document.xml)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
-    return buffer.getvalue()
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

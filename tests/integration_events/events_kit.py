@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from system_kit import ServiceClients
 
 from wenping_intake.config import IntakeSettings
 from wenping_intake.main import MIGRATIONS as INTAKE_MIGRATIONS
@@ -34,7 +35,6 @@ from wenping_review.main import MIGRATIONS as REVIEW_MIGRATIONS
 from wenping_review.main import create_app as create_review
 from wenping_shared import upgrade_to_head
 from wenping_shared.contracts.samples import complete_report
-from wenping_shared.demo import DEMO_PASSWORD, SERVICE_CLIENTS
 from wenping_shared.tokens import generate_private_key_pem, public_jwk, sign
 
 SERVICES = ("intake", "review", "registry")
@@ -172,43 +172,11 @@ class IdentityProvider(_Server):
 
 
 @dataclass
-class EventsSystem:
+class EventsSystem(ServiceClients):
     apps: dict[str, Any]
     settings: dict[str, Any]
     clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
-    _tokens: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def intake(self) -> httpx.AsyncClient:
-        return self.clients["intake"]
-
-    @property
-    def review(self) -> httpx.AsyncClient:
-        return self.clients["review"]
-
-    @property
-    def registry(self) -> httpx.AsyncClient:
-        return self.clients["registry"]
-
-    async def auth(self, username: str) -> dict[str, str]:
-        if username not in self._tokens:
-            response = await self.registry.post(
-                "/api/v1/auth/token", data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
-            )
-            assert response.status_code == 200, response.text
-            self._tokens[username] = response.json()["access_token"]
-        return {"Authorization": f"Bearer {self._tokens[username]}"}
-
-    async def client_auth(self, client_id: str, secret: str, **extra: str) -> dict[str, str]:
-        response = await self.registry.post(
-            "/api/v1/auth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, **extra},
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    async def service_auth(self, service: str, audience: str) -> dict[str, str]:
-        return await self.client_auth(f"{service}-service", SERVICE_CLIENTS[service], resource=audience)
+    _tokens: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
     async def drain(self, rounds: int = 3) -> None:
         """Run every outbox relay now (webhook deliveries included), instead of waiting for its poll."""
@@ -258,7 +226,7 @@ class EventsSystem:
     async def review_decides(self, project_id: str, verdict: str, round_: int = 1) -> str:
         """The review service's verdict arrives (as its outbox would send it)."""
         review_id = f"review-{uuid.uuid4().hex[:8]}"
-        headers = await self.service_auth("review", "intake")
+        headers = await self.service_headers("review", "intake")
         body = {"event": "decided", "review_id": review_id, "round": round_, "verdict": verdict, "score": 92.0,
                 "rectification_deadline": None, "failed_items": [], "decided_at": None}
         response = await self.intake.post(f"/api/v1/projects/{project_id}/review-events", json=body, headers=headers)

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import httpx
+from system_kit import docx_bytes
 
 PORTAL = "http://portal.test"
 COOKIE = "wenping_session"
@@ -41,17 +42,6 @@ class Browser:
 
 FGW = "嘉兴市发展和改革委员会"
 AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
-
-
-def docx_bytes(text: str = "评估报告") -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
-    return buffer.getvalue()
 
 
 async def commissioned_project(system: Any) -> dict[str, Any]:

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from process_kit import SERVICES, embedded_database_only, running
+from system_kit import docx_bytes
 
 from wenping_shared.contracts import samples
 from wenping_shared.demo import DEMO_PASSWORD, demo_id, org_id
@@ -37,7 +34,6 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "portal"
 CHROMIUM = Path("/usr/bin/chromium")
-SERVICES = ("registry", "intake", "review")
 FGW = "嘉兴市发展和改革委员会"
 AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
 #: The story's budget on an idle machine. On a shared one it is stretched by the load per core
@@ -69,80 +65,16 @@ def _chromium() -> str:
     return str(CHROMIUM)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(url: str, deadline: float) -> None:
-    while True:
-        try:
-            if httpx.get(url + "/readyz", timeout=15).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not become ready")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
-        pytest.skip("the browser test runs once, on the embedded database")
+    embedded_database_only("the browser test")
     executable = _chromium()
-    root = tmp_path_factory.mktemp("portal-e2e")
-    names = (*SERVICES, "portal")
-    ports = {name: _free_port() for name in names}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = {**os.environ}
-    for name in names:
-        prefix = f"WENPING_{name.upper()}_"
-        env[prefix + "DATA_DIR"] = str(root / name)
-        env[prefix + "PORT"] = str(ports[name])
-        env[prefix + "LOG_LEVEL"] = "WARNING"
-        env[prefix + "OUTBOX_POLL_SECONDS"] = "0.3"
-        # A shared CI machine can be slow; the deadline only has to catch a peer that is really gone.
-        env[prefix + "HTTP_TIMEOUT_SECONDS"] = "30"
-        for peer in SERVICES:
-            env[prefix + f"{peer.upper()}_URL"] = urls[peer]
-    # Each service migrates and seeds its own database: the three run side by side.
-    setups = [subprocess.Popen(["sh", "-c", f'"$0" -m wenping_{name} migrate && "$0" -m wenping_{name} seed', sys.executable],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for name in SERVICES]
-    for name, setup in zip(SERVICES, setups, strict=True):
-        _, errors = setup.communicate(timeout=240)
-        assert setup.returncode == 0, f"{name}: {errors.decode()[-2000:]}"
-    logs = {name: (root / f"{name}.log").open("wb") for name in names}
-    processes = [subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
-                                  stdout=logs[name], stderr=subprocess.STDOUT) for name in names]
-    try:
-        # Generous: on a loaded machine importing four apps alone can take a minute.
-        deadline = time.monotonic() + 150
-        for name, url in urls.items():
-            try:
-                _wait_ready(url, deadline)
-            except RuntimeError:
-                raise RuntimeError(f"{name} did not become ready: {(root / f'{name}.log').read_text()[-2000:]}") from None
+    # A shared CI machine can be slow; the peers' deadline only has to catch a peer that is really gone.
+    settings = {"OUTBOX_POLL_SECONDS": "0.3", "HTTP_TIMEOUT_SECONDS": "30"}
+    # Generous: on a loaded machine importing four apps alone can take a minute.
+    with running(tmp_path_factory.mktemp("portal-e2e"), (*SERVICES, "portal"), settings=settings,
+                 ready_seconds=150) as urls:
         yield {**urls, "chromium": executable}
-    finally:
-        for p in processes:
-            p.send_signal(signal.SIGINT)
-        for p in processes:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for log in logs.values():
-            log.close()
-
-
-def _docx(text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
-    return buffer.getvalue()
 
 
 def _registry_experts(registry: str) -> list[str]:
@@ -246,7 +178,7 @@ async def _fill_report(page: Any, sections: dict[str, Any]) -> None:
 async def _submit_report(page: Any, round_number: int) -> None:
     await page.set_input_files("#document", files=[{
         "name": "评估报告.docx", "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "buffer": _docx(f"评估报告第{round_number}轮")}])
+        "buffer": docx_bytes(f"评估报告第{round_number}轮")}])
     await page.check("input[name=confirm]")
     await page.click("button:has-text('报送评估报告')")
     await page.wait_for_selector(f"text=第 {round_number} 轮评估报告已报送")

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import httpx
 import pytest
+from system_kit import docx_bytes
 
 from wenping_shared.contracts import samples
 from wenping_shared.demo import org_id
@@ -208,18 +209,6 @@ def jdump(value: Any) -> str:
 
 HEXIE_AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
 FGW = "嘉兴市发展和改革委员会"
-
-
-def docx_bytes(text: str = "评估报告") -> bytes:
-    """A minimal, structurally real .docx for intake's document upload."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body>{text}</w:body></w:document>')
-    return buffer.getvalue()
 
 
 async def intake_project_commissioned(system: System) -> dict[str, Any]:
