@@ -163,6 +163,9 @@ def test_names_descriptions_and_labels_are_for_people(documents: dict[str, dict[
             assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) and not re.search(r"Type\d|^Body", name), (service, name)
             for key, prop in schema.get("properties", {}).items():
                 assert CJK.search(prop.get("description", "")), (service, name, key)
+            if "enum" in schema:  # every choice a client may meet carries its Chinese label
+                assert len(schema.get("x-enum-descriptions", [])) == len(schema["enum"]), (service, name)
+                assert all(CJK.search(label) for label in schema["x-enum-descriptions"]), (service, name)
             if "enum" in schema and name in vocabularies:
                 labels = schema.get("x-enum-descriptions")
                 assert labels and len(labels) == len(schema["enum"]), (service, name)

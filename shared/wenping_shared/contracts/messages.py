@@ -18,14 +18,13 @@ Adding a message: declare it here, ``enqueue`` it at the sender, take it as the 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from .._types import Text
 from .report import Report
-from .vocab import AssessorKind, ProjectLevel, ReviewVerdict
+from .vocab import AssessorKind, LabelledEnum, ProjectLevel, ReviewVerdict
 
 
 class Message(BaseModel):
@@ -86,9 +85,9 @@ class ReportHandoff(Message):
 # review → intake: a review opened or decided.
 
 
-class ReviewEventKind(StrEnum):
-    opened = "opened"
-    decided = "decided"
+class ReviewEventKind(LabelledEnum):
+    opened = "opened", "审查已开始"
+    decided = "decided", "审查已作出结论"
 
 
 class FailedItem(Message):
@@ -143,15 +142,15 @@ class AgencyPerformance(Message):
 # registry → intake (read): may this agency take this project.
 
 
-class EligibilityReasonCode(StrEnum):
-    not_on_file = "agency.not_on_file"
-    suspended = "agency.suspended"
-    blacklisted = "agency.blacklisted"
-    ungraded = "agency.ungraded"
-    grade_expired = "agency.grade_expired"
-    grade_too_low = "agency.grade_too_low"
-    insufficient_certified_staff = "agency.insufficient_certified_staff"
-    recent_misconduct = "agency.recent_misconduct"
+class EligibilityReasonCode(LabelledEnum):
+    not_on_file = "agency.not_on_file", "未在本省备案"
+    suspended = "agency.suspended", "机构已暂停"
+    blacklisted = "agency.blacklisted", "机构已列入黑名单"
+    ungraded = "agency.ungraded", "机构未定级"
+    grade_expired = "agency.grade_expired", "机构等级已过期"
+    grade_too_low = "agency.grade_too_low", "机构等级不足以承接该层级项目"
+    insufficient_certified_staff = "agency.insufficient_certified_staff", "持证评估人员不足"
+    recent_misconduct = "agency.recent_misconduct", "近期有不良执业记录"
 
 
 class EligibilityReason(BaseModel):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from wenping_shared.contracts.vocab import LabelledEnum
 
-class ClearanceStatus(StrEnum):
-    valid = "valid"
-    revoked = "revoked"
-    none = "none"
+
+class ClearanceStatus(LabelledEnum):
+    valid = "valid", "有效"
+    revoked = "revoked", "已撤销"
+    none = "none", "未签发"
 
 
 class ClearanceCheck(BaseModel):

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from wenping_shared import Text
+from wenping_shared.contracts.vocab import LabelledEnum
 
 
-class EventType(StrEnum):
-    project_filed = "project.filed"
-    project_status_changed = "project.status_changed"
-    report_submitted = "report.submitted"
-    review_decided = "review.decided"
-    clearance_issued = "clearance.issued"
-    clearance_revoked = "clearance.revoked"
-    reminder_due = "reminder.due"
+class EventType(LabelledEnum):
+    project_filed = "project.filed", "项目已报备"
+    project_status_changed = "project.status_changed", "项目状态变更"
+    report_submitted = "report.submitted", "评估报告已报送"
+    review_decided = "review.decided", "审查已作出结论"
+    clearance_issued = "clearance.issued", "稳评备案证明已签发"
+    clearance_revoked = "clearance.revoked", "稳评备案证明已撤销"
+    reminder_due = "reminder.due", "事项到期提醒"
 
 
-EVENT_LABELS: dict[str, str] = {
-    "project.filed": "项目已报备",
-    "project.status_changed": "项目状态变更",
-    "report.submitted": "评估报告已报送",
-    "review.decided": "审查已作出结论",
-    "clearance.issued": "稳评备案证明已签发",
-    "clearance.revoked": "稳评备案证明已撤销",
-    "reminder.due": "事项到期提醒",
-}
+EVENT_LABELS: dict[str, str] = {event.value: event.label for event in EventType}
 
 _EVENTS_DOC = "；".join(f"{k} {v}" for k, v in EVENT_LABELS.items())
 

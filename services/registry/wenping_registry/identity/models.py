@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
@@ -26,23 +25,16 @@ class OrganizationKind(LabelledEnum):
     institution = "institution", "事业单位/高校/研究机构"
 
 
-class Role(StrEnum):
-    filer = "filer"
-    agency = "agency"
-    expert = "expert"
-    reviewer = "reviewer"
-    supervisor = "supervisor"
-    admin = "admin"
+class Role(LabelledEnum):
+    filer = "filer", "决策部门报备员"
+    agency = "agency", "第三方机构人员"
+    expert = "expert", "专家"
+    reviewer = "reviewer", "审查员"
+    supervisor = "supervisor", "维稳办负责人"
+    admin = "admin", "平台管理员"
 
 
-ROLE_LABELS = {
-    "filer": "决策部门报备员",
-    "agency": "第三方机构人员",
-    "expert": "专家",
-    "reviewer": "审查员",
-    "supervisor": "维稳办负责人",
-    "admin": "平台管理员",
-}
+ROLE_LABELS: dict[str, str] = {role.value: role.label for role in Role}
 
 
 class Region(TableBase, table=True):

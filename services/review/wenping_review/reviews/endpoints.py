@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -14,7 +14,7 @@ from ..feedback import letter_title, render_docx, render_text
 from ..feedback.pdf import render_pdf
 from .public import review_summary
 from .repository import ReviewFilters
-from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewSummary
+from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewStatus, ReviewSummary
 from .service import Precondition, ReviewService
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
@@ -77,7 +77,7 @@ async def list_reviews(
     principal: CurrentPrincipal,
     reviews: ReviewsDep,
     page: PageParamsDep,
-    status: Annotated[Literal["pending", "decided"] | None, Query(description="pending 待审 | decided 已出结论")] = None,
+    status: Annotated[ReviewStatus | None, Query(description="审查状态：pending 待审，decided 已出结论")] = None,
     project_id: Annotated[str | None, Query(max_length=64)] = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$", description="审查员/负责人：限定到下级地区")] = None,
 ) -> Page[ReviewSummary]:

@@ -8,8 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.report import Report
+from wenping_shared.contracts.vocab import LabelledEnum
 
 Id = str
+
+
+class ReviewStatus(LabelledEnum):
+    """审查所处状态：待审，或已作出结论。"""
+
+    pending = "pending", "待审"
+    decided = "decided", "已出结论"
 
 
 class ReviewOpen(BaseModel):
