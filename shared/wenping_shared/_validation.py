@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from ._glossary import field_label
-from .contracts.vocab import LABELS
+from .contracts.vocab import LABELS, LabelledEnum
 
 
 class CrossFieldError(ValueError):
@@ -90,10 +90,21 @@ _IMPOSSIBLE = ("day value is outside expected range", "month value is outside ex
 _IMPOSSIBLE_TIME = ("hour value is outside", "minute value is outside", "second value is outside")
 
 
+def _service_vocabularies() -> list[type[LabelledEnum]]:
+    found, pending = [], list(LabelledEnum.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__ != LabelledEnum.__module__:
+            found.append(cls)
+    return found
+
+
 def _choices(expected: str) -> str:
     """pydantic lists choices as "'a', 'b' or 'c'"; name each with its Chinese label."""
     values = re.findall(r"'([^']*)'", expected)
-    vocabularies = list(LABELS.values())
+    # The platform's vocabularies first, then those a service declares for itself.
+    vocabularies = list(LABELS.values()) + [{m.value: m.label for m in cls} for cls in _service_vocabularies()]
     exact = [v for v in vocabularies if set(v) == set(values)]
     wider = [v for v in vocabularies if set(values) <= set(v)]
     labels: dict[str, str] = dict((exact or wider or [{}])[0])

@@ -63,6 +63,14 @@ async def test_enum_choices_are_listed_with_their_labels(system: Any) -> None:
     _no_english(response.json())
 
 
+async def test_a_service_vocabulary_lists_its_labels_too(system: Any) -> None:
+    response = await system.review.get("/api/v1/reviews?status=bogus", headers=await system.auth("jx.reviewer"))
+    assert response.status_code == 422
+    msg = response.json()["errors"][0]["msg"]
+    assert "待审（pending）" in msg and "已出结论（decided）" in msg, msg
+    _no_english(response.json())
+
+
 async def test_impossible_date_is_reported_as_impossible(system: Any) -> None:
     response = await _file(system, _body(planned_decision_date="2026-02-30"))
     assert response.status_code == 422
