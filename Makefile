@@ -1,4 +1,4 @@
-# Wenping: `make run` starts the three services with demo data; `make test` runs the whole suite.
+# Wenping: `make run` starts the portal and the three services with demo data; `make test` runs the whole suite.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
