@@ -32,7 +32,7 @@ from wenping_registry_client.api.auth import issue_token
 from wenping_registry_client.models import IssueTokenForm, TokenResponse
 from wenping_review_client import AuthenticatedClient as ReviewClient
 from wenping_review_client.api.reviews import feedback_docx, get_review, list_reviews
-from wenping_review_client.models import ListReviewsStatus, ReviewSummaryPage
+from wenping_review_client.models import ReviewStatus, ReviewSummaryPage
 
 
 def step(text: str) -> None:
@@ -100,7 +100,7 @@ def main() -> int:
     assert opened.status_code == 200 and not isinstance(opened.parsed, Problem), opened.content
     step(f"getReview: {opened.status_code} status={opened.parsed.status} pending items={len(opened.parsed.pending_items)}")
 
-    decided = list_reviews.sync(client=review, status=ListReviewsStatus.DECIDED, limit=1)
+    decided = list_reviews.sync(client=review, status=ReviewStatus.DECIDED, limit=1)
     assert isinstance(decided, ReviewSummaryPage) and decided.items, decided
     letter = feedback_docx.sync_detailed(decided.items[0].id, client=review)
     assert letter.status_code == 200 and not isinstance(letter.parsed, Problem), letter.content[:200]
