@@ -29,7 +29,8 @@ def upgrade_to_head(script_location: Path, database_url: str) -> None:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(script_location, database_url), "head")
+    # "heads": parallel branches (merged before release) upgrade together.
+    command.upgrade(alembic_config(script_location, database_url), "heads")
 
 
 def _render_item(type_: str, obj: object, _: object) -> str | Literal[False]:
