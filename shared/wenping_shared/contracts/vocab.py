@@ -251,6 +251,14 @@ class ExpertStatus(LabelledEnum):
     retired = "retired", "退出"
 
 
+class OpinionAdoption(LabelledEnum):
+    """What the assessor made of an expert's written opinion (recorded before the next report round)."""
+
+    adopted = "adopted", "采纳"
+    partly_adopted = "partly_adopted", "部分采纳"
+    not_adopted = "not_adopted", "未采纳"
+
+
 class ProcedureStep(LabelledEnum):
     """The nine-step method (九步法); six-step variants use a subset."""
 
@@ -298,6 +306,99 @@ class ItemMode(LabelledEnum):
 class Severity(LabelledEnum):
     critical = "critical", "关键项"
     general = "general", "一般项"
+
+
+# --- oversight: inspections (督查) and accountability (追责问责) ------------------------------
+
+
+class InspectionCheck(LabelledEnum):
+    """The four checks of an on-site inspection (Jingdezhen): ledger, progress, effect, rectification."""
+
+    procedure = "procedure", "程序（查台账）"
+    implementation = "implementation", "落实（查进度）"
+    quality = "quality", "质量（查效果）"
+    closure = "closure", "整改（查整改）"
+
+
+class RectificationState(LabelledEnum):
+    required = "required", "待整改"
+    reported = "reported", "已报告整改"
+    accepted = "accepted", "已验收"
+    returned = "returned", "退回重新整改"
+
+
+class AccountabilityKind(LabelledEnum):
+    interview = "interview", "约谈"
+    criticism = "criticism", "通报批评"
+    accountability = "accountability", "问责"
+
+
+class OfficialLevel(LabelledEnum):
+    """The rank of the officials held accountable."""
+
+    department = "department", "厅局级"
+    division = "division", "县处级"
+    section = "section", "乡科级"
+    staff = "staff", "一般干部"
+
+
+class AccountabilityGround(LabelledEnum):
+    built_before_assessed = "built_before_assessed", "未评先建（报备时已实施）"
+    implemented_before_approval = "implemented_before_approval", "审查通过前已决策实施"
+    deadline_missed = "deadline_missed", "超过评估完成时限"
+    measure_deadline_missed = "measure_deadline_missed", "防范化解措施逾期未完成"
+    incident = "incident", "跟踪期间发生事件"
+    finding_not_rectified = "finding_not_rectified", "督查问题逾期未整改"
+
+
+# --- oversight: the risk watch (风险监测) ------------------------------------------------------
+
+
+class RiskPhase(LabelledEnum):
+    """Where a project stands, its statuses grouped into the phases of the supervisor's board."""
+
+    filing = "filing", "报备"
+    assessment = "assessment", "评估"
+    review = "review", "审查"
+    decision = "decision", "决策"
+    implementation = "implementation", "跟踪实施"
+    closed = "closed", "办结"
+
+
+class WatchLevel(LabelledEnum):
+    """A project's risk level on the board: the overall level, or not graded yet."""
+
+    high = "high", "高风险"
+    medium = "medium", "中风险"
+    low = "low", "低风险"
+    unknown = "unknown", "未定级"
+
+
+class MonitoringRegime(LabelledEnum):
+    """How a decision of each risk level is watched: low routine, medium key control after a
+    second review, high vetoed and entered in the warning register."""
+
+    routine = "routine", "常规监测"
+    key_control = "key_control", "重点管控"
+    veto_warning = "veto_warning", "否决预警"
+    pending = "pending", "待定级"
+
+
+class WarningMatchField(LabelledEnum):
+    """What of a new filing resembles an entry of the warning register (预警台账)."""
+
+    title = "title", "事项名称"
+    place = "place", "地点"
+    organization = "organization", "责任单位"
+
+
+class IncidentScale(LabelledEnum):
+    """Scale of an incident during implementation, by the number of people involved."""
+
+    individual = "individual", "个体（5人以下）"
+    group = "group", "群体（5至29人）"
+    large = "large", "较大规模（30至99人）"
+    mass = "mass", "大规模（100人以上）"
 
 
 # --- derived: every vocabulary by class and by API name -------------------------------------
