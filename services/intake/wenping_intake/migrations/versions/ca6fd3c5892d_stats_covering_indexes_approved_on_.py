@@ -1,18 +1,13 @@
 """stats covering indexes, approved_on, return_reason year
 
-Revision ID: ca6fd3c5892d
-Revises: 322d80079630
 Create Date: 2026-11-24 05:07:52.969846
 """
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'ca6fd3c5892d'
 down_revision: str | None = '322d80079630'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def _local_date(column: str, dialect: str) -> str:
@@ -36,7 +31,6 @@ def upgrade() -> None:
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index('ix_project_stats_facets', ['region_code', 'year', 'status', 'deadline', 'approved_on', 'report_rounds', 'filed_at'], unique=False)
         batch_op.create_index('ix_project_stats_kinds', ['region_code', 'year', 'category', 'initiation', 'risk_level'], unique=False)
-
     with op.batch_alter_table('return_reason', schema=None) as batch_op:
         batch_op.add_column(sa.Column('year', sa.Integer(), nullable=True))
     op.execute("UPDATE return_reason SET year = (SELECT project.year FROM project WHERE project.id = return_reason.project_id)")
@@ -53,7 +47,6 @@ def downgrade() -> None:
         batch_op.create_index(batch_op.f('ix_return_reason_region_decided'), ['region_code', 'decided_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_return_reason_category'), ['category_code'], unique=False)
         batch_op.drop_column('year')
-
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index('ix_project_stats_kinds')
         batch_op.drop_index('ix_project_stats_facets')

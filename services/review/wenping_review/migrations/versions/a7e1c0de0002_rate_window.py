@@ -1,17 +1,11 @@
 """rate window: per-principal allowances of the expensive operations, shared by every process
 
-Revision ID: a7e1c0de0002
-Revises: 424ea3ba6942
 Create Date: 2026-11-29 05:40:00
 """
-from collections.abc import Sequence
-
 from wenping_shared.migration_ops import create_rate_window_table, drop_rate_window_table
 
 revision: str = 'a7e1c0de0002'
 down_revision: str | None = '424ea3ba6942'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
