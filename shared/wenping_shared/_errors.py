@@ -28,8 +28,10 @@ _TYPE_BASE = "https://wenping.gov.cn/problems/"
 class WenpingError(Exception):
     """Base of every error a client may see.
 
-    One problem, one subclass: it states its ``code``, ``status`` and ``title`` once as class
-    attributes (and, when the sentence never varies, its Chinese ``message``), so a raise site
+    One problem, one subclass, declared in one line: it states its ``code``, ``status`` and
+    ``title`` once as class keywords (and, when the sentence never varies, its Chinese ``message``):
+    ``class DecisionListNotFound(NotFound, code="decision_list.not_found", message="..."): ...``,
+    inheriting what it does not state from its base (its status, its title). So a raise site
     names the problem instead of spelling a code string, and a typo is an ``AttributeError``,
     not a new code. Each service declares its own problems in ``wenping_<service>/errors.py``;
     problems more than one service reports are declared here. Declaring a code twice is refused
@@ -42,8 +44,21 @@ class WenpingError(Exception):
     #: The Chinese ``detail`` when the raise site gives none.
     message: str = "请求无效"
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        message: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A problem is declared in one line: ``class X(Conflict, code="x.y", message="..."): ...``."""
         super().__init_subclass__(**kwargs)
+        stated = {"status": status, "code": code, "title": title, "message": message}
+        for name, value in stated.items():
+            if value is not None:
+                setattr(cls, name, value)
         if "code" in cls.__dict__ or "status" in cls.__dict__:
             _declare(cls)
 
@@ -91,168 +106,126 @@ def declared_problems() -> list[type[WenpingError]]:
     return sorted((c for classes in _DECLARED.values() for c in classes), key=lambda c: (c.code, c.status))
 
 
-class BadRequest(WenpingError):
-    status, code, title, message = 400, "request.invalid", "请求无效", "请求无效"
+class BadRequest(WenpingError, status=400, code="request.invalid", title="请求无效", message="请求无效"): ...
 
 
-class Unauthorized(WenpingError):
-    status, code, title, message = 401, "auth.invalid_token", "未认证", "缺少或无效的访问令牌"
-
+class Unauthorized(WenpingError, status=401, code="auth.invalid_token", title="未认证", message="缺少或无效的访问令牌"):
     def __init__(self, detail: str | None = None, **kw: Any) -> None:
         kw.setdefault("headers", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
         super().__init__(detail, **kw)
 
 
-class Forbidden(WenpingError):
-    status, code, title, message = 403, "auth.forbidden", "无权操作", "当前账号无权执行此操作"
+class Forbidden(WenpingError, status=403, code="auth.forbidden", title="无权操作", message="当前账号无权执行此操作"): ...
 
 
-class NotFound(WenpingError):
-    status, code, title, message = 404, "resource.not_found", "资源不存在", "资源不存在"
+class NotFound(WenpingError, status=404, code="resource.not_found", title="资源不存在", message="资源不存在"): ...
 
 
-class MethodNotAllowed(WenpingError):
-    status, code, title, message = 405, "http.405", "请求无效", "不支持该请求方法"
+class MethodNotAllowed(WenpingError, status=405, code="http.405", title="请求无效", message="不支持该请求方法"): ...
 
 
-class Conflict(WenpingError):
-    status, code, title, message = 409, "resource.conflict", "状态冲突", "数据冲突，可能是重复提交，请刷新后重试"
+class Conflict(WenpingError, status=409, code="resource.conflict", title="状态冲突", message="数据冲突，可能是重复提交，请刷新后重试"): ...
 
 
-class PreconditionFailed(WenpingError):
-    status, code, title, message = 412, "request.precondition_failed", "资源已被修改", "资源已被他人修改，请重新获取后再试"
+class PreconditionFailed(WenpingError, status=412, code="request.precondition_failed", title="资源已被修改", message="资源已被他人修改，请重新获取后再试"): ...
 
 
-class PayloadTooLarge(WenpingError):
-    status, code, title, message = 413, "request.too_large", "请求体过大", "请求体过大"
+class PayloadTooLarge(WenpingError, status=413, code="request.too_large", title="请求体过大", message="请求体过大"): ...
 
 
-class UnprocessableEntity(WenpingError):
-    status, code, title, message = 422, "request.validation_failed", "请求数据校验失败", "请求数据校验失败"
+class UnprocessableEntity(WenpingError, status=422, code="request.validation_failed", title="请求数据校验失败", message="请求数据校验失败"): ...
 
 
-class PreconditionRequired(WenpingError):
-    status, code, title = 428, "request.precondition_required", "缺少前置条件"
-    message = "此操作须携带 If-Match 请求头（取自资源的 ETag）"
+class PreconditionRequired(WenpingError, status=428, code="request.precondition_required", title="缺少前置条件", message="此操作须携带 If-Match 请求头（取自资源的 ETag）"): ...
 
 
-class TooManyRequests(WenpingError):
-    status, code, title, message = 429, "request.rate_limited", "请求过于频繁", "请求过于频繁，请稍后再试"
+class TooManyRequests(WenpingError, status=429, code="request.rate_limited", title="请求过于频繁", message="请求过于频繁，请稍后再试"): ...
 
 
-class InternalError(WenpingError):
-    status, code, title, message = 500, "server.error", "服务器内部错误", "服务器内部错误，请稍后重试或联系管理员"
+class InternalError(WenpingError, status=500, code="server.error", title="服务器内部错误", message="服务器内部错误，请稍后重试或联系管理员"): ...
 
 
-class ServiceUnavailable(WenpingError):
-    status, code, title, message = 503, "service.unavailable", "依赖服务暂不可用", "依赖服务暂不可用，请稍后重试"
+class ServiceUnavailable(WenpingError, status=503, code="service.unavailable", title="依赖服务暂不可用", message="依赖服务暂不可用，请稍后重试"): ...
 
 
 # Problems the shared library raises itself.
 
 
-class DocumentFontMissing(ServiceUnavailable):
+class DocumentFontMissing(ServiceUnavailable, code="document.font_missing", title="缺少打印字体", message="服务器缺少生成 PDF 所需的中文字体，请管理员安装 fonts-noto-cjk 或设置 DOCUMENT_FONT，现可下载 Word 版"):
     """The CJK font PDFs are printed with is not where the setting says (wenping_shared.pdf)."""
 
-    code, title = "document.font_missing", "缺少打印字体"
-    message = "服务器缺少生成 PDF 所需的中文字体，请管理员安装 fonts-noto-cjk 或设置 DOCUMENT_FONT，现可下载 Word 版"
+
+class InvalidCursor(BadRequest, code="pagination.invalid_cursor", message="分页游标无效"): ...
 
 
-class InvalidCursor(BadRequest):
-    code, message = "pagination.invalid_cursor", "分页游标无效"
+class MalformedBody(BadRequest, code="request.malformed_body", message="请求体无法解析：须为 UTF-8 编码的合法 JSON，且嵌套层数不能过多"): ...
 
 
-class MalformedBody(BadRequest):
-    code, message = "request.malformed_body", "请求体无法解析：须为 UTF-8 编码的合法 JSON，且嵌套层数不能过多"
+class InvalidIdempotencyKey(BadRequest, code="idempotency.invalid_key"): ...
 
 
-class InvalidIdempotencyKey(BadRequest):
-    code = "idempotency.invalid_key"
+class IdempotencyInProgress(Conflict, code="idempotency.in_progress", message="相同 Idempotency-Key 的请求正在处理，请稍后重试"): ...
 
 
-class IdempotencyInProgress(Conflict):
-    code, message = "idempotency.in_progress", "相同 Idempotency-Key 的请求正在处理，请稍后重试"
+class IdempotencyKeyReused(UnprocessableEntity, code="idempotency.key_reused", message="该 Idempotency-Key 已用于内容不同的请求"): ...
 
 
-class IdempotencyKeyReused(UnprocessableEntity):
-    code, message = "idempotency.key_reused", "该 Idempotency-Key 已用于内容不同的请求"
+class MissingToken(Unauthorized, code="auth.missing_token", message="缺少访问令牌（Authorization: Bearer …）"): ...
 
 
-class MissingToken(Unauthorized):
-    code, message = "auth.missing_token", "缺少访问令牌（Authorization: Bearer …）"
+class TokenExpired(Unauthorized, code="auth.token_expired", message="令牌已过期"): ...
 
 
-class TokenExpired(Unauthorized):
-    code, message = "auth.token_expired", "令牌已过期"
+class WrongAudience(Unauthorized, code="auth.wrong_audience", message="令牌的受众（aud）不是本服务"): ...
 
 
-class WrongAudience(Unauthorized):
-    code, message = "auth.wrong_audience", "令牌的受众（aud）不是本服务"
+class WrongIssuer(Unauthorized, code="auth.wrong_issuer", message="令牌签发者（iss）不受信任"): ...
 
 
-class WrongIssuer(Unauthorized):
-    code, message = "auth.wrong_issuer", "令牌签发者（iss）不受信任"
+class UnknownKey(Unauthorized, code="auth.unknown_key", message="未知的签名密钥（kid）"): ...
 
 
-class UnknownKey(Unauthorized):
-    code, message = "auth.unknown_key", "未知的签名密钥（kid）"
+class RoleRequired(Forbidden, code="auth.role_required", message="当前账号无权执行此操作"): ...
 
 
-class RoleRequired(Forbidden):
-    code, message = "auth.role_required", "当前账号无权执行此操作"
+class ServiceOnly(Forbidden, code="auth.service_only", message="此接口仅供系统服务调用"): ...
 
 
-class ServiceOnly(Forbidden):
-    code, message = "auth.service_only", "此接口仅供系统服务调用"
+class IfMatchRequired(PreconditionRequired, code="request.if_match_required", message="此操作须携带 If-Match 请求头（取自资源的 ETag）"): ...
 
 
-class IfMatchRequired(PreconditionRequired):
-    code, message = "request.if_match_required", "此操作须携带 If-Match 请求头（取自资源的 ETag）"
+class StaleETag(PreconditionFailed, code="request.stale_etag", message="资源已被他人修改，请重新获取后再试"): ...
 
 
-class StaleETag(PreconditionFailed):
-    code, message = "request.stale_etag", "资源已被他人修改，请重新获取后再试"
+class DatabaseUnavailable(ServiceUnavailable, code="database.unavailable", message="数据库暂不可用，请稍后重试"): ...
 
 
-class DatabaseUnavailable(ServiceUnavailable):
-    code, message = "database.unavailable", "数据库暂不可用，请稍后重试"
+class ServiceTokenUnavailable(ServiceUnavailable, code="service.token_unavailable", message="无法从注册服务获取服务令牌"): ...
 
 
-class ServiceTokenUnavailable(ServiceUnavailable):
-    code, message = "service.token_unavailable", "无法从注册服务获取服务令牌"
-
-
-class ServiceTokenRefused(ServiceUnavailable):
-    code = "service.token_refused"
+class ServiceTokenRefused(ServiceUnavailable, code="service.token_refused"): ...
 
 
 # Problems more than one service reports (one declaration, so the code cannot drift apart).
 
 
-class ProjectNotFound(NotFound):
-    code, message = "project.not_found", "项目不存在"
+class ProjectNotFound(NotFound, code="project.not_found", message="项目不存在"): ...
 
 
-class RegionNotFound(NotFound):
-    code, message = "region.not_found", "行政区划不存在"
+class RegionNotFound(NotFound, code="region.not_found", message="行政区划不存在"): ...
 
 
-class UnknownRegion(RegionNotFound):
+class UnknownRegion(RegionNotFound, status=400):
     """A region code named in a request body or query does not exist: 400, the request is wrong."""
 
-    status = 400
+
+class ReportNotFound(NotFound, code="report.not_found", message="评估报告不存在"): ...
 
 
-class ReportNotFound(NotFound):
-    code, message = "report.not_found", "评估报告不存在"
+class AgencyNotFound(NotFound, code="agency.not_found", message="评估机构不存在"): ...
 
 
-class AgencyNotFound(NotFound):
-    code, message = "agency.not_found", "评估机构不存在"
-
-
-class RegistryUnavailable(ServiceUnavailable):
-    code, message = "registry.unavailable", "注册服务暂不可用，请稍后重试"
+class RegistryUnavailable(ServiceUnavailable, code="registry.unavailable", message="注册服务暂不可用，请稍后重试"): ...
 
 
 def validation_problem(errors: Sequence[Any], model: type[BaseModel] | None = None) -> WenpingError:

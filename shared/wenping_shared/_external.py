@@ -26,19 +26,13 @@ from ._settings import ExternalIssuer
 LINK_PATH = "/api/v1/external-identities"
 
 
-class UnmappedClaim(Unauthorized):
-    code = "auth.unmapped_claim"
-    message = "外部身份的角色、单位或行政区划未在本平台配置映射，拒绝访问"
+class UnmappedClaim(Unauthorized, code="auth.unmapped_claim", message="外部身份的角色、单位或行政区划未在本平台配置映射，拒绝访问"): ...
 
 
-class UnknownExternalKey(Unauthorized):
-    code = "auth.unknown_external_key"
-    message = "外部身份提供方的签名密钥（kid）未在其公开密钥中找到"
+class UnknownExternalKey(Unauthorized, code="auth.unknown_external_key", message="外部身份提供方的签名密钥（kid）未在其公开密钥中找到"): ...
 
 
-class IdentityLinkUnavailable(ServiceUnavailable):
-    code = "auth.identity_link_unavailable"
-    message = "注册服务暂时无法登记外部身份，请稍后重试"
+class IdentityLinkUnavailable(ServiceUnavailable, code="auth.identity_link_unavailable", message="注册服务暂时无法登记外部身份，请稍后重试"): ...
 
 
 @dataclass(frozen=True, slots=True)

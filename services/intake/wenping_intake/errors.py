@@ -12,189 +12,144 @@ from wenping_shared import BadRequest, Conflict, Forbidden, NotFound, PayloadToo
 # projects
 
 
-class FilerOnly(Forbidden):
-    code, message = "project.filer_only", "只有决策部门的报备员可以报备项目"
+class FilerOnly(Forbidden, code="project.filer_only", message="只有决策部门的报备员可以报备项目"): ...
 
 
-class NoTenant(Forbidden):
-    code, message = "project.no_tenant", "当前账号未关联单位或行政区划，无法报备"
+class NoTenant(Forbidden, code="project.no_tenant", message="当前账号未关联单位或行政区划，无法报备"): ...
 
 
-class SupervisorOnly(Forbidden):
-    code, message = "project.supervisor_only", "只有维稳办负责人可以指定评估"
+class SupervisorOnly(Forbidden, code="project.supervisor_only", message="只有维稳办负责人可以指定评估"): ...
 
 
-class ResponsibleOrgNotFound(BadRequest):
-    code, message = "project.responsible_org_not_found", "被指定的责任单位不存在或不在本辖区内"
+class ResponsibleOrgNotFound(BadRequest, code="project.responsible_org_not_found", message="被指定的责任单位不存在或不在本辖区内"): ...
 
 
-class ImplementingOrgNotFound(BadRequest):
-    code, message = "project.implementing_org_not_found", "实施单位（implementing_org_id）不存在或不在本省范围内"
+class ImplementingOrgNotFound(BadRequest, code="project.implementing_org_not_found", message="实施单位（implementing_org_id）不存在或不在本省范围内"): ...
 
 
-class ResponsibleOrgNotDepartment(BadRequest):
-    code, message = "project.responsible_org_not_department", "只能指定决策部门（kind=department）开展评估"
+class ResponsibleOrgNotDepartment(BadRequest, code="project.responsible_org_not_department", message="只能指定决策部门（kind=department）开展评估"): ...
 
 
-class ProjectEditForbidden(Forbidden):
-    code, message = "project.edit_forbidden", "只有项目责任单位可以修改项目"
+class ProjectEditForbidden(Forbidden, code="project.edit_forbidden", message="只有项目责任单位可以修改项目"): ...
 
 
-class ProjectNotEditable(Conflict):
+class ProjectNotEditable(Conflict, code="project.not_editable"):
     """Only drafts and filed projects may be edited."""
 
-    code = "project.not_editable"
+
+class TransitionForbidden(Forbidden, code="project.transition_forbidden", message="只有项目责任单位可以变更项目状态；审查结论由审查服务回写"): ...
 
 
-class TransitionForbidden(Forbidden):
-    code, message = "project.transition_forbidden", "只有项目责任单位可以变更项目状态；审查结论由审查服务回写"
-
-
-class InvalidTransition(Conflict):
+class InvalidTransition(Conflict, code="project.invalid_transition"):
     """The project's status does not allow the action (or the event's round is not current)."""
 
-    code = "project.invalid_transition"
+
+class CommissionForbidden(Forbidden, code="project.commission_forbidden", message="只有项目责任单位可以委托第三方评估机构"): ...
 
 
-class CommissionForbidden(Forbidden):
-    code, message = "project.commission_forbidden", "只有项目责任单位可以委托第三方评估机构"
+class NotCommissionable(Conflict, code="project.not_commissionable"): ...
 
 
-class NotCommissionable(Conflict):
-    code = "project.not_commissionable"
-
-
-class AgencyIneligible(Conflict):
+class AgencyIneligible(Conflict, code="project.agency_ineligible"):
     """The registry says the agency may not take the project; ``reasons`` carries its answer."""
-
-    code = "project.agency_ineligible"
 
 
 # decision lists
 
 
-class DecisionListFilerOnly(Forbidden):
-    code, message = "decision_list.filer_only", "只有决策部门的报备员可以报送决策清单"
+class DecisionListFilerOnly(Forbidden, code="decision_list.filer_only", message="只有决策部门的报备员可以报送决策清单"): ...
 
 
-class DecisionListNoTenant(Forbidden):
-    code, message = "decision_list.no_tenant", "当前账号未关联单位或行政区划，无法报送决策清单"
+class DecisionListNoTenant(Forbidden, code="decision_list.no_tenant", message="当前账号未关联单位或行政区划，无法报送决策清单"): ...
 
 
-class DecisionListYearOutOfRange(UnprocessableEntity):
-    code = "decision_list.year_out_of_range"
+class DecisionListYearOutOfRange(UnprocessableEntity, code="decision_list.year_out_of_range"): ...
 
 
-class ItemBatchMismatch(UnprocessableEntity):
-    code = "decision_list.item_batch_mismatch"
+class ItemBatchMismatch(UnprocessableEntity, code="decision_list.item_batch_mismatch"): ...
 
 
-class DecisionListNotFound(NotFound):
-    code, message = "decision_list.not_found", "决策清单不存在"
+class DecisionListNotFound(NotFound, code="decision_list.not_found", message="决策清单不存在"): ...
 
 
 # files
 
 
-class UnsupportedDocument(WenpingError):
+class UnsupportedDocument(WenpingError, status=415, code="file.unsupported_type", title="文件类型不支持"):
     """Only .docx and .pdf originals, judged by their bytes."""
 
-    status, code, title = 415, "file.unsupported_type", "文件类型不支持"
+
+class EmptyFile(UnsupportedDocument, code="file.empty", message="文件为空"): ...
 
 
-class EmptyFile(UnsupportedDocument):
-    code, message = "file.empty", "文件为空"
+class ContentMismatch(UnsupportedDocument, code="file.content_mismatch"): ...
 
 
-class ContentMismatch(UnsupportedDocument):
-    code = "file.content_mismatch"
+class FileTooLarge(PayloadTooLarge, code="file.too_large"): ...
 
 
-class FileTooLarge(PayloadTooLarge):
-    code = "file.too_large"
+class UploadForbidden(Forbidden, code="file.upload_forbidden", message="只有决策部门或评估机构人员可以上传评估报告原件"): ...
 
 
-class UploadForbidden(Forbidden):
-    code, message = "file.upload_forbidden", "只有决策部门或评估机构人员可以上传评估报告原件"
-
-
-class FileNotFound(NotFound):
-    code, message = "file.not_found", "文件不存在"
+class FileNotFound(NotFound, code="file.not_found", message="文件不存在"): ...
 
 
 # reports
 
 
-class ReportSubmitForbidden(Forbidden):
-    code, message = "report.submit_forbidden", "只有项目责任单位（自行评估）可以报送评估报告"
+class ReportSubmitForbidden(Forbidden, code="report.submit_forbidden", message="只有项目责任单位（自行评估）可以报送评估报告"): ...
 
 
-class ReportNotAccepted(Conflict):
-    code = "report.not_accepted"
+class ReportNotAccepted(Conflict, code="report.not_accepted"): ...
 
 
-class ReportDocumentNotFound(BadRequest):
-    code, message = "report.document_not_found", "评估报告原件不存在，请先通过 POST /api/v1/files 上传"
+class ReportDocumentNotFound(BadRequest, code="report.document_not_found", message="评估报告原件不存在，请先通过 POST /api/v1/files 上传"): ...
 
 
 # tracking and evaluation
 
 
-class NotTrackable(Conflict):
-    code = "tracking.not_trackable"
+class NotTrackable(Conflict, code="tracking.not_trackable"): ...
 
 
-class TrackingForbidden(Forbidden):
-    code = "tracking.forbidden"
+class TrackingForbidden(Forbidden, code="tracking.forbidden"): ...
 
 
-class MeasureNotFound(UnprocessableEntity):
-    code = "tracking.measure_not_found"
+class MeasureNotFound(UnprocessableEntity, code="tracking.measure_not_found"): ...
 
 
-class ResponsibleUnitRequired(UnprocessableEntity):
-    code, message = "tracking.responsible_unit_required", "请求数据校验失败：responsible_unit 报告外新增的措施须填写责任单位"
+class ResponsibleUnitRequired(UnprocessableEntity, code="tracking.responsible_unit_required", message="请求数据校验失败：responsible_unit 报告外新增的措施须填写责任单位"): ...
 
 
-class EvaluationNotFound(NotFound):
-    code, message = "evaluation.not_found", "该项目尚未报送效果评价"
+class EvaluationNotFound(NotFound, code="evaluation.not_found", message="该项目尚未报送效果评价"): ...
 
 
 # statistics
 
 
-class StatsForbidden(Forbidden):
-    code, message = "stats.forbidden", "当前账号无权查看统计"
+class StatsForbidden(Forbidden, code="stats.forbidden", message="当前账号无权查看统计"): ...
 
 
-class StatsRegionOutOfScope(Forbidden):
-    code, message = "stats.region_out_of_scope", "只能统计本辖区及下级区划"
+class StatsRegionOutOfScope(Forbidden, code="stats.region_out_of_scope", message="只能统计本辖区及下级区划"): ...
 
 
 # oversight: targets and appraisal
 
 
-class OversightSupervisorOnly(Forbidden):
-    code, message = "oversight.supervisor_only", "只有维稳办负责人可以设定考核目标和评分方案"
+class OversightSupervisorOnly(Forbidden, code="oversight.supervisor_only", message="只有维稳办负责人可以设定考核目标和评分方案"): ...
 
 
-class OversightReaderOnly(Forbidden):
-    code, message = "oversight.reader_only", "只有维稳办负责人、审查员和平台管理员可以查看考核结果"
+class OversightReaderOnly(Forbidden, code="oversight.reader_only", message="只有维稳办负责人、审查员和平台管理员可以查看考核结果"): ...
 
 
-class OutsideSubtree(Forbidden):
-    code, message = "oversight.outside_subtree", "该行政区划或单位不在本辖区范围内"
+class OutsideSubtree(Forbidden, code="oversight.outside_subtree", message="该行政区划或单位不在本辖区范围内"): ...
 
 
-class TargetOrgNotFound(BadRequest):
-    code, message = "target.org_not_found", "目标单位（org_id）不存在"
+class TargetOrgNotFound(BadRequest, code="target.org_not_found", message="目标单位（org_id）不存在"): ...
 
 
-class TargetImportInvalid(UnprocessableEntity):
+class TargetImportInvalid(UnprocessableEntity, code="target.import_invalid"):
     """The decomposition table has bad rows (errors[] names each row and column); nothing was imported."""
 
-    code = "target.import_invalid"
 
-
-class TargetImportUnreadable(BadRequest):
-    code, message = "target.import_unreadable", "无法读取上传的目标分解表：请上传由模板填写的 xlsx 文件"
+class TargetImportUnreadable(BadRequest, code="target.import_unreadable", message="无法读取上传的目标分解表：请上传由模板填写的 xlsx 文件"): ...

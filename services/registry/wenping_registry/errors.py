@@ -34,9 +34,8 @@ class InvalidOAuthRequest(OAuthError):
     """A required parameter is missing."""
 
 
-class InvalidGrant(OAuthError):
+class InvalidGrant(OAuthError, message="用户名或密码错误"):
     status, code, error = 401, "oauth.invalid_grant", "invalid_grant"
-    message = "用户名或密码错误"
 
 
 class InvalidClient(OAuthError):
@@ -51,199 +50,152 @@ class InvalidScope(OAuthError):
     code, error = "oauth.invalid_scope", "invalid_scope"
 
 
-class UnsupportedGrantType(OAuthError):
+class UnsupportedGrantType(OAuthError, message="grant_type 须为 password 或 client_credentials"):
     code, error = "oauth.unsupported_grant_type", "unsupported_grant_type"
-    message = "grant_type 须为 password 或 client_credentials"
 
 
-class TooManyFailures(TooManyRequests):
-    code = "auth.too_many_failures"
+class TooManyFailures(TooManyRequests, code="auth.too_many_failures"): ...
 
 
 # identity: regions, organisations, users
 
 
-class OrganizationNotFound(NotFound):
-    code, message = "organization.not_found", "单位不存在"
+class OrganizationNotFound(NotFound, code="organization.not_found", message="单位不存在"): ...
 
 
-class OrganizationOutsideRegion(Forbidden):
-    code, message = "organization.outside_region", "只能在本辖区内创建单位"
+class OrganizationOutsideRegion(Forbidden, code="organization.outside_region", message="只能在本辖区内创建单位"): ...
 
 
-class DuplicateOrganizationName(Conflict):
-    code = "organization.duplicate_name"
+class DuplicateOrganizationName(Conflict, code="organization.duplicate_name"): ...
 
 
-class UserOrganizationNotFound(BadRequest):
-    code, message = "user.organization_not_found", "所属单位不存在或不在本辖区内"
+class UserOrganizationNotFound(BadRequest, code="user.organization_not_found", message="所属单位不存在或不在本辖区内"): ...
 
 
-class DuplicateUsername(Conflict):
-    code = "user.duplicate_username"
+class DuplicateUsername(Conflict, code="user.duplicate_username"): ...
 
 
-class UserRoleOrgMismatch(BadRequest):
-    code, message = "user.role_org_mismatch", "agency 角色的用户须属于第三方稳评机构"
+class UserRoleOrgMismatch(BadRequest, code="user.role_org_mismatch", message="agency 角色的用户须属于第三方稳评机构"): ...
 
 
-class UserNotFound(NotFound):
-    code, message = "user.not_found", "当前令牌不属于平台用户"
+class UserNotFound(NotFound, code="user.not_found", message="当前令牌不属于平台用户"): ...
 
 
 # agencies
 
 
-class AgencyManageForbidden(Forbidden):
-    code, message = "agency.manage_forbidden", "只有机构所在辖区的管理员可以管理该机构"
+class AgencyManageForbidden(Forbidden, code="agency.manage_forbidden", message="只有机构所在辖区的管理员可以管理该机构"): ...
 
 
-class FilingOutsideProvince(Forbidden):
-    code = "agency.filing_outside_province"
+class FilingOutsideProvince(Forbidden, code="agency.filing_outside_province"): ...
 
 
-class AgencyOutsideRegion(Forbidden):
-    code, message = "agency.outside_region", "只能在本辖区内登记机构"
+class AgencyOutsideRegion(Forbidden, code="agency.outside_region", message="只能在本辖区内登记机构"): ...
 
 
-class DuplicateCreditCode(Conflict):
-    code, message = "agency.duplicate_credit_code", "该统一社会信用代码的机构已登记"
+class DuplicateCreditCode(Conflict, code="agency.duplicate_credit_code", message="该统一社会信用代码的机构已登记"): ...
 
 
-class AgencyOrganizationNotFound(BadRequest):
-    code, message = "agency.organization_not_found", "机构单位不存在或不在本辖区内"
+class AgencyOrganizationNotFound(BadRequest, code="agency.organization_not_found", message="机构单位不存在或不在本辖区内"): ...
 
 
-class AgencyOrganizationKind(BadRequest):
-    code, message = "agency.organization_kind", "机构须关联类型为第三方稳评机构（agency）的单位"
+class AgencyOrganizationKind(BadRequest, code="agency.organization_kind", message="机构须关联类型为第三方稳评机构（agency）的单位"): ...
 
 
-class OrganizationTaken(Conflict):
-    code, message = "agency.organization_taken", "该单位已登记为机构"
+class OrganizationTaken(Conflict, code="agency.organization_taken", message="该单位已登记为机构"): ...
 
 
-class CreditCodeMismatch(Conflict):
-    code, message = "agency.credit_code_mismatch", "单位登记的统一社会信用代码与所填不一致"
+class CreditCodeMismatch(Conflict, code="agency.credit_code_mismatch", message="单位登记的统一社会信用代码与所填不一致"): ...
 
 
-class GradingCriteriaNotMet(Conflict):
-    code = "agency_grading.criteria_not_met"
+class GradingCriteriaNotMet(Conflict, code="agency_grading.criteria_not_met"): ...
 
 
-class DuplicateCertificate(Conflict):
-    code = "practitioner.duplicate_certificate"
+class DuplicateCertificate(Conflict, code="practitioner.duplicate_certificate"): ...
 
 
-class MisconductOutsideRegion(Forbidden):
-    code, message = "misconduct.outside_region", "只能登记本辖区内发生的不良行为"
+class MisconductOutsideRegion(Forbidden, code="misconduct.outside_region", message="只能登记本辖区内发生的不良行为"): ...
 
 
-class MisconductInFuture(BadRequest):
-    code, message = "misconduct.future_date", "认定日期不能晚于今天"
+class MisconductInFuture(BadRequest, code="misconduct.future_date", message="认定日期不能晚于今天"): ...
 
 
 # experts
 
 
-class ExpertNotFound(NotFound):
-    code, message = "expert.not_found", "专家不存在"
+class ExpertNotFound(NotFound, code="expert.not_found", message="专家不存在"): ...
 
 
-class ExpertManageForbidden(Forbidden):
-    code, message = "expert.manage_forbidden", "只有专家所在辖区的管理员可以修改专家信息"
+class ExpertManageForbidden(Forbidden, code="expert.manage_forbidden", message="只有专家所在辖区的管理员可以修改专家信息"): ...
 
 
-class ExpertOutsideRegion(Forbidden):
-    code, message = "expert.outside_region", "只能在本辖区内管理专家"
+class ExpertOutsideRegion(Forbidden, code="expert.outside_region", message="只能在本辖区内管理专家"): ...
 
 
-class EmployerNotFound(BadRequest):
-    code, message = "expert.employer_not_found", "工作单位不存在或不在本辖区内"
+class EmployerNotFound(BadRequest, code="expert.employer_not_found", message="工作单位不存在或不在本辖区内"): ...
 
 
-class EmployerRequired(BadRequest):
-    code, message = "expert.employer_required", "工作单位名称不能为空"
+class EmployerRequired(BadRequest, code="expert.employer_required", message="工作单位名称不能为空"): ...
 
 
-class ExpertUserNotFound(BadRequest):
-    code, message = "expert.user_not_found", "专家账号不存在或不在本辖区内"
+class ExpertUserNotFound(BadRequest, code="expert.user_not_found", message="专家账号不存在或不在本辖区内"): ...
 
 
-class UserNotExpert(BadRequest):
-    code, message = "expert.user_not_expert", "关联的账号须具有专家（expert）角色"
+class UserNotExpert(BadRequest, code="expert.user_not_expert", message="关联的账号须具有专家（expert）角色"): ...
 
 
-class UserAlreadyLinked(Conflict):
-    code, message = "expert.user_already_linked", "该账号已关联其他专家"
+class UserAlreadyLinked(Conflict, code="expert.user_already_linked", message="该账号已关联其他专家"): ...
 
 
-class DuplicateIdNumber(Conflict):
-    code, message = "expert.duplicate_id_number", "该身份证号码的专家已在库中"
+class DuplicateIdNumber(Conflict, code="expert.duplicate_id_number", message="该身份证号码的专家已在库中"): ...
 
 
-class InvalidTerm(BadRequest):
-    code, message = "expert.invalid_term", "聘期结束日期不能早于开始日期"
+class InvalidTerm(BadRequest, code="expert.invalid_term", message="聘期结束日期不能早于开始日期"): ...
 
 
-class InvalidIds(BadRequest):
-    code, message = "expert.invalid_ids", "ids 不能为空"
+class InvalidIds(BadRequest, code="expert.invalid_ids", message="ids 不能为空"): ...
 
 
-class TooManyIds(BadRequest):
-    code = "expert.too_many_ids"
+class TooManyIds(BadRequest, code="expert.too_many_ids"): ...
 
 
-class ImportFileRequired(UnprocessableEntity):
-    code, message = "expert_import.file_required", "请上传 .xlsx 文件（multipart 的 file 字段或请求体）"
+class ImportFileRequired(UnprocessableEntity, code="expert_import.file_required", message="请上传 .xlsx 文件（multipart 的 file 字段或请求体）"): ...
 
 
-class InvalidImport(UnprocessableEntity):
+class InvalidImport(UnprocessableEntity, code="expert_import.invalid"):
     """The whole sheet is refused (nothing imported); ``errors`` lists the rows."""
-
-    code = "expert_import.invalid"
 
 
 # expert draws
 
 
-class DrawForbidden(Forbidden):
-    code, message = "expert_draw.forbidden", "只有项目所属单位的报备员、项目所在辖区的审查员和管理员可以抽取专家"
+class DrawForbidden(Forbidden, code="expert_draw.forbidden", message="只有项目所属单位的报备员、项目所在辖区的审查员和管理员可以抽取专家"): ...
 
 
-class DrawOutsideRegion(Forbidden):
-    code, message = "expert_draw.region_outside", "只能在本辖区范围内抽取专家"
+class DrawOutsideRegion(Forbidden, code="expert_draw.region_outside", message="只能在本辖区范围内抽取专家"): ...
 
 
-class DrawProjectClosed(Conflict):
-    code = "expert_draw.project_closed"
+class DrawProjectClosed(Conflict, code="expert_draw.project_closed"): ...
 
 
-class DrawFieldsRequired(BadRequest):
-    code, message = "expert_draw.fields_required", "无法根据项目确定专家领域，请在请求中指定 fields"
+class DrawFieldsRequired(BadRequest, code="expert_draw.fields_required", message="无法根据项目确定专家领域，请在请求中指定 fields"): ...
 
 
-class NotEnoughExperts(Conflict):
+class NotEnoughExperts(Conflict, code="expert_draw.not_enough_experts"):
     """Fewer eligible experts than requested; the counts say why (exclusions by reason)."""
 
-    code = "expert_draw.not_enough_experts"
+
+class ConcurrentDraw(Conflict, code="expert_draw.concurrent_draw", message="同一项目的另一次抽取刚刚完成，请刷新后重试"): ...
 
 
-class ConcurrentDraw(Conflict):
-    code, message = "expert_draw.concurrent_draw", "同一项目的另一次抽取刚刚完成，请刷新后重试"
+class DrawNotFound(NotFound, code="expert_draw.not_found", message="抽取记录不存在"): ...
 
 
-class DrawNotFound(NotFound):
-    code, message = "expert_draw.not_found", "抽取记录不存在"
+class UnsupportedDrawAlgorithm(Conflict, code="expert_draw.unsupported_algorithm"): ...
 
 
-class UnsupportedDrawAlgorithm(Conflict):
-    code = "expert_draw.unsupported_algorithm"
+class IntakeProjectUnavailable(ServiceUnavailable, code="intake.project_unavailable"): ...
 
 
-class IntakeProjectUnavailable(ServiceUnavailable):
-    code = "intake.project_unavailable"
-
-
-class IntakeProjectUnreadable(ServiceUnavailable):
-    code, message = "intake.project_unreadable", "受理服务返回的项目数据无法识别"
+class IntakeProjectUnreadable(ServiceUnavailable, code="intake.project_unreadable", message="受理服务返回的项目数据无法识别"): ...
 

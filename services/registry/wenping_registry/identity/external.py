@@ -19,14 +19,10 @@ from .models import ExternalIdentityLink, Organization, User
 NO_PASSWORD = "!external-identity"
 
 
-class UntrustedIssuer(BadRequest):
-    code = "identity.untrusted_issuer"
-    message = "该签发者未配置为受信任的外部身份提供方"
+class UntrustedIssuer(BadRequest, code="identity.untrusted_issuer", message="该签发者未配置为受信任的外部身份提供方"): ...
 
 
-class ExternalMappingInvalid(BadRequest):
-    code = "identity.external_mapping_invalid"
-    message = "外部身份映射的角色、单位或行政区划在注册服务中不存在"
+class ExternalMappingInvalid(BadRequest, code="identity.external_mapping_invalid", message="外部身份映射的角色、单位或行政区划在注册服务中不存在"): ...
 
 
 class ExternalIdentityIn(BaseModel):
