@@ -48,6 +48,10 @@ def main() -> int:
     try:
         for name, port in (*SERVICES, PORTAL):
             env = {**os.environ, f"WENPING_{name.upper()}_PORT": str(port)}
+            if name == "registry":
+                # The portal signs people in from 127.0.0.1 and names their address in X-Forwarded-For:
+                # the registry's per-address sign-in limit must count theirs, not the portal's.
+                env.setdefault("WENPING_REGISTRY_FORWARDED_ALLOW_IPS", "127.0.0.1")
             # Own session: the terminal's Ctrl-C reaches only this runner, which stops the services in order.
             processes.append(
                 subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env, start_new_session=True)

@@ -16,8 +16,9 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Browser:
-    def __init__(self, app: Any) -> None:
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PORTAL, follow_redirects=True)
+    def __init__(self, app: Any, address: str = "127.0.0.1") -> None:
+        transport = httpx.ASGITransport(app=app, client=(address, 50123))
+        self.client = httpx.AsyncClient(transport=transport, base_url=PORTAL, follow_redirects=True)
         self.csrf = ""
 
     def _remember(self, response: httpx.Response) -> httpx.Response:

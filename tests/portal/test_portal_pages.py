@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from markupsafe import escape
 from portal_kit import AGENCY, COOKIE, Browser, commissioned_project, submitted_review
 
 from wenping_shared.demo import org_id
@@ -165,25 +164,58 @@ async def test_agency_drafts_a_report_by_section_and_precheck_flags_what_is_miss
     editor = await agency.get(editor_path)
     assert editor.status_code == 200
     assert "尚未保存草稿" in editor.text and project["title"] in editor.text  # started from the project's facts
-    broken = await agency.post(f"{editor_path}/sections/consultations", {"content": '[{"group": "experts",'})
-    assert broken.status_code == 400 and "JSON 格式有误" in broken.text
-    assert str(escape('[{"group": "experts",')) in broken.text  # what was typed is kept
-    consultation = ('[{"group": "stakeholders", "method": "questionnaire", "date": "2026-03-12", "participants": 420,'
-                    ' "support_rate": 0.86, "summary": "问卷调查"}]')
-    saved = await agency.post(f"{editor_path}/sections/consultations", {"content": consultation})
-    assert saved.status_code == 200 and "「意见征求（五必听）」已保存到草稿" in saved.text
+    assert "JSON" not in editor.text and "<textarea id=\"content-" not in editor.text
+    # Vocabularies are choices with their Chinese labels; lists of texts one line each.
+    assert '<option value="questionnaire"' not in editor.text  # no consultation rows yet
+    assert re.search(r'<select id="f-filing_form-risk_level" name="r.filing_form.risk_level">.*?>低</option>',
+                     editor.text, re.S)
+    # 添加一行 without a script: a round trip that saves what was typed and adds an empty row.
+    row = {"r.consultations.0.group": "stakeholders", "r.consultations.0.method": "questionnaire",
+           "r.consultations.0.date": "2026-03-12", "r.consultations.0.participants": "420",
+           "r.consultations.0.support_rate": "0.86", "r.consultations.0.summary": "问卷调查"}
+    added = await agency.post(f"{editor_path}/sections/consultations", {"add": "consultations"})
+    assert added.status_code == 200 and 'id="row-consultations-0"' in added.text
+    assert 'name="r.consultations.0.group"' in added.text and "意见征求 第 1 项" in added.text
+    assert re.search(r'<option value="questionnaire"[^>]*>问卷调查</option>', added.text)
+    # The empty row is no error: the precheck goes on without it.
+    assert re.search(r'id="pre-C06\.1" data-result="fail"', added.text)
+    saved = await agency.post(f"{editor_path}/sections/consultations", {**row, "add": "consultations.0.concerns"})
+    assert 'name="r.consultations.0.concerns.0.text"' in saved.text
     assert "草稿最近由 agency.jx 保存" in saved.text and "问卷调查" in saved.text
     assert re.search(r'id="pre-C06\.5" data-result="fail"', saved.text)  # no experts heard
     assert re.search(r'id="pre-C06\.1" data-result="pass"', saved.text)
+    draft = await portal_app.state.drafts.get(project["id"], org_id(AGENCY))
+    assert draft.report["consultations"] == [{
+        "group": "stakeholders", "method": "questionnaire", "date": "2026-03-12", "participants": 420,
+        "support_rate": 0.86, "summary": "问卷调查", "concerns": [{}]}]
+    # A value the contract refuses: the API's 422 is shown in Chinese beside the field it concerns.
+    wrong = await agency.post(f"{editor_path}/sections/consultations",
+                              {**row, "r.consultations.0.support_rate": "1.5", "r.consultations.0.concerns.0.text": "补偿"})
+    assert 'id="f-consultations-0-support_rate" name="r.consultations.0.support_rate" value="1.5"' in wrong.text
+    assert 'aria-invalid="true" aria-describedby="f-consultations-0-support_rate-error"' in wrong.text
+    beside = re.search(r'<p class="field-error" id="f-consultations-0-support_rate-error">([^<]+)</p>', wrong.text)
+    assert beside and re.search(r"[\u4e00-\u9fff]", beside.group(1)), wrong.text[-4000:]
+    assert 'href="#f-consultations-0-support_rate"' in wrong.text  # and listed in the precheck panel
+    # 删除 takes the row out.
+    removed = await agency.post(f"{editor_path}/sections/consultations", {**row, "remove": "consultations.0.concerns.0"})
+    assert 'name="r.consultations.0.concerns.0.text"' not in removed.text
     # The live precheck: the section as typed, not saved.
-    live = await agency.post(f"{editor_path}/precheck", {"section": "consultations", "content": "[]"})
+    live = await agency.post(f"{editor_path}/precheck", {"section": "consultations"})
     assert re.search(r'id="pre-C06\.1" data-result="fail"', live.text)
     again = await agency.get(editor_path)
     assert re.search(r'id="pre-C06\.1" data-result="pass"', again.text)  # the draft is unchanged
-    # A flat section is a form; its values land in the draft with their types.
-    await agency.post(f"{editor_path}/sections/conclusion", {"f.initial_level": "medium", "f.residual_level": "low",
-                                                             "f.recommendation": "implement_with_measures", "f.text": "结论"})
+    # Fields of every kind land in the draft with their types.
+    await agency.post(f"{editor_path}/sections/conclusion", {"r.conclusion.initial_level": "medium",
+                                                             "r.conclusion.residual_level": "low",
+                                                             "r.conclusion.recommendation": "implement_with_measures",
+                                                             "r.conclusion.text": "结论"})
+    await agency.post(f"{editor_path}/sections/overview", {
+        "r.overview.category": "project", "r.overview.interests": ["demolition", "employment"],
+        "r.overview.stakeholder_groups": "被征收居民、沿街商户，周边居民", "r.overview.investment_wan_yuan": "1250.5",
+        "r.overview.affected_population": "3860", "add": "overview.prior_approvals"})
     draft = await portal_app.state.drafts.get(project["id"], org_id(AGENCY))
     assert draft.report["conclusion"] == {"initial_level": "medium", "residual_level": "low",
-                                   "recommendation": "implement_with_measures", "text": "结论"}
-
+                                          "recommendation": "implement_with_measures", "text": "结论"}
+    assert draft.report["overview"] == {
+        "category": "project", "interests": ["demolition", "employment"], "investment_wan_yuan": 1250.5,
+        "stakeholder_groups": ["被征收居民", "沿街商户", "周边居民"], "affected_population": 3860, "prior_approvals": [{}]}

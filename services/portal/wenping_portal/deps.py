@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from .config import PortalSettings
-from .sessions import COOKIE_NAME, PortalSession, SessionStore
+from .sessions import PortalSession, SessionStore
 from .upstream import Api, Upstream
 
 
@@ -40,11 +40,8 @@ def upstream_of(request: Request) -> Upstream:
 
 
 def current_session(request: Request) -> PortalSession | None:
-    """The session of the cookie, if valid; remembered on the request for the page renderer."""
-    if hasattr(request.state, "portal_session"):
-        return request.state.portal_session  # type: ignore[no-any-return]
-    session = store_of(request).from_cookie(request.cookies.get(COOKIE_NAME))
-    request.state.portal_session = session
+    """The session of the cookie, as the middleware read it (None: none, or no longer valid)."""
+    session: PortalSession | None = getattr(request.state, "portal_session", None)
     return session
 
 

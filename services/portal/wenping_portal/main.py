@@ -52,19 +52,27 @@ def create_app(settings: PortalSettings | None = None, *, transport: httpx.Async
             )
             app.state.drafts = DraftStore(settings.drafts_database)
             await app.state.drafts.open()
+            await app.state.sessions.open()
             try:
                 yield
             finally:
+                await app.state.sessions.close()
                 await app.state.drafts.close()
 
     app = FastAPI(title="稳评 · 门户（portal）", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.settings = settings
-    app.state.sessions = SessionStore(settings.secret_key, settings.session_max_age_seconds)
+    app.state.sessions = SessionStore(settings.secret_key, settings.session_max_age_seconds, settings.sessions_database)
 
     @app.middleware("http")
     async def session_cookie_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
+        if request.url.path.startswith("/static/"):
+            response = await call_next(request)
+        else:
+            request.state.portal_session = await app.state.sessions.load(request.cookies.get(COOKIE_NAME))
+            request.state.ended_sessions = []
+            response = await call_next(request)
+            await app.state.sessions.persist(getattr(request.state, "portal_session", None), request.state.ended_sessions)
         session = getattr(request.state, "portal_session", None)
         if getattr(request.state, "new_cookie", False) and session is not None:
             response.set_cookie(
@@ -87,7 +95,7 @@ def create_app(settings: PortalSettings | None = None, *, transport: httpx.Async
     async def signed_out(request: Request, exc: SignedOut) -> Response:
         session = current_session(request)
         if session is not None:
-            app.state.sessions.end(session)
+            request.state.ended_sessions.append(session)
         fresh = app.state.sessions.new_anonymous()
         fresh.flash("登录已过期，请重新登录", "error")
         request.state.portal_session = fresh

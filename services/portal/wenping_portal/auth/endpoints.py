@@ -49,21 +49,28 @@ async def sign_in(
     if not username or not password:
         return page(request, "sign_in.html", 400, title="登录", error="请输入用户名和密码", username=username)
     upstream = upstream_of(request)
+    # The registry limits failed sign-ins per client address: it must count the person's address,
+    # not the portal's (it believes this header only from addresses in its forwarded_allow_ips).
+    client = request.client.host if request.client else "unknown"
     answer = await upstream.send(
-        "registry", "POST", "/api/v1/auth/token", token=None,
+        "registry", "POST", "/api/v1/auth/token", token=None, headers={"X-Forwarded-For": client},
         data={"grant_type": "password", "username": username, "password": password},
     )
     if answer.status_code != 200:
         problem = refused(answer)
-        return page(request, "sign_in.html", 400 if answer.status_code < 500 else 503, title="登录",
-                    error=problem.detail, username=username)
+        status = answer.status_code if answer.status_code in (429, 503) else 400
+        response = page(request, "sign_in.html", status, title="登录", error=problem.detail, username=username)
+        if "retry-after" in answer.headers:
+            response.headers["Retry-After"] = answer.headers["retry-after"]
+        return response
     grant = answer.json()
     token = str(grant["access_token"])
     me = await upstream.send("registry", "GET", "/api/v1/users/me", token=token)
     if me.status_code != 200:
         return page(request, "sign_in.html", 400, title="登录", error=refused(me).detail, username=username)
     user = user_from_me(me.json())
-    fresh = store_of(request).sign_in(session, token, float(grant.get("expires_in", 3600)), user)
+    fresh = store_of(request).sign_in(token, float(grant.get("expires_in", 3600)), user)
+    request.state.ended_sessions.append(session)  # its id, known before sign-in, is worth nothing after
     request.state.portal_session = fresh
     request.state.new_cookie = True
     return RedirectResponse(home_of(user), status_code=303)
@@ -71,7 +78,7 @@ async def sign_in(
 
 @router.post("/sign-out", dependencies=[Csrf])
 async def sign_out(request: Request, session: SessionDep) -> Response:
-    store_of(request).end(session)
+    request.state.ended_sessions.append(session)  # the row goes: every portal process forgets it
     request.state.portal_session = None
     request.state.drop_cookie = True
     return RedirectResponse("/", status_code=303)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from ..storage import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS report_draft (
@@ -37,27 +36,8 @@ class Draft:
     updated_by: str | None
 
 
-class DraftStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db: aiosqlite.Connection | None = None
-
-    async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute(_SCHEMA)
-        await self._db.commit()
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        assert self._db is not None, "draft store not open"
-        return self._db
+class DraftStore(SqliteFile):
+    SCHEMA = (_SCHEMA,)
 
     async def get(self, project_id: str, org_id: str) -> Draft | None:
         async with self.db.execute(

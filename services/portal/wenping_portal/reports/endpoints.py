@@ -59,10 +59,14 @@ async def _category_titles(request: Request, api: Api) -> dict[str, str]:
 
 
 async def _precheck(request: Request, api: Api, project_id: str, report: dict[str, Any]) -> dict[str, Any]:
-    """Review's precheck of the draft, grouped by category; a refusal of the draft's shape is shown, not raised."""
+    """Review's precheck of the draft (without its empty rows), grouped by category; a refusal of
+    the draft's shape is shown with each error beside its field, not raised."""
+    sent, kept = sections.cleaned(report)
     try:
-        result: dict[str, Any] = await api.post("review", "/api/v1/precheck", json={"report": report, "project_id": project_id})
+        result: dict[str, Any] = await api.post("review", "/api/v1/precheck", json={"report": sent, "project_id": project_id})
     except Refused as exc:
+        if exc.status == 422 and exc.errors:
+            return {"error": "请先改正以下填写错误", "field_errors": sections.field_errors(exc.errors, kept)}
         return {"error": exc.message}
     titles = await _category_titles(request, api)
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -73,14 +77,12 @@ async def _precheck(request: Request, api: Api, project_id: str, report: dict[st
 
 
 def _editor(request: Request, project: dict[str, Any], draft: Draft, precheck: dict[str, Any],
-            texts: dict[str, str] | None = None, errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    shown = {s.key: sections.pretty(sections.section_value(draft.report, s.key)) for s in sections.SECTIONS if s.model is None}
-    shown.update(texts or {})
-    forms = {s.key: sections.form_fields(s.model) for s in sections.SECTIONS if s.model is not None}
+            saved_at: str | None = None) -> Response:
+    beside = {e.path: e.message for e in precheck.get("field_errors", [])}
+    forms = {s.key: sections.widgets(s, draft.report, beside) for s in sections.SECTIONS}
     return page(
-        request, "reports/editor.html", status_code, title=f"评估报告 · {project['title']}", project=project, draft=draft,
-        sections=sections.SECTIONS, texts=shown, forms=forms, values=draft.report, errors=errors or {}, precheck=precheck,
-        help={s.key: sections.record_help(s.key) for s in sections.SECTIONS if s.model is None},
+        request, "reports/editor.html", title=f"评估报告 · {project['title']}", project=project, draft=draft,
+        sections=sections.SECTIONS, forms=forms, precheck=precheck, saved_at=saved_at,
     )
 
 
@@ -91,37 +93,37 @@ async def editor(request: Request, project_id: str, session: SessionDep, api: Ap
     return _editor(request, project, draft, await _precheck(request, api, project_id, draft.report))
 
 
-def _posted_section(key: str, form: Any) -> tuple[Any, str]:
-    """The section's new value from the form (and the text as typed, to show again on an error)."""
+def _section(key: str) -> sections.Section:
     section = sections.BY_KEY.get(key)
     if section is None:
         raise Refused(404, "报告中没有这一部分")
-    if section.model is not None:
-        return sections.parse_form(section.model, form), ""
-    text = str(form.get("content", ""))
-    return sections.parse_json(text), text
+    return section
 
 
 @router.post("/projects/{project_id}/report/sections/{key}", dependencies=[Csrf])
 async def save_section(request: Request, project_id: str, key: str, session: SessionDep, api: ApiDep) -> Response:
+    """Saves the section as typed; 添加一行 / 删除 (buttons named add / remove) change its rows first."""
+    section = _section(key)
     project = await _project_for_writer(api, session, project_id)
     draft = await _current_draft(request, api, session, project)
     form = await request.form()
-    text = str(form.get("content", ""))
-    try:
-        value, text = _posted_section(key, form)
-        report = sections.with_section(draft.report, key, value)
-    except ValueError as exc:
-        precheck = await _precheck(request, api, project_id, draft.report)
-        return _editor(request, project, draft, precheck, texts={key: text}, errors={key: str(exc)}, status_code=400)
+    report = sections.with_section(draft.report, sections.parse_section(section, form))
+    anchor = f"section-{key}"
+    added, removed = str(form.get("add") or ""), str(form.get("remove") or "")
+    if added and sections.row_path_valid(section, added) and sections.add_row(report, added):
+        rows = sections.rows_at(report, added)
+        anchor = "row-" + f"{added}.{len(rows) - 1}".replace(".", "-")
+    elif removed and sections.row_path_valid(section, removed):
+        sections.remove_row(report, removed)
     assert session.user is not None and session.user.org_id is not None
     saved = await _drafts(request).save(project_id, session.user.org_id, report, session.user.username)
     if request.headers.get("x-requested-with") == "fetch":
-        return page(request, "reports/precheck.html", fragment=True, precheck=await _precheck(request, api, project_id, saved.report),
-                    saved_at=saved.updated_at)
-    title = sections.BY_KEY[key].title
-    session.flash(f"「{title}」已保存到草稿。")
-    return RedirectResponse(f"/projects/{project_id}/report#section-{key}", status_code=303)
+        # The script swaps this section and the precheck panel in place.
+        return _editor(request, project, saved, await _precheck(request, api, project_id, saved.report),
+                       saved_at=saved.updated_at)
+    if not (added or removed):
+        session.flash(f"「{section.title}」已保存到草稿。")
+    return RedirectResponse(f"/projects/{project_id}/report#{anchor}", status_code=303)
 
 
 @router.post("/projects/{project_id}/report/precheck", dependencies=[Csrf])
@@ -130,12 +132,8 @@ async def live_precheck(request: Request, project_id: str, session: SessionDep, 
     project = await _project_for_writer(api, session, project_id)
     draft = await _current_draft(request, api, session, project)
     form = await request.form()
-    key = str(form.get("section", ""))
-    try:
-        value, _ = _posted_section(key, form)
-        report = sections.with_section(draft.report, key, value)
-    except ValueError as exc:
-        return page(request, "reports/precheck.html", fragment=True, precheck={"error": str(exc)})
+    section = _section(str(form.get("section", "")))
+    report = sections.with_section(draft.report, sections.parse_section(section, form))
     return page(request, "reports/precheck.html", fragment=True, precheck=await _precheck(request, api, project_id, report))
 
 
@@ -163,7 +161,8 @@ async def submit(
             files={"file": (document.filename, content, document.content_type or "application/octet-stream")},
         )
         submitted = await api.post("intake", f"/api/v1/projects/{project_id}/reports",
-                                   json={"report": draft.report, "document_file_id": uploaded["id"]})
+                                   json={"report": sections.cleaned(draft.report)[0],
+                                         "document_file_id": uploaded["id"]})
     except Refused as exc:
         session.flash(f"报送未成功：{exc.message}", "error")
         return RedirectResponse(f"/projects/{project_id}/report#submit", status_code=303)

@@ -1,16 +1,17 @@
 /* 稳评门户的渐进增强：没有脚本时每个表单照常提交整页；有脚本时
    - 带 data-swap 的表单用 fetch 提交，只替换页面中同 id 的部分；
-   - 带 data-precheck 的报告表单在输入停顿后自动预审（不保存）。
+   - 带 data-precheck 的报告表单在输入停顿后自动预审（不保存）；
+   - 报告各部分的「添加一行」「删除」同样用 fetch 提交并就地替换该部分，焦点落到新行。
    CSRF 令牌取自页面 meta（它不是访问令牌；访问令牌只在服务器端）。 */
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.getAttribute("content") : "";
 
-  function send(url, form) {
+  function send(url, form, submitter) {
     return fetch(url, {
       method: "POST",
-      body: new FormData(form),
+      body: submitter ? new FormData(form, submitter) : new FormData(form),
       credentials: "same-origin",
       headers: { "X-CSRF-Token": csrf, "X-Requested-With": "fetch" }
     });
@@ -25,19 +26,39 @@
     });
   }
 
+  function focusAfter(submitter) {
+    if (!submitter) { return; }
+    if (submitter.name === "add") {
+      var list = document.querySelector('[data-rows="' + submitter.value + '"]');
+      var rows = list ? list.querySelectorAll(":scope > fieldset.row") : [];
+      var first = rows.length ? rows[rows.length - 1].querySelector("input, select, textarea") : null;
+      if (first) { first.focus(); }
+    } else if (submitter.name === "remove") {
+      var parent = submitter.value.replace(/\.\d+$/, "");
+      var add = document.querySelector('button[name="add"][value="' + parent + '"]');
+      if (add) { add.focus(); }
+    }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.dataset || !form.dataset.swap) { return; }
+    if (!form.dataset || !form.dataset.swap || form.dataset.plain) { return; }
     event.preventDefault();
-    var button = form.querySelector('button[type="submit"]');
-    if (button) { button.disabled = true; }
-    send(form.action, form).then(function (response) {
-      if (!response.ok) { form.submit(); return null; }
+    var submitter = event.submitter || null;
+    var buttons = form.querySelectorAll('button[type="submit"]');
+    buttons.forEach(function (b) { b.disabled = true; });
+    function plain() {
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.dataset.plain = "1";
+      form.requestSubmit(submitter);
+    }
+    send(form.action, form, submitter).then(function (response) {
+      if (!response.ok) { plain(); return null; }
       return response.text();
     }).then(function (html) {
-      if (html !== null) { swap(html, form.dataset.swap.split(",")); }
-    }).catch(function () { form.submit(); }).finally(function () {
-      if (button) { button.disabled = false; }
+      if (html !== null) { swap(html, form.dataset.swap.split(",")); focusAfter(submitter); }
+    }).catch(function () { plain(); }).finally(function () {
+      buttons.forEach(function (b) { b.disabled = false; });
     });
   });
 
