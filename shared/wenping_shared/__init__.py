@@ -70,6 +70,7 @@ from ._migrations import migrations_current, run_env, upgrade_to_head
 from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, utcnow
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
+from ._series import next_in_series
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._types import MultiLineText, Text, UTCDateTime, printable
 from ._validation import CrossFieldError
@@ -163,6 +164,7 @@ __all__ = [
     "local_now",
     "local_today",
     "migrations_current",
+    "next_in_series",
     "open_runtime",
     "outbox_and_idempotency_tables",
     "outbox_indexes",

@@ -153,3 +153,41 @@ class TargetImportInvalid(UnprocessableEntity, code="target.import_invalid"):
 
 
 class TargetImportUnreadable(BadRequest, code="target.import_unreadable", message="无法读取上传的目标分解表：请上传由模板填写的 xlsx 文件"): ...
+
+
+# oversight: inspections (督查), rectification (整改) and circulars (通报)
+
+
+class InspectionSupervisorOnly(Forbidden, code="inspection.supervisor_only", message="只有维稳办负责人可以记录督查、验收整改和印发通报"): ...
+
+
+class InspectionNotFound(NotFound, code="inspection.not_found", message="督查记录不存在或不可见"): ...
+
+
+class FindingNotFound(NotFound, code="inspection.finding_not_found", message="督查发现的问题不存在或不可见"): ...
+
+
+class RectificationForbidden(Forbidden, code="inspection.rectification_forbidden", message="只有被督查单位（项目责任单位）的报备员可以报告整改情况"): ...
+
+
+class RectificationInvalidTransition(Conflict, code="inspection.invalid_transition"):
+    """The rectification's state does not allow the action (the detail says which state it is in)."""
+
+
+class CircularNotFound(NotFound, code="circular.not_found", message="通报不存在或不可见"): ...
+
+
+class CircularNoFindings(UnprocessableEntity, code="circular.no_findings", message="该期间本辖区的督查没有发现需要通报的问题"): ...
+
+
+# oversight: accountability (追责问责)
+
+
+class AccountabilitySupervisorOnly(Forbidden, code="accountability.supervisor_only", message="只有维稳办负责人可以记录约谈、通报批评和问责"): ...
+
+
+class AccountabilityNotFound(NotFound, code="accountability.not_found", message="问责记录不存在或不可见"): ...
+
+
+class AccountabilityGroundNotFound(UnprocessableEntity, code="accountability.ground_not_found"):
+    """The stated ground does not hold for the project (the detail says what was looked for)."""

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from wenping_shared import configure_logging, install_conventions, running_service
 
+from .accountability.endpoints import router as accountability_router
 from .appraisals.endpoints import router as appraisals_router
 from .clearances.endpoints import router as clearances_router
 from .clearances.keys import load_clearance_key
@@ -20,6 +21,7 @@ from .database import OutboxMessage
 from .decision_lists.endpoints import router as decision_lists_router
 from .exports.endpoints import router as exports_router
 from .files.endpoints import router as files_router
+from .inspections.endpoints import router as inspections_router
 from .ledger.endpoints import router as ledger_router
 from .projects.endpoints import router as projects_router
 from .reminders.endpoints import router as reminders_router
@@ -78,6 +80,8 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(clearances_router)
     app.include_router(targets_router)
     app.include_router(appraisals_router)
+    app.include_router(inspections_router)
+    app.include_router(accountability_router)
     return app
 
 

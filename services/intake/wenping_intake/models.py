@@ -1,10 +1,12 @@
 """Every intake table, imported so the metadata (and Alembic) sees them all."""
 
+from .accountability.models import AccountabilityAction
 from .appraisals.models import AppraisalScheme
 from .clearances.models import Clearance
 from .database import IdempotencyRecord, OutboxMessage, TableBase
 from .decision_lists.models import DecisionList
 from .files.models import StoredFile
+from .inspections.models import Circular, CircularNumberCounter, Inspection, InspectionFinding
 from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
@@ -15,12 +17,17 @@ from .webhooks.models import ReminderNotice, WebhookDelivery, WebhookSubscriptio
 metadata = TableBase.metadata
 
 __all__ = [
+    "AccountabilityAction",
     "AppraisalScheme",
     "AssessmentTarget",
+    "Circular",
+    "CircularNumberCounter",
     "Clearance",
     "DecisionList",
     "EffectEvaluation",
     "IdempotencyRecord",
+    "Inspection",
+    "InspectionFinding",
     "LedgerEntry",
     "OutboxMessage",
     "OversightChange",

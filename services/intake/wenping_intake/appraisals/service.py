@@ -9,7 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Principal, region_contains
 
+from ..accountability.repository import AccountabilityRepository
 from ..errors import OutsideSubtree
+from ..inspections.repository import InspectionRepository
 from ..projects.models import Project
 from ..targets.models import AssessmentTarget
 from ..targets.repository import TargetRepository
@@ -99,6 +101,8 @@ class AppraisalService:
         first = await self.appraisals.first_verdicts(ids)
         returns = await self.appraisals.reassessment_returns(ids)
         evaluated = await self.appraisals.evaluated(ids)
+        open_rectifications = await InspectionRepository(self.session).not_accepted_counts(ids)
+        actions = await AccountabilityRepository(self.session).counts(ids)
         targets = await self.targets.of_subtree(year, region)
         done = await self.targets.completed(year, region[:2].ljust(6, "0"))
         met = [(t, completed_for(t, done) >= t.target_count) for t in targets]
@@ -119,6 +123,7 @@ class AppraisalService:
             facts = scoring.UnitFacts(
                 projects=unit_projects, targets=unit_targets,
                 first_verdicts=first, reassessment_returns=returns, evaluated=evaluated,
+                open_rectifications=open_rectifications, accountability_actions=actions,
             )
             parts = scoring.score_parts(facts, scheme.weights, scheme.penalties)
             score = scoring.total(parts)

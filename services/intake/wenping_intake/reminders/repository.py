@@ -14,6 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Principal
 
+from ..inspections.models import InspectionFinding
+from ..inspections.repository import OWED
 from ..projects.access import visible_filter
 from ..projects.lifecycle import FINISHED_STATUSES
 from ..projects.models import Project
@@ -23,6 +25,7 @@ from ..tracking.schemas import MeasureStatus
 #: Sort rank of each source within one due date (the cursor's middle value).
 PROJECT_RANK = 0
 MEASURE_RANK = 1
+RECTIFICATION_RANK = 3
 
 Cursor = tuple[dt.date, int, str]
 
@@ -57,6 +60,29 @@ class ReminderRepository:
             col(TrackedMeasure.deadline).is_not(None),
             col(TrackedMeasure.deadline) <= horizon,
         ]
+
+    def _rectifications_due(self, principal: Principal, horizon: dt.date) -> list[ColumnElement[bool]]:
+        """Rectifications the inspected unit still owes (待整改, 退回重新整改), whatever the project's status."""
+        return [
+            visible_filter(principal),
+            col(InspectionFinding.state).in_(OWED),
+            col(InspectionFinding.deadline).is_not(None),
+            col(InspectionFinding.deadline) <= horizon,
+        ]
+
+    async def rectifications(
+        self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int
+    ) -> Sequence[tuple[InspectionFinding, Project]]:
+        query = (
+            select(InspectionFinding, Project)
+            .join(Project, col(Project.id) == col(InspectionFinding.project_id))
+            .where(*self._rectifications_due(principal, horizon))
+        )
+        after = _after(col(InspectionFinding.deadline), col(InspectionFinding.id), RECTIFICATION_RANK, cursor)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(InspectionFinding.deadline), col(InspectionFinding.id)).limit(limit)
+        return (await self.session.exec(query)).all()
 
     async def projects(
         self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int, kind_list: bool | None
@@ -108,6 +134,15 @@ class ReminderRepository:
                 .select_from(TrackedMeasure)
                 .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
                 .where(*self._measures_due(principal, horizon))
+            )
+            n, late = (await self.session.exec(query)).one()
+            total, overdue = total + int(n or 0), overdue + int(late or 0)
+        if "rectification_deadline" in kinds:
+            query = (
+                select(func.count(), func.sum(case((col(InspectionFinding.deadline) < today, 1), else_=0)))
+                .select_from(InspectionFinding)
+                .join(Project, col(Project.id) == col(InspectionFinding.project_id))
+                .where(*self._rectifications_due(principal, horizon))
             )
             n, late = (await self.session.exec(query)).one()
             total, overdue = total + int(n or 0), overdue + int(late or 0)

@@ -13,6 +13,7 @@ class ReminderKind(LabelledEnum):
     project_deadline = "project_deadline", "项目评估完成时限"
     decision_list_item = "decision_list_item", "决策清单事项销号"
     measure_deadline = "measure_deadline", "防范化解措施完成时限"
+    rectification_deadline = "rectification_deadline", "督查问题整改时限"
 
 
 class ReminderSeverity(LabelledEnum):
@@ -29,6 +30,9 @@ class ReminderPublic(BaseModel):
     project_title: str
     decision_list_id: str | None = Field(description="决策清单事项提醒：所属清单")
     measure_id: str | None = Field(description="措施提醒：措施 id（见 GET /api/v1/projects/{id}/tracking）")
+    finding_id: str | None = Field(
+        default=None, description="整改提醒：督查发现的问题 id（见 GET /api/v1/inspections/{id}，报告整改 POST .../findings/{id}/report）"
+    )
     title: str = Field(description="提醒事项")
     region_code: str
     due_date: dt.date

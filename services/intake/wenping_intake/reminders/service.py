@@ -15,10 +15,12 @@ from wenping_shared import (
     encode_cursor,
     local_today,
 )
+from wenping_shared.contracts.vocab import InspectionCheck, label_of
 
+from ..inspections.models import InspectionFinding
 from ..projects.models import Project
 from ..tracking.models import TrackedMeasure
-from .repository import MEASURE_RANK, PROJECT_RANK, Cursor, ReminderRepository
+from .repository import MEASURE_RANK, PROJECT_RANK, RECTIFICATION_RANK, Cursor, ReminderRepository
 from .schemas import (
     ReminderCounts,
     ReminderKind,
@@ -39,7 +41,8 @@ def severity(days_left: int) -> ReminderSeverity:
 
 
 def _reminder(
-    kind: ReminderKind, project: Project, due: dt.date, today: dt.date, title: str, measure_id: str | None = None
+    kind: ReminderKind, project: Project, due: dt.date, today: dt.date, title: str, measure_id: str | None = None,
+    finding_id: str | None = None,
 ) -> ReminderPublic:
     days_left = (due - today).days
     level = severity(days_left)
@@ -51,6 +54,7 @@ def _reminder(
         project_title=project.title,
         decision_list_id=project.decision_list_id if kind == ReminderKind.decision_list_item else None,
         measure_id=measure_id,
+        finding_id=finding_id,
         title=title,
         region_code=project.region_code,
         due_date=due,
@@ -78,11 +82,21 @@ def _measure_reminder(measure: TrackedMeasure, project: Project, today: dt.date)
     return (measure.deadline, MEASURE_RANK, measure.id), reminder
 
 
+def _rectification_reminder(finding: InspectionFinding, project: Project, today: dt.date) -> tuple[Cursor, ReminderPublic]:
+    assert finding.deadline is not None
+    check = label_of(InspectionCheck, finding.check)
+    reminder = _reminder(
+        ReminderKind.rectification_deadline, project, finding.deadline, today,
+        f"督查问题未整改（{check}）：{finding.finding[:100]}", finding_id=finding.id,
+    )
+    return (finding.deadline, RECTIFICATION_RANK, finding.id), reminder
+
+
 def _decode(cursor: str | None) -> Cursor | None:
     if not cursor:
         return None
     due, rank, ident = decode_cursor(cursor, 3)
-    if not isinstance(due, dt.date) or rank not in (PROJECT_RANK, MEASURE_RANK) or not isinstance(ident, str):
+    if not isinstance(due, dt.date) or rank not in (PROJECT_RANK, MEASURE_RANK, RECTIFICATION_RANK) or not isinstance(ident, str):
         raise InvalidCursor()
     return due, int(rank), ident
 
@@ -106,6 +120,9 @@ class ReminderService:
         if "measure_deadline" in kinds:
             for measure, project in await self.reminders.measures(principal, horizon, after, limit + 1):
                 merged.append(_measure_reminder(measure, project, today))
+        if "rectification_deadline" in kinds:
+            for finding, project in await self.reminders.rectifications(principal, horizon, after, limit + 1):
+                merged.append(_rectification_reminder(finding, project, today))
         merged.sort(key=lambda pair: pair[0])
         page = merged[:limit]
         next_cursor = encode_cursor(list(page[-1][0])) if len(merged) > limit and page else None

@@ -1,0 +1,188 @@
+"""Inspection, rectification and circular queries; who sees an inspection (its project's unit,
+and the oversight readers of the project's region subtree)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import READ_SCOPE, PageParams, Principal, next_in_series, region_contains
+from wenping_shared.contracts.vocab import RectificationState
+
+from ..projects.access import in_region_subtree
+from .models import Circular, CircularNumberCounter, Inspection, InspectionFinding
+
+#: Roles that read the inspections, circulars and accountability of their whole subtree.
+OVERSIGHT_READERS = ("supervisor", "reviewer", "admin")
+#: Rectifications the inspected unit still owes (reminders, overdue, grounds).
+OWED = (RectificationState.required.value, RectificationState.returned.value)
+#: Not yet accepted (the appraisal's 未完成整改).
+NOT_ACCEPTED = (*OWED, RectificationState.reported.value)
+
+
+def _with_inspection() -> Any:
+    """Findings with their inspection (the project's number and title, the unit's name)."""
+    return select(InspectionFinding, Inspection).join(Inspection, col(Inspection.id) == col(InspectionFinding.inspection_id))
+
+
+def visible_clause(principal: Principal, region: Any, org: Any) -> ColumnElement[bool]:
+    """An oversight row (of a project's region and unit) as the caller may see it: the unit's
+    filers, the oversight readers of the subtree, an integration client of the subtree with
+    projects:read."""
+    if principal.kind == "service":
+        return true()
+    if principal.kind == "client":
+        if READ_SCOPE not in principal.scopes or not principal.region_code:
+            return false()
+        return in_region_subtree(region, principal.region_code)
+    clauses: list[ColumnElement[bool]] = []
+    if principal.has_role("filer") and principal.org_id:
+        clauses.append(org == principal.org_id)
+    if principal.has_role(*OVERSIGHT_READERS) and principal.region_code:
+        clauses.append(in_region_subtree(region, principal.region_code))
+    return or_(*clauses) if clauses else false()
+
+
+def sees(principal: Principal, region_code: str, org_id: str | None) -> bool:
+    """``visible_clause`` for one loaded row."""
+    if principal.kind == "service":
+        return True
+    if principal.kind == "client":
+        return READ_SCOPE in principal.scopes and bool(principal.region_code) and region_contains(
+            principal.region_code or "", region_code
+        )
+    if principal.has_role("filer") and principal.org_id and principal.org_id == org_id:
+        return True
+    return bool(
+        principal.has_role(*OVERSIGHT_READERS) and principal.region_code and region_contains(principal.region_code, region_code)
+    )
+
+
+class InspectionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, *rows: Any) -> None:
+        self.session.add_all(rows)
+
+    async def get(self, inspection_id: str) -> Inspection | None:
+        return await self.session.get(Inspection, inspection_id)
+
+    async def findings_of(self, inspection_ids: Sequence[str]) -> Sequence[InspectionFinding]:
+        if not inspection_ids:
+            return []
+        query = select(InspectionFinding).where(col(InspectionFinding.inspection_id).in_(list(inspection_ids)))
+        return (await self.session.exec(query)).all()
+
+    async def finding_for_update(self, finding_id: str) -> InspectionFinding | None:
+        query = (
+            select(InspectionFinding)
+            .where(col(InspectionFinding.id) == finding_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.exec(query)).first()
+
+    async def list(
+        self,
+        principal: Principal,
+        page: PageParams,
+        *,
+        region_code: str | None,
+        project_id: str | None,
+        org_id: str | None,
+    ) -> Sequence[Inspection]:
+        query = select(Inspection).where(visible_clause(principal, col(Inspection.region_code), col(Inspection.org_id)))
+        if region_code:
+            query = query.where(in_region_subtree(col(Inspection.region_code), region_code))
+        if project_id:
+            query = query.where(col(Inspection.project_id) == project_id)
+        if org_id:
+            query = query.where(col(Inspection.org_id) == org_id)
+        after = page.after([col(Inspection.created_at), col(Inspection.id)], descending=True)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Inspection.created_at).desc(), col(Inspection.id).desc()).limit(page.limit + 1)
+        return (await self.session.exec(query)).all()
+
+    async def problems_in_period(
+        self, region_code: str, start: dt.date, end: dt.date
+    ) -> Sequence[tuple[InspectionFinding, Inspection]]:
+        """The subtree's problem findings of inspections held in the period, by date and project."""
+        query = (
+            _with_inspection()
+            .where(
+                in_region_subtree(col(InspectionFinding.region_code), region_code),
+                col(InspectionFinding.problem).is_(True),
+                col(InspectionFinding.inspected_on) >= start,
+                col(InspectionFinding.inspected_on) <= end,
+            )
+            .order_by(col(InspectionFinding.inspected_on), col(Inspection.project_number), col(InspectionFinding.check))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def findings_with_inspections(self, finding_ids: Sequence[str]) -> Sequence[tuple[InspectionFinding, Inspection]]:
+        if not finding_ids:
+            return []
+        query = _with_inspection().where(col(InspectionFinding.id).in_(list(finding_ids)))
+        return (await self.session.exec(query)).all()
+
+    async def next_circular_seq(self, region_code: str, year: int) -> int:
+        table = CircularNumberCounter.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+        return await next_in_series(self.session, table, {"region_code": region_code, "year": year}, "last_seq")
+
+    async def circular(self, circular_id: str) -> Circular | None:
+        return await self.session.get(Circular, circular_id)
+
+    async def circulars(self, regions: Sequence[str] | None, subtree: str | None, page: PageParams) -> Sequence[Circular]:
+        """Circulars issued by one of ``regions`` (a unit's ancestors) or inside ``subtree``."""
+        query = select(Circular)
+        if regions is not None:
+            query = query.where(col(Circular.region_code).in_(list(regions)))
+        if subtree is not None:
+            query = query.where(in_region_subtree(col(Circular.region_code), subtree))
+        after = page.after([col(Circular.created_at), col(Circular.id)], descending=True)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Circular.created_at).desc(), col(Circular.id).desc()).limit(page.limit + 1)
+        return (await self.session.exec(query)).all()
+
+    # --- read by other areas (appraisal, accountability grounds) --------------------------------
+
+    async def not_accepted_counts(self, project_ids: Sequence[str]) -> dict[str, int]:
+        """project → rectifications not yet accepted."""
+        if not project_ids:
+            return {}
+        query = (
+            select(col(InspectionFinding.project_id), func.count())
+            .where(col(InspectionFinding.project_id).in_(list(project_ids)), col(InspectionFinding.state).in_(NOT_ACCEPTED))
+            .group_by(col(InspectionFinding.project_id))
+        )
+        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
+
+    async def overdue_owed(
+        self, region_code: str, year: int, today: dt.date, project_id: str | None = None
+    ) -> Sequence[tuple[InspectionFinding, Inspection]]:
+        """Rectifications still owed past their deadline, of the year's inspections in the subtree."""
+        query = (
+            _with_inspection()
+            .where(
+                in_region_subtree(col(InspectionFinding.region_code), region_code),
+                col(InspectionFinding.state).in_(OWED),
+                col(InspectionFinding.deadline) < today,
+                col(InspectionFinding.inspected_on) >= dt.date(year, 1, 1),
+                col(InspectionFinding.inspected_on) <= dt.date(year, 12, 31),
+            )
+            .order_by(col(InspectionFinding.deadline), col(InspectionFinding.id))
+        )
+        if project_id is not None:
+            query = query.where(col(InspectionFinding.project_id) == project_id)
+        return (await self.session.exec(query)).all()
+
+    async def finding(self, finding_id: str) -> InspectionFinding | None:
+        return await self.session.get(InspectionFinding, finding_id)
