@@ -5,10 +5,10 @@ demo seed, lifespans running, outbox relays on) and wired over in-process ASGI t
 requests carry real ES256 tokens. Measured:
 
 - precheck: POST /api/v1/precheck of the complete sample report (`complete_report()`), as an
-  agency user — target median < 5 ms;
+  agency user, 1,000 times — target median <= 1.5 ms;
 - open review: POST /api/v1/reviews as intake's hand-off of a submitted round (a new project
   each time): evaluation of all 45 items incl. registry lookups, storage of the review, its 45
-  items, audit and outbox message — target p99 < 50 ms.
+  items, audit and outbox message — target p99 <= 30 ms.
 
 Baselines measured in the same run: the bare engine (`evaluate()` on the parsed report with
 facts in memory) and a trivial authenticated round trip (GET /api/v1/whoami) and /healthz.
@@ -56,12 +56,12 @@ from wenping_shared.demo import DEMO_PASSWORD, SERVICE_CLIENTS
 
 RESULTS = Path(__file__).parent / "results"
 WARMUP = 30
-PRECHECK_N = 500
+PRECHECK_N = 1000
 OPEN_N = 300
 BASELINE_N = 500
 PHASE_LIMIT_S = 60.0
-TARGET_PRECHECK_MEDIAN_MS = 5.0
-TARGET_OPEN_P99_MS = 50.0
+TARGET_PRECHECK_MEDIAN_MS = 1.5
+TARGET_OPEN_P99_MS = 30.0
 
 
 class Routes(httpx.AsyncBaseTransport):
@@ -268,8 +268,8 @@ async def measure_all(registry: httpx.AsyncClient, review: httpx.AsyncClient, re
     results["targets"] = {
         "precheck_median_ms": TARGET_PRECHECK_MEDIAN_MS,
         "open_review_p99_ms": TARGET_OPEN_P99_MS,
-        "precheck_met": pm["median_ms"] < TARGET_PRECHECK_MEDIAN_MS,
-        "open_review_met": om["p99_ms"] < TARGET_OPEN_P99_MS,
+        "precheck_met": pm["median_ms"] <= TARGET_PRECHECK_MEDIAN_MS,
+        "open_review_met": om["p99_ms"] <= TARGET_OPEN_P99_MS,
     }
     return results
 
@@ -302,11 +302,11 @@ def markdown(r: dict[str, Any]) -> str:
         row("POST /api/v1/reviews (open, 45 items evaluated and stored)", r["open_review_45_items"]),
         "",
         f"- precheck median {r['precheck_complete_report']['median_ms']} ms "
-        f"(target < {t['precheck_median_ms']} ms: {'met' if t['precheck_met'] else 'NOT met'}); "
+        f"(target <= {t['precheck_median_ms']} ms: {'met' if t['precheck_met'] else 'NOT met'}); "
         f"{ratios['precheck_median_over_engine_median']}x the bare engine, "
         f"{ratios['precheck_median_over_whoami_median']}x an authenticated round trip.",
         f"- open review p99 {r['open_review_45_items']['p99_ms']} ms "
-        f"(target < {t['open_review_p99_ms']} ms: {'met' if t['open_review_met'] else 'NOT met'}); "
+        f"(target <= {t['open_review_p99_ms']} ms: {'met' if t['open_review_met'] else 'NOT met'}); "
         f"median {ratios['open_review_median_over_whoami_median']}x an authenticated round trip.",
         "",
     ]

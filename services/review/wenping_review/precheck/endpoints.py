@@ -10,7 +10,7 @@ from wenping_shared import Principal, require_roles
 
 from ..deps import IntakeSourceDep, RegistrySourceDep, limited
 from ..region_configs.service import RegionConfigCache
-from .schemas import PrecheckRequest, PrecheckResult
+from .schemas import PrecheckRequest, PrecheckResult, precheck_json
 from .service import PrecheckService
 
 router = APIRouter(prefix="/api/v1", tags=["precheck"])
@@ -39,4 +39,4 @@ async def precheck(
 ) -> Response:
     result = await prechecks.check(principal, data)
     # Built without re-validation from the engine's values, serialised once.
-    return Response(result.model_dump_json(), media_type="application/json")
+    return Response(precheck_json(result), media_type="application/json")

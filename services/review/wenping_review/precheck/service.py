@@ -15,7 +15,7 @@ from wenping_shared.contracts.vocab import ItemMode, ItemResult
 
 from ..checklist import Checklist, ItemOutcome, ProjectFacts, load_checklist, score, verdict
 from ..errors import PrecheckIntakeUnavailable
-from ..evaluation import CURRENT_CHECKLIST, evaluate_with_registry, plain_details
+from ..evaluation import CURRENT_CHECKLIST, evaluate_with_registry
 from ..region_configs.service import RegionConfigCache
 from ..sources import IntakeSource, PeerDown, RegistrySource
 from .schemas import ManualSuggestion, PrecheckItem, PrecheckRequest, PrecheckResult
@@ -62,7 +62,7 @@ class PrecheckService:
         items, manual, assumed = _split(checklist, outcomes)
         counts = {r.value: 0 for r in ItemResult}
         for item in items:
-            counts[item.result] += 1
+            counts[item["result"]] += 1
         provisional = verdict(assumed, checklist)
         assert provisional is not None  # every item has an assumed result
         return PrecheckResult.model_construct(
@@ -73,8 +73,8 @@ class PrecheckService:
             items=items,
             manual_items=manual,
             counts=counts,
-            failed_items=[i.code for i in items if i.result == ItemResult.fail],
-            pending_items=[i.code for i in items if i.result == ItemResult.pending],
+            failed_items=[i["code"] for i in items if i["result"] == ItemResult.fail],
+            pending_items=[i["code"] for i in items if i["result"] == ItemResult.pending],
             provisional_verdict=provisional.value,
             provisional_score=score(assumed, checklist),
             registry_unavailable=answer.unavailable,
@@ -97,7 +97,7 @@ def _split(
 ) -> tuple[list[PrecheckItem], list[ManualSuggestion], dict[str, ItemResult]]:
     """(auto items, manual suggestions, the result each item is assumed to get): manual and
     pending items are assumed to pass, so the provisional verdict shows what the auto items
-    alone would cost. Models are built without re-validation from the engine's values."""
+    alone would cost. Details stay as the engine gave them; `precheck_json` writes them."""
     items: list[PrecheckItem] = []
     manual: list[ManualSuggestion] = []
     assumed: dict[str, ItemResult] = {}
@@ -105,7 +105,7 @@ def _split(
         category = checklist.category_of[definition.code].code
         if definition.mode == ItemMode.manual:
             manual.append(
-                ManualSuggestion.model_construct(
+                ManualSuggestion(
                     code=o.code,
                     title=definition.title,
                     category_code=category,
@@ -117,14 +117,14 @@ def _split(
             continue
         assumed[o.code] = ItemResult.pass_ if o.result == ItemResult.pending else o.result
         items.append(
-            PrecheckItem.model_construct(
+            PrecheckItem(
                 code=o.code,
                 title=definition.title,
                 category_code=category,
                 severity=definition.severity.value,
                 result=o.result.value,
                 evidence=o.evidence,
-                details=plain_details(o.details),
+                details=o.details,
                 require=definition.require,
             )
         )
