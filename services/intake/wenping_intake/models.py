@@ -10,6 +10,8 @@ from .inspections.models import Circular, CircularNumberCounter, Inspection, Ins
 from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
+from .stats import tallies  # noqa: F401  # keeps the statistics tallies at every flush
+from .stats.models import ProjectTally, ReturnReasonTally
 from .targets.models import AssessmentTarget, OversightChange
 from .tracking.models import EffectEvaluation, TrackedMeasure, TrackingRecord
 from .webhooks.models import ReminderNotice, WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
@@ -33,9 +35,11 @@ __all__ = [
     "OversightChange",
     "Project",
     "ProjectNumberCounter",
+    "ProjectTally",
     "ReminderNotice",
     "ReportRound",
     "ReturnReason",
+    "ReturnReasonTally",
     "ReviewEvent",
     "StoredFile",
     "TrackedMeasure",

@@ -1,32 +1,137 @@
-"""Statistics queries: three GROUP BY aggregates over the caller's scope, whatever the number of
-projects (no per-row queries). For a region subtree (+ year) scope each one reads a covering index
-led by (region_code, year) — the subtree is a range on the code (projects/access.py
-``in_region_subtree``) — and groups in that index's order, so neither table rows nor a sort are
-needed: ix_project_stats_facets, ix_project_stats_kinds, ix_return_reason_stats. Rows come back
-per (region, year, ...) and the service folds them."""
+"""Statistics queries.
+
+A region subtree (+ year) scope — reviewers, supervisors, integration clients, service tokens —
+sums the tallies (stats/models.py): a few short index ranges over at most regions x years x
+values rows, however many projects there are. An organisation's scope (filers, agencies) groups
+its own projects: three GROUP BY aggregates over the covering indexes ix_project_stats_facets,
+ix_project_stats_kinds and ix_return_reason_stats. Rows come back per (region, year, ...) and the
+service folds them.
+
+The tallies are written here too: ``tally_fields`` reads what a project contributes, and
+``add_to_tallies`` / ``add_to_reason_tallies`` add signed amounts with one UPSERT each
+(count = count + amount), so concurrent changes add up (stats/tallies.py calls them at each flush).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlalchemy import ColumnElement, Insert, Select, and_, case, distinct, func, or_
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
 from ..reports.models import ReturnReason
+from .models import ProjectTally, ReturnReasonTally
+
+#: Project columns a project's tallies depend on (stats/tallies.py ``contributions``).
+TALLY_FIELDS: tuple[str, ...] = (
+    "region_code", "year", "status", "filed_at", "report_rounds", "deadline", "approved_on",
+    "category", "initiation", "risk_level",
+)
+TALLY_COUNTS: tuple[str, ...] = ("projects", "filed", "rounds", "reviewed", "timed", "on_time")
+REASON_COUNTS: tuple[str, ...] = ("failed_items", "returned_reviews")
+#: Facets summed as plain counts per value (besides status, which carries every figure).
+KIND_FACETS: tuple[str, ...] = ("category", "initiation", "risk_level")
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 
 
+def tally_fields(project_ids: Iterable[str]) -> Select[Any]:
+    """The tallied columns of these projects, as stored (read before and after a flush)."""
+    return core_select(col(Project.id), *(getattr(Project, name) for name in TALLY_FIELDS)).where(
+        col(Project.id).in_(sorted(project_ids))
+    )
+
+
+def review_categories(review_ids: Iterable[str]) -> Select[str, str]:
+    """(review, category) pairs already holding a return reason: a review counts once per category."""
+    reason = ReturnReason
+    return (
+        core_select(col(reason.review_id), col(reason.category_code))
+        .where(col(reason.review_id).in_(sorted(review_ids)))
+        .distinct()
+    )
+
+
+def _add(dialect: str, table: Any, keys: Sequence[str], counts: Sequence[str], rows: list[dict[str, Any]]) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in counts}
+    )
+
+
+def add_to_tallies(dialect: str, rows: list[dict[str, Any]]) -> Insert:
+    """Add signed amounts to project tallies (rows sorted by key, so concurrent writers lock in one order)."""
+    table = ProjectTally.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    return _add(dialect, table, ("facet", "region_code", "year", "value"), TALLY_COUNTS, rows)
+
+
+def add_to_reason_tallies(dialect: str, rows: list[dict[str, Any]]) -> Insert:
+    table = ReturnReasonTally.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    return _add(dialect, table, ("region_code", "year", "category_code"), REASON_COUNTS, rows)
+
+
+def _tally_scope(region: Any, year_column: Any, region_code: str | None, year: int | None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if region_code:
+        clauses.append(in_region_subtree(region, region_code))
+    if year is not None:
+        clauses.append(year_column == year)
+    return clauses
+
+
 class StatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    # --- a region subtree (+ year): the tallies ------------------------------------------------
+
+    async def tallied(self, region_code: str | None, year: int | None) -> Sequence[Any]:
+        """Per (region, year, facet, value) of status (every figure) and of the KIND_FACETS (projects)."""
+        t = ProjectTally
+        query = select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
+            col(t.region_code), col(t.year), col(t.facet), col(t.value), *(getattr(t, name) for name in TALLY_COUNTS)
+        ).where(
+            col(t.facet).in_(("status", *KIND_FACETS)), *_tally_scope(col(t.region_code), col(t.year), region_code, year)
+        )
+        return (await self.session.exec(query)).all()
+
+    async def tallied_overdue(self, region_code: str | None, year: int | None, today: dt.date) -> Sequence[Any]:
+        """Per region: unfinished projects past their deadline — whole months before this one from
+        ``due_month``, this month's days before today from ``due_day``."""
+        t = ProjectTally
+        month = today.isoformat()[:7]
+        past = or_(
+            and_(col(t.facet) == "due_month", col(t.value) < month),
+            and_(col(t.facet) == "due_day", col(t.value) >= f"{month}-01", col(t.value) < today.isoformat()),
+        )
+        query = (
+            select(col(t.region_code), func.sum(col(t.projects)))
+            .where(past, *_tally_scope(col(t.region_code), col(t.year), region_code, year))
+            .group_by(col(t.region_code))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def tallied_reasons(self, region_code: str | None, year: int | None) -> Sequence[Any]:
+        """Per checklist category: failed items and returned reviews."""
+        t = ReturnReasonTally
+        query = (
+            select(col(t.category_code), func.sum(col(t.failed_items)), func.sum(col(t.returned_reviews)))
+            .where(*_tally_scope(col(t.region_code), col(t.year), region_code, year))
+            .group_by(col(t.category_code))
+        )
+        return (await self.session.exec(query)).all()
+
+    # --- an organisation's projects: grouped per request --------------------------------------
 
     async def facets(self, scope: Sequence[ColumnElement[bool]], today: dt.date) -> Sequence[Any]:
         """Per (region, year, status): projects, with filed_at set, past deadline, report rounds

@@ -3,15 +3,18 @@
 Scope: reviewers and supervisors — their region subtree (a requested region must lie
 inside it); filers — their organisation's projects, agency staff — their commissioned projects
 (the project visibility rule); an integration client with ``projects:read`` — its region
-subtree; a service token — everything. Figures are folded in Python from three GROUP BY queries
-(stats/repository.py), each answered from a covering index for a region subtree (+ year) scope.
+subtree; a service token — everything. A region subtree (+ year) scope sums the tallies kept at
+every change (stats/tallies.py), so it costs the same at 10,000 and 1,000,000 projects; an
+organisation's scope groups its own projects. Both give the same Counts, folded here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlmodel import col
@@ -124,30 +127,71 @@ def _buckets(counts: dict[str | None, int], values: Iterable[str], label: type) 
     return out
 
 
+@dataclass
+class Counts:
+    """The scope's figures before folding, from the tallies or grouped from the projects."""
+
+    #: (region, year, status, projects, filed, rounds, reviewed, timed, on_time)
+    statuses: list[tuple[Any, ...]] = field(default_factory=list)
+    overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # per region
+    #: facet (category, initiation, risk_level) -> value (None: not graded) -> projects
+    kinds: dict[str, dict[str | None, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    reasons: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # items, reviews
+
+
 class StatsService:
     def __init__(self, session: AsyncSession) -> None:
         self.stats = StatsRepository(session)
 
+    async def tallied(self, scope: Scope, today: dt.date) -> Counts:
+        """A region subtree (+ year): sums of the tallies, as many rows whatever the projects."""
+        counts = Counts()
+        for code, row_year, facet, value, n, *rest in await self.stats.tallied(scope.region_code, scope.year):
+            if facet == "status":
+                counts.statuses.append((code, row_year, value, n, *rest))
+            else:
+                counts.kinds[facet][value or None] += int(n)  # risk level '' is not graded
+        for code, late in await self.stats.tallied_overdue(scope.region_code, scope.year, today):
+            counts.overdue[code] += int(late)
+        for category_code, items, reviews in await self.stats.tallied_reasons(scope.region_code, scope.year):
+            counts.reasons[category_code] = [int(items), int(reviews)]
+        return counts
+
+    async def grouped(self, scope: Scope, today: dt.date) -> Counts:
+        """An organisation's projects (filers, agencies): grouped per request."""
+        counts = Counts()
+        for code, row_year, status, n, filed, late, *rest in await self.stats.facets(scope.clauses, today):
+            counts.statuses.append((code, row_year, status, n, filed, *rest))
+            if status not in FINISHED_STATUSES:
+                counts.overdue[code] += int(late)
+        for _code, _year, category, initiation, risk_level, n in await self.stats.kinds(scope.clauses):
+            for facet, value in (("category", category), ("initiation", initiation), ("risk_level", risk_level)):
+                counts.kinds[facet][value] += int(n)
+        rows = await self.stats.return_reasons(scope.clauses, scope.region_code, scope.year, scope.by_region_only)
+        for _code, _year, category_code, items, reviews in rows:
+            counts.reasons[category_code][0] += int(items)
+            counts.reasons[category_code][1] += int(reviews)
+        return counts
+
     async def summary(self, principal: Principal, region_code: str | None, year: int | None) -> StatsSummary:
         scope = resolve_scope(principal, region_code, year)
         today = local_today()
+        counts = await (self.tallied(scope, today) if scope.by_region_only else self.grouped(scope, today))
         status_counts: dict[str | None, int] = defaultdict(int)
         regions: dict[str, dict[str, int]] = {}
         years: dict[int, dict[str, int]] = {}
         totals: dict[str, int] = defaultdict(int)
         rounds_total = reviewed = 0
         completed_with_deadline = on_time = 0
-        facets = await self.stats.facets(scope.clauses, today)
-        for code, row_year, status, n, marked_filed, late, rounds, with_rounds, with_deadline, in_time in facets:
+        for code, row_year, status, n, marked_filed, rounds, with_rounds, with_deadline, in_time in counts.statuses:
             n, completed = int(n), status in COMPLETED_STATUSES
             figures = {
                 "total": n,
-                "filed": filed_count(status, n, int(marked_filed)),
+                "filed": filed_count(status, n, int(marked_filed or 0)),
                 "completed": n if completed else 0,
                 "deferred": n if status == S.deferred else 0,
                 "rejected": n if status == S.rejected else 0,
                 "withdrawn": n if status == S.withdrawn else 0,
-                "overdue": int(late) if status not in FINISHED_STATUSES else 0,
             }
             status_counts[status] += n
             for key, value in figures.items():
@@ -160,23 +204,14 @@ class StatsService:
             rounds_total += int(rounds or 0)
             reviewed += int(with_rounds or 0)
             if completed:
-                completed_with_deadline += int(with_deadline)
-                on_time += int(in_time)
+                completed_with_deadline += int(with_deadline or 0)
+                on_time += int(in_time or 0)
+        for code, late in counts.overdue.items():
+            totals["overdue"] += late
+            regions.setdefault(child_of(scope.region_code, code), defaultdict(int))["overdue"] += late
 
-        categories: dict[str | None, int] = defaultdict(int)
-        initiations: dict[str | None, int] = defaultdict(int)
-        risks: dict[str | None, int] = defaultdict(int)
-        for _code, _year, category, initiation, risk_level, n in await self.stats.kinds(scope.clauses):
-            categories[category] += int(n)
-            initiations[initiation] += int(n)
-            risks[risk_level] += int(n)
-
-        reasons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        rows = await self.stats.return_reasons(scope.clauses, scope.region_code, scope.year, scope.by_region_only)
-        for _code, _year, category_code, items, reviews in rows:
-            reasons[category_code][0] += int(items)
-            reasons[category_code][1] += int(reviews)
-
+        categories, initiations, risks = (counts.kinds[facet] for facet in ("category", "initiation", "risk_level"))
+        reasons = counts.reasons
         risk_buckets = _buckets(risks, [v.value for v in OverallLevel], OverallLevel)
         risk_buckets.append(Bucket(value=None, label="未定级", count=risks.get(None, 0)))
         return StatsSummary(
