@@ -39,22 +39,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _environment(root: Path, urls: dict[str, str], settings: dict[str, str]) -> dict[str, str]:
+def environment(
+    root: Path, urls: dict[str, str], settings: dict[str, str] | None = None, *,
+    peers: dict[str, str] | None = None, databases: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The processes' environment: each service's data directory under ``root``, its port, its peers'
+    URLs (``peers`` adds or replaces some, e.g. a peer that never answers), ``settings`` for every
+    service and, with ``databases``, each one's DATABASE_URL (empty: its SQLite file)."""
     env = {**os.environ}
+    peer_urls = {**{peer: url for peer, url in urls.items() if peer in SERVICES}, **(peers or {})}
     for name, url in urls.items():
         prefix = f"WENPING_{name.upper()}_"
         env[prefix + "DATA_DIR"] = str(root / name)
+        if databases is not None:
+            env[prefix + "DATABASE_URL"] = databases.get(name, "")
         env[prefix + "PORT"] = url.rsplit(":", 1)[1]
         env[prefix + "LOG_LEVEL"] = "WARNING"
-        for key, value in settings.items():
+        for key, value in (settings or {}).items():
             env[prefix + key] = value
-        for peer in SERVICES:
-            if peer in urls:
-                env[prefix + f"{peer.upper()}_URL"] = urls[peer]
+        for peer, peer_url in peer_urls.items():
+            env[prefix + f"{peer.upper()}_URL"] = peer_url
     return env
 
 
-def _prepare(name: str, env: dict[str, str]) -> None:
+def prepare(name: str, env: dict[str, str]) -> None:
+    """Migrate and seed one service's database."""
     for command in ("migrate", "seed"):
         done = subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=env, capture_output=True,
                               timeout=240)
@@ -62,26 +71,32 @@ def _prepare(name: str, env: dict[str, str]) -> None:
             raise RuntimeError(f"{name} {command} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
 
 
-def _wait_ready(name: str, url: str, log: Path, deadline: float) -> None:
+def wait_ready(
+    name: str, url: str, deadline: float, *, log: Path | None = None, process: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Until ``url``/readyz answers 200; past ``deadline`` (or once ``process`` has ended) a RuntimeError
+    with the tail of ``log``."""
     while True:
         try:
             if httpx.get(url + "/readyz", timeout=15).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        if time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-2000:]
+        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+            tail = log.read_text(errors="replace")[-2000:] if log is not None else ""
             raise RuntimeError(f"{name} ({url}) did not become ready:\n{tail}")
         time.sleep(0.2)
 
 
-def _stop(processes: Iterable[subprocess.Popen[bytes]]) -> None:
+def stop(processes: Iterable[subprocess.Popen[bytes]], timeout: float = 10) -> None:
+    """SIGINT (a clean shutdown) to every process still running, then wait; kill what does not end."""
     processes = list(processes)
     for p in processes:
-        p.send_signal(signal.SIGINT)
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)
     for p in processes:
         try:
-            p.wait(timeout=10)
+            p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait(timeout=10)
@@ -97,17 +112,17 @@ def running(
 
     ``settings`` are given to every process, e.g. ``{"OUTBOX_POLL_SECONDS": "0.2"}``."""
     urls = {name: f"http://127.0.0.1:{free_port()}" for name in names}
-    env = _environment(root, urls, settings or {})
+    env = environment(root, urls, settings)
     with ThreadPoolExecutor(len(names)) as pool:  # each service has its own database: prepare them side by side
-        list(pool.map(lambda name: _prepare(name, env), [name for name in names if name in SERVICES]))
+        list(pool.map(lambda name: prepare(name, env), [name for name in names if name in SERVICES]))
     with ExitStack() as stack:
         logs = {name: stack.enter_context((root / f"{name}.log").open("wb")) for name in names}
         processes: list[subprocess.Popen[bytes]] = []
-        stack.callback(_stop, processes)  # before the logs close: callbacks run last-in, first-out
+        stack.callback(stop, processes)  # before the logs close: callbacks run last-in, first-out
         for name in names:
             processes.append(subprocess.Popen([sys.executable, "-m", f"wenping_{name}", "serve"], env=env,
                                               stdout=logs[name], stderr=subprocess.STDOUT))
         deadline = time.monotonic() + ready_seconds
         for name, url in urls.items():
-            _wait_ready(name, url, root / f"{name}.log", deadline)
+            wait_ready(name, url, deadline, log=root / f"{name}.log")
         yield urls

@@ -14,8 +14,6 @@ import asyncio
 import datetime as dt
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +28,8 @@ from typing import Any
 import httpx
 import pytest
 from deploy_kit import DEPLOY, debian_binary, in_ci
+from process_kit import free_port, prepare, stop, wait_ready
+from system_kit import docx_bytes
 
 from wenping_shared.contracts import samples
 from wenping_shared.demo import DEMO_PASSWORD, demo_id, org_id
@@ -39,12 +39,6 @@ SERVICES = ("registry", "intake", "review")
 PG_ADMIN = os.environ.get("WENPING_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 FGW = "嘉兴市发展和改革委员会"
 AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class OtlpReceiver(ThreadingHTTPServer):
@@ -135,13 +129,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     try:
         for name in SERVICES:
             _psql(f'CREATE DATABASE "{databases[name]}"')
-        def prepare(name: str) -> None:
-            for command in ("migrate", "seed"):
-                subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=env, check=True,
-                               capture_output=True, timeout=180)
-
         with ThreadPoolExecutor(len(SERVICES)) as pool:  # three databases, prepared side by side
-            list(pool.map(prepare, SERVICES))
+            list(pool.map(lambda name: prepare(name, env), SERVICES))
         for name in SERVICES:
             for index, port in enumerate(ports[name]):
                 log = root / f"{name}-{index}.log"
@@ -168,15 +157,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         deadline = time.monotonic() + 180  # six processes starting at once on a busy machine
         for name in SERVICES:
             for port in ports[name]:
-                while True:
-                    try:
-                        if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"{name} on {port} did not become ready")
-                    time.sleep(0.2)
+                wait_ready(name, f"http://127.0.0.1:{port}", deadline)
         yield {"gateway": gateway, "ports": ports, "logs": logs, "receiver": receiver, "databases": databases,
                "processes": processes}
     finally:
@@ -184,14 +165,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
             problems = [line for line in lines if "ERROR" in line or "error" in line or "Traceback" in line]
             print(f"--- {log.name}: {len(lines)} lines", *problems[-5:], sep="\n")
-        for p in processes:
-            if p.poll() is None:
-                p.send_signal(signal.SIGINT)
-        for p in processes:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(processes, timeout=20)
         if gateway_process is not None:
             gateway_process.terminate()
             gateway_process.wait(timeout=10)
@@ -232,17 +206,6 @@ def project_body(title: str) -> dict[str, Any]:
         "planned_decision_date": (dt.date.today() + dt.timedelta(days=120)).isoformat(),
         "deadline": (dt.date.today() + dt.timedelta(days=90)).isoformat(),
     }
-
-
-def docx_bytes() -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document><w:body>评估报告</w:body></w:document>')
-    return buffer.getvalue()
 
 
 async def report_for(gw: Gateway, project: dict[str, Any]) -> dict[str, Any]:

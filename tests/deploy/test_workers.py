@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,12 +14,7 @@ from pathlib import Path
 
 import httpx
 from deploy_kit import once_per_suite
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from process_kit import free_port, wait_ready
 
 
 def _healthz_count(text: str) -> float:
@@ -30,7 +24,7 @@ def _healthz_count(text: str) -> float:
 
 def test_metrics_add_up_across_workers(tmp_path: Path) -> None:
     once_per_suite()
-    port = _free_port()
+    port = free_port()
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     (metrics_dir / "counter_999999.db").write_bytes(b"left over from an earlier run")  # serve must clear it
@@ -42,15 +36,7 @@ def test_metrics_add_up_across_workers(tmp_path: Path) -> None:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "review with two workers did not become ready"
-            time.sleep(0.3)
+        wait_ready("review with two workers", base, time.monotonic() + 120, process=process)
         workers = {p.name for p in metrics_dir.iterdir()}
         for _ in range(30):
             with httpx.Client() as client:  # a new connection each time: the workers share the socket

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import httpx
+from system_kit import docx_bytes
 
 from wenping_shared.contracts.samples import complete_report
 
@@ -21,17 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "docs" / "openapi-python-client.yaml"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 WALKTHROUGH = Path(__file__).with_name("client_walkthrough.py")
-
-
-def _docx() -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>评估报告</w:t></w:r></w:p></w:body></w:document>')
-    return buffer.getvalue()
 
 
 def test_generated_clients_file_upload_submit_review_and_read_problems(
@@ -66,7 +56,7 @@ def test_generated_clients_file_upload_submit_review_and_read_problems(
     report = tmp_path / "report.json"
     report.write_text(json.dumps(complete_report(), ensure_ascii=False), encoding="utf-8")
     document = tmp_path / "report.docx"
-    document.write_bytes(_docx())
+    document.write_bytes(docx_bytes())
     run = subprocess.run(
         [sys.executable, str(WALKTHROUGH), live_services["registry"], live_services["intake"], live_services["review"],
          str(report), str(document)],

@@ -6,9 +6,7 @@ A module of its own (not conftest): test modules import it by a name no other fo
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import threading
 import time
 import uuid
@@ -20,26 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from asgi_lifespan import LifespanManager
+from apps_kit import COMMON, SERVICES, clients, databases, migrate_and_seed, service_settings, started
 from system_kit import ServiceClients
 
-from wenping_intake.config import IntakeSettings
-from wenping_intake.main import MIGRATIONS as INTAKE_MIGRATIONS
-from wenping_intake.main import create_app as create_intake
-from wenping_registry.config import RegistrySettings
-from wenping_registry.main import MIGRATIONS as REGISTRY_MIGRATIONS
-from wenping_registry.main import create_app as create_registry
-from wenping_review.config import ReviewSettings
-from wenping_review.main import MIGRATIONS as REVIEW_MIGRATIONS
-from wenping_review.main import create_app as create_review
-from wenping_shared import upgrade_to_head
 from wenping_shared.contracts.samples import complete_report
 from wenping_shared.tokens import generate_private_key_pem, public_jwk, sign
-
-SERVICES = ("intake", "review", "registry")
-HOSTS = {name: f"http://{name}.test" for name in SERVICES}
-PG_ADMIN_DSN = os.environ.get("WENPING_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 class NetworkTransport(httpx.AsyncBaseTransport):
@@ -241,91 +224,20 @@ class EventsSystem(ServiceClients):
         return project, review_id
 
 
-def backend() -> str:
-    return os.environ.get("WENPING_TEST_DB", "sqlite")
-
-
-async def _pg_databases(run_id: str) -> dict[str, str]:
-    import asyncpg
-
-    try:
-        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        message = f"PostgreSQL 不可达（{PG_ADMIN_DSN}）：{exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + "；CI 要求在 PostgreSQL 上运行测试", pytrace=False)
-        pytest.skip(message)
-    try:
-        for name in SERVICES:
-            await conn.execute(f'CREATE DATABASE "wp_events_{run_id}_{name}"')
-    finally:
-        await conn.close()
-    return {name: f"postgresql+asyncpg://postgres@127.0.0.1:5432/wp_events_{run_id}_{name}" for name in SERVICES}
-
-
-async def _drop_pg_databases(run_id: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    try:
-        for name in SERVICES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "wp_events_{run_id}_{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @asynccontextmanager
 async def events_system(tmp: Path, common_extra: dict[str, Any]) -> AsyncIterator[EventsSystem]:
-    from wenping_intake.seed import seed_demo as seed_intake
-    from wenping_registry.seed import seed_demo as seed_registry
-    from wenping_review.seed import seed_demo as seed_review
-
-    run_id = uuid.uuid4().hex[:10]
-    urls = await _pg_databases(run_id) if backend() == "postgresql" else {}
-    try:
-        common: dict[str, Any] = {
-            "environment": "test", "registry_url": HOSTS["registry"], "intake_url": HOSTS["intake"],
-            "review_url": HOSTS["review"], "log_level": "WARNING", "outbox_poll_seconds": 0.1, "http_retries": 1,
-            **common_extra,
+    async with databases("wp_events", uuid.uuid4().hex[:10]) as urls:
+        common = {**COMMON, "outbox_poll_seconds": 0.1, **common_extra}
+        # Fast retries and a short deadline, so the tests wait milliseconds, not minutes.
+        intake = {
+            "webhook_timeout_seconds": 2.0, "webhook_retry_base_seconds": 0.05, "webhook_retry_max_seconds": 0.2,
+            "webhook_disable_after_failures": 1000, "webhook_max_attempts": 1000, "webhook_reminder_sweep_seconds": 0,
         }
-        settings = {
-            "registry": RegistrySettings(data_dir=tmp / "registry", database_url=urls.get("registry", ""), **common),
-            # Fast retries and a short deadline, so the tests wait milliseconds, not minutes.
-            "intake": IntakeSettings(
-                data_dir=tmp / "intake", database_url=urls.get("intake", ""), webhook_timeout_seconds=2.0,
-                webhook_retry_base_seconds=0.05, webhook_retry_max_seconds=0.2, webhook_disable_after_failures=1000,
-                webhook_max_attempts=1000,
-                webhook_reminder_sweep_seconds=0, **common,
-            ),
-            "review": ReviewSettings(data_dir=tmp / "review", database_url=urls.get("review", ""), **common),
-        }
-        for name, migrations in (("registry", REGISTRY_MIGRATIONS), ("intake", INTAKE_MIGRATIONS), ("review", REVIEW_MIGRATIONS)):
-            await asyncio.to_thread(upgrade_to_head, migrations, settings[name].resolved_database_url)
-        await seed_registry(settings["registry"])
-        await seed_intake(settings["intake"])
-        await seed_review(settings["review"])
+        settings = service_settings(tmp, urls, common, intake)
+        await migrate_and_seed(settings)
         transport = NetworkTransport()
-        apps = {
-            "registry": create_registry(settings["registry"], transport=transport),
-            "intake": create_intake(settings["intake"], transport=transport),
-            "review": create_review(settings["review"], transport=transport),
-        }
-        async with (
-            LifespanManager(apps["registry"]) as registry,
-            LifespanManager(apps["intake"]) as intake,
-            LifespanManager(apps["review"]) as review,
-        ):
-            for name, managed in (("registry", registry), ("intake", intake), ("review", review)):
-                transport.apps[name] = httpx.ASGITransport(app=managed.app)
-            system = EventsSystem(apps=apps, settings=settings)
-            for name in SERVICES:
-                system.clients[name] = httpx.AsyncClient(transport=transport, base_url=HOSTS[name], timeout=30)
-            try:
-                yield system
-            finally:
-                for client in system.clients.values():
-                    await client.aclose()
-                await transport.network.aclose()
-    finally:
-        if urls:
-            await _drop_pg_databases(run_id)
+        try:
+            async with started(settings, transport, transport.apps) as apps, clients(transport) as service_clients:
+                yield EventsSystem(apps=apps, settings=settings, clients=service_clients)
+        finally:
+            await transport.network.aclose()

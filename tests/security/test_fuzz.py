@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import os
 import sys
 import uuid
@@ -22,7 +21,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from asgi_lifespan import LifespanManager
+from apps_kit import SUITE, databases, migrate_and_seed, service_settings, started
+from system_kit import RoutingTransport
 
 from wenping_shared.demo import DEMO_PASSWORD, INTEGRATION_CLIENT
 
@@ -38,19 +38,6 @@ RUNS: dict[str, tuple[str, ...]] = {
     "review": ("jx.reviewer", "jx.zjj.filer"),
     "registry": ("zj.admin", "jx.reviewer"),
 }
-
-_CONFTEST = Path(__file__).parents[1] / "conftest.py"
-
-
-def _test_system_module() -> Any:
-    """The suite's own system builder (tests/conftest.py), loaded under a name of its own."""
-    spec = importlib.util.spec_from_file_location("wenping_fuzz_system", _CONFTEST)
-    assert spec and spec.loader
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
-        spec.loader.exec_module(module)
-    return module
 
 
 @contextlib.asynccontextmanager
@@ -72,32 +59,18 @@ async def _served(app: Any) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="module")
 async def fuzz_urls(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[dict[str, str], dict[str, str]]]:
-    built = _test_system_module()
-    run_id = "fz" + uuid.uuid4().hex[:8]
-    urls = await built._create_pg_databases(run_id) if built.backend() == "postgresql" else {}
-    try:
-        settings = built._settings(tmp_path_factory.mktemp("fuzz"), urls)
-        await built._migrate_and_seed(settings)
-        transport = built.RoutingTransport()
-        apps = {
-            "registry": built.create_registry(settings["registry"], transport=transport),
-            "intake": built.create_intake(settings["intake"], transport=transport),
-            "review": built.create_review(settings["review"], transport=transport),
-        }
-        async with (
-            LifespanManager(apps["registry"]) as registry,
-            LifespanManager(apps["intake"]) as intake,
-            LifespanManager(apps["review"]) as review,
-        ):
-            managed = {"registry": registry.app, "intake": intake.app, "review": review.app}
-            for name, app in managed.items():
-                transport.apps[name] = httpx.ASGITransport(app=app)
+    async with databases("wp_test", "fz" + uuid.uuid4().hex[:8]) as urls:
+        settings = service_settings(tmp_path_factory.mktemp("fuzz"), urls, SUITE)
+        await migrate_and_seed(settings)
+        transport = RoutingTransport()
+        async with started(settings, transport, transport.apps):
             tokens = await _tokens(transport)
-            async with _served(managed["intake"]) as i, _served(managed["review"]) as v, _served(managed["registry"]) as r:
+            async with (
+                _served(transport.apps["intake"].app) as i,
+                _served(transport.apps["review"].app) as v,
+                _served(transport.apps["registry"].app) as r,
+            ):
                 yield {"intake": i, "review": v, "registry": r}, tokens
-    finally:
-        if urls:
-            await built._drop_pg_databases(run_id)
 
 
 async def _tokens(transport: httpx.AsyncBaseTransport) -> dict[str, str]:

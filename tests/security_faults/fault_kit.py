@@ -18,15 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from process_kit import READY_SECONDS, environment, free_port, prepare, stop, wait_ready
 
-READY_SECONDS = 90.0
 PASSWORD = "wenping-demo"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Fleet:
@@ -38,25 +32,11 @@ class Fleet:
         root.mkdir(parents=True, exist_ok=True)
         self.names = names
         self.urls = {name: f"http://127.0.0.1:{free_port()}" for name in names}
-        peer_urls = {**self.urls, **(peers or {})}
-        self.env = {**os.environ}
-        for name in names:
-            prefix = f"WENPING_{name.upper()}_"
-            self.env[prefix + "DATA_DIR"] = str(root / name)
-            self.env[prefix + "DATABASE_URL"] = (databases or {}).get(name, "")
-            self.env[prefix + "PORT"] = self.urls[name].rsplit(":", 1)[1]
-            self.env[prefix + "LOG_LEVEL"] = "WARNING"
-            self.env[prefix + "OUTBOX_POLL_SECONDS"] = "0.5"
-            for key, value in (settings or {}).items():
-                self.env[prefix + key] = value
-            for peer, url in peer_urls.items():
-                self.env[prefix + f"{peer.upper()}_URL"] = url
+        self.env = environment(root, self.urls, {"OUTBOX_POLL_SECONDS": "0.5", **(settings or {})}, peers=peers,
+                               databases=databases or {})
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         for name in names:
-            for command in ("migrate", "seed"):
-                done = subprocess.run([sys.executable, "-m", f"wenping_{name}", command], env=self.env,
-                                      capture_output=True, timeout=240)
-                assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+            prepare(name, self.env)
 
     def start(self, *names: str) -> None:
         for name in names or self.names:
@@ -65,25 +45,10 @@ class Fleet:
                                                         env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + READY_SECONDS
         for name in names or self.names:
-            while True:
-                try:
-                    if httpx.get(self.urls[name] + "/readyz", timeout=15).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if self.processes[name].poll() is not None or time.monotonic() > deadline:
-                    tail = (self.root / f"{name}.log").read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"{name} did not become ready:\n{tail}")
-                time.sleep(0.3)
+            wait_ready(name, self.urls[name], deadline, log=self.root / f"{name}.log", process=self.processes[name])
 
     def stop(self, name: str) -> None:
-        process = self.processes.pop(name)
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop([self.processes.pop(name)], timeout=20)
 
     def kill(self, name: str) -> None:
         """kill -9: no shutdown, no rollback, whatever was in flight is simply gone."""

@@ -7,14 +7,12 @@ Run once, in the SQLite pass (the process-level behaviour does not depend on the
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import sqlite3
 import tempfile
 import time
 import uuid
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from fault_kit import PG_BIN, BlackHole, Fleet, ThrowawayPostgres, project_body
+from system_kit import docx_bytes
 
 from wenping_shared.contracts.samples import complete_report
 
@@ -48,14 +47,6 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         fleet.close()
 
 
-def docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document><w:body>评估报告</w:body></w:document>')
-    return buffer.getvalue()
-
-
 def assessing_project(intake: httpx.Client, headers: dict[str, str]) -> str:
     created = intake.post("/api/v1/projects", json=project_body(), headers=headers)
     assert created.status_code == 201, created.text
@@ -69,7 +60,7 @@ def assessing_project(intake: httpx.Client, headers: dict[str, str]) -> str:
 
 
 def submit_report(intake: httpx.Client, headers: dict[str, str], project_id: str) -> None:
-    upload = intake.post("/api/v1/files", files={"file": ("报告.docx", docx(), "application/octet-stream")},
+    upload = intake.post("/api/v1/files", files={"file": ("报告.docx", docx_bytes(), "application/octet-stream")},
                          headers=headers)
     assert upload.status_code == 201, upload.text
     submitted = intake.post(f"/api/v1/projects/{project_id}/reports",
