@@ -1,6 +1,23 @@
 """The library the three Wenping services share. Import from here, not from private modules."""
 
-from ._app import ServiceRuntime, check_if_match, etag_for, install_conventions, open_runtime, running_service
+from ._app import (
+    ServiceRuntime,
+    audit_trail,
+    check_if_match,
+    etag_for,
+    install_conventions,
+    open_runtime,
+    running_service,
+)
+from ._audit import (
+    AuditChainFields,
+    AuditRecordFields,
+    AuditTrail,
+    audit_router,
+    audit_tables,
+    new_audit_record,
+    stage_audit_record,
+)
 from ._auth import (
     AUDIENCES,
     Principal,
@@ -85,6 +102,9 @@ __all__ = [
     "READ_SCOPE",
     "REGION_READER_ROLES",
     "AgencyNotFound",
+    "AuditChainFields",
+    "AuditRecordFields",
+    "AuditTrail",
     "BadRequest",
     "Conflict",
     "CrossFieldError",
@@ -141,6 +161,9 @@ __all__ = [
     "WenpingError",
     "WrongAudience",
     "WrongIssuer",
+    "audit_router",
+    "audit_tables",
+    "audit_trail",
     "authenticate",
     "check_if_match",
     "check_production",
@@ -164,6 +187,7 @@ __all__ = [
     "local_now",
     "local_today",
     "migrations_current",
+    "new_audit_record",
     "next_in_series",
     "open_runtime",
     "outbox_and_idempotency_tables",
@@ -180,6 +204,7 @@ __all__ = [
     "run_idempotent",
     "running_service",
     "sees_project",
+    "stage_audit_record",
     "start_of_local_day",
     "upgrade_to_head",
     "utcnow",

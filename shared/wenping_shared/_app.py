@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ._audit import AuditMiddleware, AuditRecordFields, AuditTrail, purging_periodically
 from ._auth import KeyLookup, Principal, RemoteJWKS, TokenVerifier, authenticate
 from ._cors import install_cors
 from ._db import create_engine, create_sessionmaker, is_sqlite
@@ -110,9 +112,11 @@ async def running_service(
     key_lookup: KeyLookup | None = None,
     outbox_model: type[OutboxMessageFields] | None = None,
     subject_linker: SubjectLinker | None = None,
+    audit_model: type[AuditRecordFields] | None = None,
 ) -> AsyncIterator[ServiceRuntime]:
     """The body of every service's lifespan: refuse a production misconfiguration, open the runtime
-    (engine, HTTP client, token verifier), run the outbox relay, and close it all in reverse order."""
+    (engine, HTTP client, token verifier), run the outbox relay and the audit trail's purge, and
+    close it all in reverse order."""
     check_production(name, settings.production_problems())
     runtime = await open_runtime(
         app, settings, audience=name, transport=transport, key_lookup=key_lookup, subject_linker=subject_linker
@@ -122,8 +126,15 @@ async def running_service(
         relay = OutboxRelay(runtime.sessionmaker, outbox_model, runtime.peers, settings.outbox_poll_seconds)
         app.state.outbox = relay
         relay.start()
+    purging: contextlib.AbstractAsyncContextManager[None] = contextlib.nullcontext()
+    if audit_model is not None:
+        trail = app.state.audit = audit_trail(audit_model, settings)
+        purging = purging_periodically(
+            trail, runtime.sessionmaker, settings.audit_retention_days, settings.audit_purge_interval_seconds
+        )
     try:
-        yield runtime
+        async with purging:
+            yield runtime
     finally:
         if relay is not None:
             await relay.stop()
@@ -131,9 +142,15 @@ async def running_service(
         await asyncio.to_thread(shutdown_tracing, app)
 
 
+def audit_trail(audit_model: type[AuditRecordFields], settings: ServiceSettings) -> AuditTrail:
+    """The service's audit trail, signing purge checkpoints with its ``audit_checkpoint_secret``."""
+    return AuditTrail(audit_model, settings.audit_checkpoint_secret.get_secret_value().encode())
+
+
 def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Path) -> None:
     """Middleware, the error handler, the OpenAPI contract with offline /docs, /healthz and /readyz."""
     install_error_handlers(app)
+    app.add_middleware(AuditMiddleware)  # innermost: inside the request id, sees the final status
     app.add_middleware(
         BodySizeLimitMiddleware, max_json=settings.max_json_body_bytes, max_upload=settings.max_upload_body_bytes
     )

@@ -6,7 +6,7 @@ the request's session dependency (``db_session``), before the response is sent. 
 
 The deliberate exceptions, each committing its own transaction for a stated reason:
 
-- a refused action's record (an audit entry, a login failure): ``record_apart`` ends the
+- a refused action's record (an audit record, a login failure): ``record_apart`` ends the
   request's transaction and commits the record alone, because the refusal rolls the request back
   and the record must survive it (the one helper for "record this refusal durably, then refuse");
 - idempotency keys (``_idempotency.run_idempotent``): the key is claimed in a transaction of its
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ._audit import AuditRecordFields, AuditTrail, append, mark_recorded, unstage
 from ._idempotency import IdempotencyRecordFields, idempotency_constraints
 from ._outbox import OutboxMessageFields, outbox_indexes
 
@@ -86,7 +87,8 @@ _READING_METHODS = frozenset({"GET", "HEAD"})
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work. Use with ``Depends(db_session, scope="function")`` so the commit
     happens before the response is sent and a failed commit is an error, not a lost write.
-    GET and HEAD get the read sessionmaker (the same one except on SQLite)."""
+    GET and HEAD get the read sessionmaker (the same one except on SQLite). A write's audit record
+    is chained into the same transaction just before the commit (``_audit.AuditTrail.seal``)."""
     state = request.app.state
     sessionmaker: async_sessionmaker[AsyncSession] = (
         state.read_sessionmaker if request.method in _READING_METHODS else state.sessionmaker
@@ -98,7 +100,12 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             raise
         else:
+            trail: AuditTrail | None = getattr(state, "audit", None)
+            # Last, so the chain's head is locked only for the commit (see _audit).
+            sealed = trail is not None and await trail.seal(session, request.scope)
             await session.commit()
+            if sealed:
+                mark_recorded()
 
 
 async def record_apart(
@@ -108,9 +115,14 @@ async def record_apart(
     record of a refused action, which the refusal's rollback must not take with it. Call it just
     before raising the refusal. (The request's transaction ends first: SQLite has one writer.)"""
     await session.rollback()
+    unstage(session)
+    audited = [r for r in records if isinstance(r, AuditRecordFields)]
     async with sessionmaker() as own:
-        own.add_all(records)
+        own.add_all([r for r in records if not isinstance(r, AuditRecordFields)])
+        await append(own, audited)  # audit records are chained (see _audit)
         await own.commit()
+    if audited:
+        mark_recorded()
 
 
 def outbox_and_idempotency_tables(

@@ -6,7 +6,8 @@ One row per (principal, operation): a fixed window that starts with the first re
 previous window ended, and how much of the allowance it has spent. The row is read ``FOR UPDATE``
 (PostgreSQL) or under SQLite's write lock, so two processes never both take the last request. The
 count commits in a transaction of its own, before the work: a request that then fails still
-counted, and a refusal is final (``TooManyRequests``, 429 with Retry-After, the seconds until the window ends).
+counted, and a refusal is final (``TooManyRequests``, 429 with Retry-After, the seconds until the window ends)
+and audited in every service (``_audit``: action ``rate_limit.<operation>``).
 
 Limits are settings (``rate_limit_<operation>`` per ``rate_limit_window_seconds``; 0 turns one
 off). Service tokens are our own services relaying work and are not limited.
@@ -17,7 +18,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import Depends, Request
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ._audit import note_refusal
 from ._auth import Principal, authenticate
 from ._errors import TooManyRequests
 
@@ -59,10 +60,6 @@ def rate_window_table(base: type[SQLModel]) -> type[RateWindowFields]:
     return type("RateWindow", (RateWindowFields, base), {"__tablename__": "rate_window"}, table=True)
 
 
-#: Builds the audit record of a refusal, committed with the count (None: the service keeps no audit).
-RefusalRecord = Callable[[Principal, str, int], SQLModel | None]
-
-
 async def spend(
     sessionmaker: async_sessionmaker[AsyncSession],
     table: type[RateWindowFields],
@@ -71,7 +68,6 @@ async def spend(
     *,
     limit: int,
     window_seconds: float,
-    refusal_record: RefusalRecord | None = None,
 ) -> None:
     """Take one request from ``principal``'s allowance for ``operation``, or raise ``TooManyRequests``
     (429 with Retry-After)."""
@@ -89,10 +85,9 @@ async def spend(
             window.started, window.spent = now, 0
         if window.spent >= limit:
             retry_after = max(1, math.ceil(window.started + window_seconds - now))
-            audited = refusal_record(principal, operation, retry_after) if refusal_record else None
-            if audited is not None:
-                session.add(audited)
             await session.commit()
+            # The refusal's audit record (written centrally, apart) says which allowance ran out.
+            note_refusal(f"rate_limit.{operation}", {"operation": operation, "retry_after": retry_after})
             logger.warning("rate limited", extra={"principal": principal.subject, "operation": operation,
                                                   "retry_after": retry_after})
             label = _LABELS.get(operation, operation)
@@ -102,9 +97,7 @@ async def spend(
         await session.commit()
 
 
-def rate_limited(
-    table: type[RateWindowFields], operation: LimitedOperation, refusal_record: RefusalRecord | None = None
-) -> Any:
+def rate_limited(table: type[RateWindowFields], operation: LimitedOperation) -> Any:
     """A route dependency (``dependencies=[rate_limited(...)]``) spending one request of the
     caller's allowance before anything else runs. Users and integration clients are limited."""
 
@@ -116,7 +109,6 @@ def rate_limited(
             request.app.state.sessionmaker, table, principal, operation,
             limit=getattr(settings, f"rate_limit_{operation}"),
             window_seconds=settings.rate_limit_window_seconds,
-            refusal_record=refusal_record,
         )
 
     dependency.rate_limited = True  # type: ignore[attr-defined]  # read by the OpenAPI completion (429)

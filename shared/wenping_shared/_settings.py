@@ -6,13 +6,17 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Secrets that ship in the repository for development. Production refuses them.
 DEV_SECRETS = frozenset(
     {"wenping-dev-intake-secret", "wenping-dev-review-secret", "wenping-dev-registry-secret", "wenping-demo-secret"}
 )
+
+
+#: The development default of ``audit_checkpoint_secret``. Production refuses it.
+DEV_AUDIT_CHECKPOINT_SECRET = "wenping-dev-audit-checkpoint-secret"
 
 
 #: Roles an outside identity may be mapped to (never ``service`` or ``integration``).
@@ -98,6 +102,15 @@ class ServiceSettings(BaseSettings):
     rate_limit_prechecks: int = 60
     rate_limit_report_submissions: int = 30
 
+    #: Security audit trail (docs/operations.md, "Audit trail"): records older than this many days
+    #: are purged, leaving a signed checkpoint so the chain still verifies.
+    audit_retention_days: int = Field(default=185, ge=1)
+    #: How often a running service purges (0: only ``python -m wenping_<service> audit-purge``).
+    audit_purge_interval_seconds: float = Field(default=86400.0, ge=0)
+    #: The HMAC-SHA256 key signing purge checkpoints; production refuses the development default
+    #: (give each service its own random value, e.g. ``openssl rand -hex 32``, and keep it).
+    audit_checkpoint_secret: SecretStr = SecretStr(DEV_AUDIT_CHECKPOINT_SECRET)
+
     max_json_body_bytes: int = 1024 * 1024
     max_upload_body_bytes: int = 50 * 1024 * 1024
 
@@ -139,6 +152,8 @@ class ServiceSettings(BaseSettings):
             problems.append("生产模式下不得加载演示数据（seed_demo=true）")
         if self.client_secret and self.client_secret in DEV_SECRETS:
             problems.append("生产模式下不得使用默认的服务客户端密钥（client_secret）")
+        if self.audit_checkpoint_secret.get_secret_value() in {DEV_AUDIT_CHECKPOINT_SECRET, ""}:
+            problems.append("生产模式下须配置审计检查点签名密钥（audit_checkpoint_secret），不得使用默认值")
         if "*" in self.cors_origins:
             problems.append("生产模式下 CORS 须逐一列出允许的来源（cors_origins 不得为 *）")
         if self.resolved_database_url.startswith("sqlite"):

@@ -1,15 +1,20 @@
-"""The command line every service shares: ``python -m wenping_<service> migrate|seed|serve``."""
+"""The command line every service shares: ``python -m wenping_<service> migrate|seed|serve|audit-purge|audit-verify``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
+from ._app import audit_trail
+from ._audit import AuditRecordFields
+from ._db import create_engine, create_sessionmaker
 from ._metrics import reset_multiprocess_dir
 from ._migrations import upgrade_to_head
 from ._settings import ServiceSettings, check_production
@@ -21,12 +26,18 @@ def run_cli(
     app_factory: str,
     migrations: Path,
     seed: Callable[[ServiceSettings], Coroutine[Any, Any, Any]] | None = None,
+    audit_model: type[AuditRecordFields] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"wenping-{service}")
-    parser.add_argument("command", choices=["migrate", "seed", "serve"])
+    parser.add_argument("command", choices=["migrate", "seed", "serve", *(AUDIT_COMMANDS if audit_model else ())])
     args = parser.parse_args()
     settings = settings_factory()
-    if args.command == "migrate":
+    if args.command in AUDIT_COMMANDS and audit_model is not None:
+        outcome = asyncio.run(audit_command(args.command, settings, audit_model))
+        print(f"{service}: {json.dumps(outcome, ensure_ascii=False, default=str)}")
+        if outcome.get("intact") is False:
+            raise SystemExit(1)
+    elif args.command == "migrate":
         upgrade_to_head(migrations, settings.resolved_database_url)
         print(f"{service}: migrations applied")
     elif args.command == "seed":
@@ -39,6 +50,24 @@ def run_cli(
         check_production(service, settings.production_problems())
         reset_multiprocess_dir()  # before the workers (WEB_CONCURRENCY) start writing their metrics
         uvicorn.run(app_factory, factory=True, **serve_options(settings))
+
+
+AUDIT_COMMANDS = ("audit-purge", "audit-verify")
+
+
+async def audit_command(command: str, settings: ServiceSettings, audit_model: type[AuditRecordFields]) -> dict[str, Any]:
+    """``audit-purge``: remove the records older than ``audit_retention_days`` (leaving a signed
+    checkpoint); ``audit-verify``: check the chain. For cron or an operator; the service need not run."""
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        trail = audit_trail(audit_model, settings)
+        sessionmaker = create_sessionmaker(engine)
+        if command == "audit-purge":
+            return dataclasses.asdict(await trail.purge(sessionmaker, settings.audit_retention_days))
+        async with sessionmaker() as session:
+            return dataclasses.asdict(await trail.verify(session))
+    finally:
+        await engine.dispose()
 
 
 def serve_options(settings: ServiceSettings) -> dict[str, Any]:

@@ -40,7 +40,8 @@ async def test_services_refuse_default_secrets_and_demo_seed(tmp_path: Path) -> 
 
 
 def test_sqlite_is_not_a_production_database(tmp_path: Path) -> None:
-    problems = ReviewSettings(environment="production", data_dir=tmp_path, client_secret="s3cret-from-vault").production_problems()
+    problems = ReviewSettings(environment="production", data_dir=tmp_path, client_secret="s3cret-from-vault",
+                              audit_checkpoint_secret="audit-key-from-vault").production_problems()
     assert problems == ["生产模式须使用 PostgreSQL 数据库（database_url）"]
 
 
@@ -48,8 +49,13 @@ def test_a_proper_production_configuration_has_no_problems(tmp_path: Path) -> No
     key = tmp_path / "key.pem"
     key.write_bytes(generate_private_key_pem())
     settings = RegistrySettings(environment="production", database_url=PG, jwt_private_key_file=key,
-                                client_secret="s3cret-from-vault")
+                                client_secret="s3cret-from-vault", audit_checkpoint_secret="audit-key-from-vault")
     assert settings.production_problems() == []
+
+
+def test_production_refuses_the_development_audit_checkpoint_key() -> None:
+    settings = RegistrySettings(environment="production", database_url=PG, client_secret="s3cret-from-vault")
+    assert "审计检查点签名密钥" in " ".join(settings.production_problems())
 
 
 async def test_registry_refuses_a_database_holding_demo_accounts(system, tmp_path: Path) -> None:
@@ -57,7 +63,8 @@ async def test_registry_refuses_a_database_holding_demo_accounts(system, tmp_pat
     key.write_bytes(generate_private_key_pem())
     seeded = system.settings["registry"]
     settings = RegistrySettings(environment="production", database_url=seeded.resolved_database_url,
-                                jwt_private_key_file=key, client_secret="s3cret-from-vault", data_dir=tmp_path)
+                                jwt_private_key_file=key, client_secret="s3cret-from-vault", data_dir=tmp_path,
+                                audit_checkpoint_secret="audit-key-from-vault")
     if seeded.resolved_database_url.startswith("sqlite"):
         settings = settings.model_copy(update={"environment": "production"})
         # SQLite is refused outright in production; the demo-account check is exercised on PostgreSQL.

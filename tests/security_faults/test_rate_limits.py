@@ -1,5 +1,5 @@
 """Per-principal rate limits on the expensive operations: over the allowance a 429 problem with
-Retry-After, audited in the registry; the allowance lives in the service's database, so separate
+Retry-After, audited in every service; the allowance lives in the service's database, so separate
 processes (here: separate engines, as separate processes would have) spend from one allowance and
 together never get more than the limit."""
 
@@ -15,7 +15,6 @@ from sqlmodel import col, select
 from system_kit import WenpingSystem
 
 from wenping_intake.database import RateWindow as IntakeRateWindow
-from wenping_registry.audit.models import AuditEntry
 from wenping_registry.database import RateWindow as RegistryRateWindow
 from wenping_review.database import RateWindow as ReviewRateWindow
 from wenping_shared import Principal, RateWindowFields, TooManyRequests, create_engine, create_sessionmaker
@@ -86,12 +85,13 @@ async def test_over_the_allowance_answers_429_with_retry_after(
     await fresh_allowance(system, service, user_id(other))
     r = await client.request(method, path, json=body, headers=await system.auth(other))
     assert r.status_code != 429, r.text
-    if service == "registry":
-        async with system.apps["registry"].state.sessionmaker() as session:
-            refusals = (await session.exec(select(AuditEntry).where(
-                AuditEntry.action == f"rate_limit.{operation}", AuditEntry.actor == subject))).all()
-        assert refusals and refusals[-1].result == "denied"
-        assert refusals[-1].changes["retry_after"] == retry_after
+    # Every service audits the refusal (the security audit trail, wenping_shared._audit).
+    audit = system.apps[service].state.audit.model
+    async with system.apps[service].state.sessionmaker() as session:
+        refusals = (await session.exec(select(audit).where(
+            audit.action == f"rate_limit.{operation}", audit.actor == subject))).all()
+    assert refusals and refusals[-1].result == "denied" and refusals[-1].status == 429
+    assert refusals[-1].detail["retry_after"] == retry_after
 
 
 async def test_service_tokens_are_not_limited(system: WenpingSystem, low_limits: None) -> None:

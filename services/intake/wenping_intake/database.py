@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
-from wenping_shared import outbox_and_idempotency_tables, rate_window_table
+from wenping_shared import audit_tables, outbox_and_idempotency_tables, rate_window_table
 
 
 class TableBase(SQLModel, registry=registry()):
@@ -14,3 +14,4 @@ class TableBase(SQLModel, registry=registry()):
 
 OutboxMessage, IdempotencyRecord = outbox_and_idempotency_tables(TableBase)
 RateWindow = rate_window_table(TableBase)
+AuditRecord, AuditChain = audit_tables(TableBase)

@@ -10,14 +10,14 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from wenping_shared import configure_logging, install_conventions, running_service
+from wenping_shared import audit_router, configure_logging, install_conventions, running_service
 
 from .accountability.endpoints import router as accountability_router
 from .appraisals.endpoints import router as appraisals_router
 from .clearances.endpoints import router as clearances_router
 from .clearances.keys import load_clearance_key
 from .config import IntakeSettings
-from .database import OutboxMessage
+from .database import AuditRecord, OutboxMessage
 from .decision_lists.endpoints import router as decision_lists_router
 from .exports.endpoints import router as exports_router
 from .files.endpoints import router as files_router
@@ -45,7 +45,7 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with running_service(
-            app, settings, name="intake", transport=transport, outbox_model=OutboxMessage
+            app, settings, name="intake", transport=transport, outbox_model=OutboxMessage, audit_model=AuditRecord
         ) as runtime:
             # Registered before the relay's first pass (no await in between).
             sender = WebhookSender(runtime.sessionmaker, lambda: runtime.http, _delivery_policy(settings))
@@ -83,6 +83,7 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(appraisals_router)
     app.include_router(inspections_router)
     app.include_router(accountability_router)
+    app.include_router(audit_router("intake"))
     return app
 
 

@@ -18,8 +18,6 @@ from wenping_shared import (
     require_service,
 )
 
-from .audit import service as audit
-from .audit.models import AuditEntry
 from .config import RegistrySettings
 from .database import RateWindow
 from .keys import SigningKey
@@ -50,12 +48,7 @@ ReviewService = Annotated[Principal, Depends(require_service("review"))]
 PeerService = Annotated[Principal, Depends(require_service("intake", "review"))]
 
 
-def _audited_refusal(principal: Principal, operation: str, retry_after: int) -> AuditEntry:
-    return audit.entry(principal, f"rate_limit.{operation}", "rate_limit", None, result="denied",
-                       region_code=principal.region_code, changes={"retry_after": retry_after})
-
-
 def limited(operation: LimitedOperation) -> Any:
     """The caller's allowance of an expensive operation, spent before the route runs
-    (``dependencies=[limited("exports")]``): 429 with Retry-After once it is used up."""
-    return rate_limited(RateWindow, operation, _audited_refusal)
+    (``dependencies=[limited("exports")]``): 429 with Retry-After once it is used up (audited)."""
+    return rate_limited(RateWindow, operation)

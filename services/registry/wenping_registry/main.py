@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from wenping_shared import (
     ProductionConfigError,
+    audit_router,
     check_production,
     configure_logging,
     install_conventions,
@@ -23,6 +24,7 @@ from wenping_shared._external import ExternalIdentity
 from wenping_shared.demo import ACCOUNTS
 
 from .agencies.endpoints import router as agencies_router
+from .audit.models import AuditEntry
 from .auth.endpoints import router as auth_router
 from .config import RegistrySettings
 from .draws.endpoints import router as draws_router
@@ -60,7 +62,8 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
             return linked.user_id
 
         async with running_service(
-            app, settings, name="registry", transport=transport, key_lookup=own_key, subject_linker=link_here
+            app, settings, name="registry", transport=transport, key_lookup=own_key, subject_linker=link_here,
+            audit_model=AuditEntry,
         ):
             if settings.environment == "production":
                 await _refuse_demo_accounts(app)
@@ -79,6 +82,7 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
     app.include_router(experts_router)
     app.include_router(draws_router)
     app.include_router(agencies_router)
+    app.include_router(audit_router("registry"))
     return app
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from wenping_shared import configure_logging, install_conventions, running_service
+from wenping_shared import audit_router, configure_logging, install_conventions, running_service
 
 from .checklist import endpoints as checklists
 from .config import ReviewSettings
-from .database import OutboxMessage
+from .database import AuditRecord, OutboxMessage
 from .precheck import endpoints as precheck
 from .region_configs import endpoints as region_configs
 from .region_configs.service import RegionConfigCache
@@ -31,7 +31,7 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with running_service(
-            app, settings, name="review", transport=transport, outbox_model=OutboxMessage
+            app, settings, name="review", transport=transport, outbox_model=OutboxMessage, audit_model=AuditRecord
         ) as runtime:
             app.state.registry_source = RegistrySource(runtime.peers)
             app.state.intake_source = IntakeSource(runtime.peers)
@@ -48,4 +48,5 @@ def create_app(settings: ReviewSettings | None = None, *, transport: httpx.Async
     install_conventions(app, settings, MIGRATIONS)
     for module in (checklists, precheck, reviews, region_configs, stats):
         app.include_router(module.router)
+    app.include_router(audit_router("review"))
     return app

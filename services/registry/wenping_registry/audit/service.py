@@ -1,8 +1,12 @@
-"""The audit trail: who did what, and who tried what and was refused.
+"""The registry's own records in the service's security audit trail (``wenping_shared._audit``):
+who did what, and who tried what and was refused, with the details only the registry knows
+(``changes``, ``region_code``, kept in the record's ``detail``). A request that writes such records
+gets no generic one besides.
 
-A change is audited in the request's transaction (both commit or neither). A refusal is audited
-with ``record_refusal`` (or the ``refusals_audited`` block), which commits the entry apart from
-the request's transaction, since the refusal rolls that back (``wenping_shared.record_apart``).
+A change is audited in the request's transaction (staged, chained just before the commit: both
+commit or neither). A refusal is audited with ``record_refusal`` (or the ``refusals_audited``
+block), which commits the record apart from the request's transaction, since the refusal rolls
+that back (``wenping_shared.record_apart``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Conflict, Forbidden, Principal, current_request_id, record_apart
+from wenping_shared import (
+    AuditRecordFields,
+    Conflict,
+    Forbidden,
+    Principal,
+    new_audit_record,
+    record_apart,
+    stage_audit_record,
+)
 
 from .models import AuditEntry
 
@@ -26,30 +38,24 @@ class Details(TypedDict, total=False):
     region_code: str | None
     changes: dict[str, Any] | None
     result: str
+    #: The HTTP status the refusal answers (a change's is its route's, filled in when it commits).
+    status: int | None
 
 
-def entry(actor: Principal | str, action: str, object_type: str, object_id: str | None, **details: Unpack[Details]) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.subject if isinstance(actor, Principal) else actor,
-        actor_roles=sorted(actor.roles) if isinstance(actor, Principal) else [],
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        region_code=details.get("region_code"),
-        changes=details.get("changes") or {},
-        result=details.get("result", "success"),
-        request_id=current_request_id(),
-    )
+def entry(
+    actor: Principal | str, action: str, object_type: str, object_id: str | None, **details: Unpack[Details]
+) -> AuditRecordFields:
+    detail = {"changes": details.get("changes") or {}, "region_code": details.get("region_code")}
+    return new_audit_record(AuditEntry, actor, action, object_type, object_id,
+                            result=details.get("result", "success"), status=details.get("status"), detail=detail)
 
 
 def record(
     session: AsyncSession, actor: Principal | str, action: str, object_type: str, object_id: str | None,
     **details: Unpack[Details],
-) -> AuditEntry:
+) -> AuditRecordFields:
     """Audit a change in the request's transaction."""
-    audited = entry(actor, action, object_type, object_id, **details)
-    session.add(audited)
-    return audited
+    return stage_audit_record(session, entry(actor, action, object_type, object_id, **details))
 
 
 async def record_refusal(
@@ -63,11 +69,13 @@ async def record_refusal(
     changes: dict[str, Any],
     result: str = "denied",
     region_code: str | None = None,
+    status: int | None = None,
     also: tuple[SQLModel, ...] = (),
 ) -> None:
     """Audit a refused (``denied``) or failed action durably; the caller raises the refusal next.
     ``also``: other rows that must outlive the rollback with it (a login failure)."""
-    audited = entry(actor, action, object_type, object_id, region_code=region_code, changes=changes, result=result)
+    audited = entry(actor, action, object_type, object_id, region_code=region_code, changes=changes, result=result,
+                    status=status)
     await record_apart(session, sessionmaker, *also, audited)
 
 
@@ -88,6 +96,6 @@ async def refusals_audited(
         await record_refusal(
             session, sessionmaker, principal, action, object_type, object_id, region_code=region_code,
             changes={"reason": error.detail, "code": error.code},
-            result="denied" if isinstance(error, Forbidden) else "failed",
+            result="denied" if isinstance(error, Forbidden) else "failed", status=error.status,
         )
         raise

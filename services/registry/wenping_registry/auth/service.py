@@ -105,7 +105,7 @@ class TokenIssuer:
     async def _record_failure(self, username: str, address: str, reason: str) -> None:
         # Kept although the error that follows rolls the request back: it counts towards the limit.
         await audit.record_refusal(self.session, self.sessionmaker, f"login:{username[:64]}", "auth.login", "user",
-                                   None, changes={"address": address, "reason": reason},
+                                   None, changes={"address": address, "reason": reason}, status=InvalidGrant.status,
                                    also=(LoginFailure(username=username[:64], address=address[:64]),))
         LOGIN_FAILURES.labels(reason).inc()
 
