@@ -10,7 +10,6 @@ serious or critical violations. Bounded: one browser, a few dozen pages, under t
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import os
@@ -90,27 +89,31 @@ def _registry_experts(registry: str) -> list[str]:
     return found[:3]
 
 
-def _report_sections(title: str, planned: str, experts: list[str]) -> dict[str, Any]:
-    """What the assessor types into each JSON section: the sample report, written for this project."""
+def _report_sections(title: str, planned: str, experts: list[str]) -> dict[str, dict[str, Any]]:
+    """What the assessor types into each section's form: the sample report, written for this project."""
     report = samples.complete_report()
     later = (dt.date.today() + dt.timedelta(days=365)).isoformat()
     for measure in report["measures"]["items"]:
         measure["deadline"] = later
     team = [{"name": f"专家{i}", "role": "评估专家", "expert_id": e} for i, e in enumerate(experts, 1)]
+    filing = {**report["filing_form"], "project_name": title, "decision_body": FGW, "decision_body_org_id": org_id(FGW),
+              "assessor": AGENCY, "planned_decision_date": planned,
+              "signed_on": (dt.date.today() - dt.timedelta(days=1)).isoformat()}
     return {
-        "overview": report["overview"],
-        "basis": report["basis"],
-        "procedure": report["procedure"],
-        "consultations": report["consultations"],
-        "risks": report["risks"],
-        "measures": report["measures"],
+        "filing_form": {"filing_form": filing},
+        "overview": {"overview": report["overview"]},
+        "basis": {"basis": report["basis"]},
+        "procedure": {"procedure": report["procedure"]},
+        "consultations": {"consultations": report["consultations"]},
+        "risks": {"risks": report["risks"]},
+        "measures": {"measures": report["measures"]},
+        "conclusion": {"conclusion": report["conclusion"]},
         "other": {
             "title": f"{title}社会稳定风险评估报告", "project_name": title,
             "assessor": {"kind": "agency", "name": AGENCY, "agency_id": demo_id("agency", AGENCY), "lead_name": "王立新"},
             "assessment_team": team + [m for m in report["assessment_team"] if not m.get("expert_id")],
             "attachments": report["attachments"], "sign_off": report["sign_off"],
         },
-        "_planned": planned,
     }
 
 
@@ -150,29 +153,64 @@ class Story:
 
 async def _save_section(page: Any, key: str) -> None:
     async with page.expect_response(lambda r: f"/report/sections/{key}" in r.url and r.request.method == "POST"):
-        await page.click(f"#section-{key} button[type=submit]")
+        await page.click(f"#section-{key} button.save")
 
 
-async def _fill_report(page: Any, sections: dict[str, Any]) -> None:
-    for key, value in sections.items():
-        if key.startswith("_"):
-            continue
-        await page.fill(f"#content-{key}", json.dumps(value, ensure_ascii=False, indent=1))
-        await _save_section(page, key)
-    form = {
-        "contact_name": "李建明", "contact_phone": "0573-82071234", "leader_opinion": "同意报备。",
-        "signed_by": "张建华", "signed_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
-    }
-    for name, value in form.items():
-        await page.fill(f"#filing_form-{name}", value)
-    await page.select_option("#filing_form-risk_level", "low")
-    await page.select_option("#filing_form-sealed", "true")
-    await _save_section(page, "filing_form")
-    await page.select_option("#conclusion-initial_level", "medium")
-    await page.select_option("#conclusion-residual_level", "low")
-    await page.select_option("#conclusion-recommendation", "implement_with_measures")
-    await page.fill("#conclusion-text", "项目初始风险为中风险，落实各项措施后可降为低风险，建议落实措施后实施。")
-    await _save_section(page, "conclusion")
+def _field_id(path: str) -> str:
+    return "f-" + path.replace(".", "-")
+
+
+async def _add_rows(page: Any, key: str, value: Any, path: str) -> None:
+    """As a person does: 添加一行 until the list has as many rows as the records to type in."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            await _add_rows(page, key, inner, f"{path}.{name}" if path else name)
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        rows = page.locator(f'[data-rows="{path}"] > fieldset.row')
+        while (count := await rows.count()) < len(value):
+            async with page.expect_response(lambda r: f"/report/sections/{key}" in r.url):
+                await page.click(f'#section-{key} button[name=add][value="{path}"]')
+            await expect_count(rows, count + 1)
+        for index, record in enumerate(value):
+            await _add_rows(page, key, record, f"{path}.{index}")
+
+
+async def expect_count(locator: Any, count: int) -> None:
+    from playwright.async_api import expect
+
+    await expect(locator).to_have_count(count)
+
+
+def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _leaves(inner, f"{path}.{name}" if path else name)
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for index, record in enumerate(value):
+            yield from _leaves(record, f"{path}.{index}")
+    elif value is not None and value != []:
+        yield path, value
+
+
+async def _type_in(page: Any, path: str, value: Any) -> None:
+    """One field, by the kind of input the editor shows for it."""
+    field = page.locator(f'[id="{_field_id(path)}"]')
+    kind = await field.evaluate("e => e.tagName === 'FIELDSET' ? 'checkboxes' : e.tagName.toLowerCase()")
+    if kind == "checkboxes":
+        for choice in value:
+            await field.locator(f'input[value="{choice}"]').check()
+    elif kind == "select":
+        await field.select_option(str(value).lower() if isinstance(value, bool) else str(value))
+    else:
+        await field.fill("、".join(value) if isinstance(value, list) else str(value))
+
+
+async def _fill_section(page: Any, key: str, values: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
+    await _add_rows(page, key, values, "")
+    for path, value in _leaves(values, ""):
+        if path not in skip:
+            await _type_in(page, path, value)
+    await _save_section(page, key)
 
 
 async def _submit_report(page: Any, round_number: int) -> None:
@@ -194,18 +232,29 @@ async def _until(page: Any, url: str, selector: str, deadline: float) -> None:
         await page.wait_for_timeout(500)
 
 
-async def _judge_pending(page: Any, fail: dict[str, str]) -> None:
-    codes = [str(i).removeprefix("item-") for i in await page.locator("article[data-result=pending]").evaluate_all(
-        "nodes => nodes.map(n => n.id)")]
-    assert codes, "no manual items to judge"
-    for code in codes:
+async def _judge_pending(page: Any, fail: dict[str, str], *, tick: bool) -> None:
+    """The failing items one by one (their own forms, swapped in place), then the rest in one
+    bulk judgement: ticked (``tick``) or every item still pending."""
+    from playwright.async_api import expect
+
+    for code, comment in fail.items():
         item = page.locator(f'[id="item-{code}"]')
-        if code in fail:
-            await item.locator("select[name=result]").select_option("fail")
-            await item.locator("input[name=comment]").fill(fail[code])
+        await item.locator("select[name=result]").select_option("fail")
+        await item.locator("input[name=comment]").fill(comment)
         async with page.expect_response(lambda r, c=code: r.url.endswith(f"/items/{c}") and r.request.method == "POST"):
             await item.locator("button[type=submit]").click()
-        await page.wait_for_selector(f'[id="item-{code}"]:not([data-result=pending])')
+        await page.wait_for_selector(f'[id="item-{code}"][data-result=fail]')
+    pending = page.locator("article[data-result=pending]")
+    assert await pending.count(), "no manual items to judge"
+    await page.select_option("#bulk-result", "pass")
+    if tick:
+        for box in await pending.locator("input[name=codes]").all():
+            await box.check()
+        await page.click("#bulk-judge button[value=selected]")
+    else:
+        await page.click("#bulk-judge button[value=pending]")
+    await expect(page.locator(".flash").first).to_contain_text("已判定")
+    await expect(pending).to_have_count(0)
 
 
 async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
@@ -259,17 +308,20 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await story.check(agency, "agency-1-commissioned-projects")
             await agency.goto(project_url)
             await agency.click("text=编写评估报告")
-            defective = copy.deepcopy(sections)
-            defective["consultations"] = [c for c in sections["consultations"] if c["group"] != "experts"]
-            await _fill_report(agency, defective)
+            # The deliberate defect, through a form field: the written answer to concern Q01 left blank.
+            unanswered = "consultations.0.concerns.0.response"
+            answer = sections["consultations"]["consultations"][0]["concerns"][0]["response"]
+            for key, values in sections.items():
+                await _fill_section(agency, key, values, skip=(unanswered,))
             await agency.reload()
-            await expect(agency.locator('[id="pre-C06.5"]')).to_have_attribute("data-result", "fail")
-            await expect(agency.locator("#failed-items")).to_contain_text("C06.5")
-            await agency.locator('[id="pre-C06.5"]').scroll_into_view_if_needed()
+            await expect(agency.locator('[id="pre-C06.6"]')).to_have_attribute("data-result", "fail")
+            await expect(agency.locator('[id="pre-C06.6"]')).to_contain_text("未作书面回应")
+            await expect(agency.locator("#failed-items")).to_contain_text("C06.6")
+            await agency.locator(f'[id="{_field_id(unanswered)}"]').scroll_into_view_if_needed()
             await story.check(agency, "agency-2-editor-precheck-flags-defect", full_page=False)
-            # Fixing the section: the live precheck (as typed, before saving) already shows it passing.
-            await agency.fill("#content-consultations", json.dumps(sections["consultations"], ensure_ascii=False, indent=1))
-            await expect(agency.locator('[id="pre-C06.5"]')).to_have_attribute("data-result", "pass")
+            # Fixing it: the live precheck (as typed, before saving) already shows it passing.
+            await agency.fill(f'[id="{_field_id(unanswered)}"]', answer)
+            await expect(agency.locator('[id="pre-C06.6"]')).to_have_attribute("data-result", "pass")
             await _save_section(agency, "consultations")
             await agency.reload()
             await expect(agency.locator("#failed-items")).to_have_count(0)
@@ -283,7 +335,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await story.check(reviewer, "reviewer-1-queue")
             await reviewer.click(f"a:has-text('{title}')")
             await expect(reviewer.locator("article.item")).to_have_count(45)
-            await _judge_pending(reviewer, {"C09.3": "措施缺少资金保障和完成节点，请逐项明确"})
+            await _judge_pending(reviewer, {"C09.3": "措施缺少资金保障和完成节点，请逐项明确"}, tick=True)
             await expect(reviewer.locator("#preview")).to_contain_text("措施具体可行")
             await expect(reviewer.locator("#provisional")).to_have_text("退回修改")
             await story.check(reviewer, "reviewer-2-review-with-letter-preview", full_page=False)
@@ -299,9 +351,8 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
 
             # The agency revises the measures and resubmits.
             await agency.goto(project_url + "/report")
-            revised = copy.deepcopy(sections["measures"])
-            revised["items"][0]["content"] += "所需资金由市财政专项保障，2026年12月底前完成分户评估。"
-            await agency.fill("#content-measures", json.dumps(revised, ensure_ascii=False, indent=1))
+            first_measure = agency.locator('[id="f-measures-items-0-content"]')
+            await first_measure.fill(await first_measure.input_value() + "所需资金由市财政专项保障，2026年12月底前完成分户评估。")
             await _save_section(agency, "measures")
             await _submit_report(agency, 2)
 
@@ -309,7 +360,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await _until(reviewer, portal + "/reviews", f"tr:has-text('{title}'):has-text('第 2 轮') a", deadline)
             await reviewer.click(f"tr:has-text('{title}'):has-text('第 2 轮') a")
             await expect(reviewer.locator("#changes")).to_contain_text("与第 1 轮相比的变化")
-            await _judge_pending(reviewer, {})
+            await _judge_pending(reviewer, {}, tick=False)
             await story.check(reviewer, "reviewer-3-round-2-changes", full_page=False)
             await reviewer.click("button:has-text('作出审查结论')")
             await expect(reviewer.locator("#review-verdict")).to_have_text("审查通过")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from markupsafe import escape
 from portal_kit import AGENCY, COOKIE, Browser, commissioned_project, submitted_review
 
 from wenping_shared.demo import org_id
@@ -95,6 +96,10 @@ async def test_supervisor_dashboard_has_server_drawn_charts(person: Any) -> None
     page = await supervisor.get("/dashboard")
     assert page.status_code == 200
     assert page.text.count("<svg") >= 5 and "按时完成率" in page.text and "退回原因" in page.text
+    # Region codes with their names; the year's appraisal and the inspections, where the platform has them.
+    assert re.search(r"嘉兴市 <span class=\"muted\">330400</span>", page.text), page.text[-3000:]
+    assert 'id="appraisal"' in page.text and "年度考核" in page.text and "等次" in page.text
+    assert 'id="inspections"' in page.text and "督查与整改" in page.text
     assert (await supervisor.get("/reminders")).status_code == 200
     assert (await supervisor.get("/decision-lists")).status_code == 200
 
@@ -143,6 +148,23 @@ async def test_reviewer_sees_45_items_by_category_and_judges_with_the_etag(perso
     assert "措施缺少资金保障" in judged.text  # in the item and in the letter preview
     answer = (await system.review.get(f"/api/v1/reviews/{review_id}", headers=await system.auth("jx.reviewer"))).json()
     assert {i["code"]: i["result"] for i in answer["items"]}["C09.3"] == "fail"
+    # Several at once: the ticked items get one judgement and comment, each by its own audited call.
+    ticked = [c for c in answer["pending_items"]][:2]
+    assert len(ticked) == 2 and 'form="bulk-judge"' in judged.text
+    bulk = await reviewer.post(f"/reviews/{review_id}/items", {"codes": ticked, "result": "fail", "comment": "逐项补充佐证材料",
+                                                               "scope": "selected"})
+    assert f"已判定 2 项：{'、'.join(ticked)}" in bulk.text
+    # Then every item still pending, each by its own suggestion.
+    rest = await reviewer.post(f"/reviews/{review_id}/items", {"result": "suggested", "scope": "pending"})
+    after = (await system.review.get(f"/api/v1/reviews/{review_id}", headers=await system.auth("jx.reviewer"))).json()
+    items = {i["code"]: i for i in after["items"]}
+    for code in ticked:
+        assert items[code]["result"] == "fail" and items[code]["comment"] == "逐项补充佐证材料"
+        assert items[code]["judged_by_name"]
+    suggested = [c for c in answer["pending_items"][2:] if items[c].get("suggestion")]
+    assert suggested and f"已判定 {len(suggested)} 项" in rest.text
+    assert all(items[c]["result"] == items[c]["suggestion"] for c in suggested)
+    assert set(after["pending_items"]) == {c for c in answer["pending_items"][2:] if not items[c].get("suggestion")}
 
 
 async def test_a_malformed_form_gets_a_chinese_page(person: Any) -> None:
@@ -219,3 +241,26 @@ async def test_agency_drafts_a_report_by_section_and_precheck_flags_what_is_miss
     assert draft.report["overview"] == {
         "category": "project", "interests": ["demolition", "employment"], "investment_wan_yuan": 1250.5,
         "stakeholder_groups": ["被征收居民", "沿街商户", "周边居民"], "affected_population": 3860, "prior_approvals": [{}]}
+
+
+async def test_the_agency_picker_offers_only_agencies_that_may_take_the_project(person: Any, system: Any) -> None:
+    filer = await person("jx.fgw.filer")
+    await filer.get("/projects/new")
+    created = await filer.post("/projects/new", {
+        "title": f"机构资格-{dt.datetime.now().timestamp()}", "category": "policy", "interests": "pricing",
+        "planned_decision_date": (dt.date.today() + dt.timedelta(days=90)).isoformat()})
+    page = created.text
+    picker = re.search(r'<select id="agency_id" name="agency_id">(.*?)</select>', page, re.S)
+    assert picker, page[-3000:]
+    offered = re.findall(r'<option value="([^"]+)"', picker.group(1))
+    assert AGENCY in picker.group(1)
+    token = await system.auth("jx.fgw.filer")
+    listed = (await system.registry.get("/api/v1/agencies", params={"limit": 100}, headers=token)).json()["items"]
+    project = (await system.intake.get(f"/api/v1/projects/{created.url.path.rsplit('/', 1)[-1]}", headers=token)).json()
+    for agency in listed:
+        answer = (await system.registry.get(f"/api/v1/agencies/{agency['id']}/eligibility", headers=token, params={
+            "project_level": project["level"], "project_region_code": project["region_code"]})).json()
+        assert (agency["id"] in offered) == answer["eligible"], agency["name"]
+        if not answer["eligible"]:  # shown apart, with the registry's reason
+            assert str(escape(answer["reasons"][0]["message"])) in page
+    assert len(offered) < len(listed) and "不能承接本项目的机构" in page

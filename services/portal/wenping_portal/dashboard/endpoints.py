@@ -3,21 +3,47 @@ decision lists with their close-out state."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from ..deps import ApiDep, role_guard
 from ..rendering import page
+from ..upstream import Api, Refused
 from .charts import bar_chart, gauge
 
 router = APIRouter(tags=["dashboard"])
+
+
+async def region_names(request: Request, api: Api) -> dict[str, str]:
+    """Region code -> name (the registry's regions; they change with a new seed, not by the minute)."""
+    names: dict[str, str] | None = getattr(request.app.state, "region_names", None)
+    if names is None:
+        names = {r["code"]: r["name"] for r in await api.get("registry", "/api/v1/regions")}
+        request.app.state.region_names = names
+    return names
+
+
+async def _optional(api: Api, service: str, path: str, **params: Any) -> Any:
+    """A panel the user's role may not see (403) or the platform may not have (404) is left out."""
+    try:
+        return await api.get(service, path, **params)
+    except Refused as exc:
+        if exc.status in (403, 404):
+            return None
+        raise
 
 
 @router.get("/dashboard", dependencies=[Depends(role_guard("supervisor", "reviewer"))])
 async def dashboard(request: Request, api: ApiDep, year: str = "") -> Response:
     stats = await api.get("intake", "/api/v1/stats/summary", year=year if year.isdigit() else None)
     reminders = await api.get("intake", "/api/v1/reminders", limit=10)
+    appraisal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else dt.date.today().year
+    appraisal = await _optional(api, "intake", "/api/v1/appraisals", year=appraisal_year)
+    inspections = await _optional(api, "intake", "/api/v1/inspections", limit=10)
     # bar_chart and gauge escape every text they place in the SVG (charts.py), so the markup is safe
     # to mark as such (bandit B704 justified).
     charts = {
@@ -29,7 +55,8 @@ async def dashboard(request: Request, api: ApiDep, year: str = "") -> Response:
         "on_time": Markup(gauge("按时完成率", stats["on_time"]["rate"])),  # nosec B704
     }
     return page(request, "dashboard/dashboard.html", title="工作台", stats=stats, charts=charts,
-                reminders=reminders, year=year)
+                reminders=reminders, year=year, regions=await region_names(request, api), appraisal=appraisal,
+                appraisal_year=appraisal_year, inspections=inspections)
 
 
 @router.get("/reminders")

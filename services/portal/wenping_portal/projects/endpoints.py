@@ -3,6 +3,7 @@ actions, ledger timeline, report rounds, review result and letter), actions and 
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -117,6 +118,27 @@ async def _letter(api: Api, review_id: str) -> dict[str, Any] | None:
     return letter
 
 
+async def _agencies_for(api: Api, project: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], list[str]]]]:
+    """The agencies that may take this project (the registry's eligibility answer, as intake asks
+    it when commissioning), and the others with the registry's reasons why not."""
+    listed = (await api.get("registry", "/api/v1/agencies", limit=100))["items"]
+    query = {"project_level": project.get("level"), "project_region_code": project.get("region_code")}
+
+    async def answer(agency: dict[str, Any]) -> dict[str, Any]:
+        try:
+            found: dict[str, Any] = await api.get("registry", f"/api/v1/agencies/{quote(agency['id'], safe='')}/eligibility",
+                                                  **query)
+        except Refused as exc:
+            return {"eligible": False, "reasons": [{"message": exc.message}]}
+        return found
+
+    answers = await asyncio.gather(*(answer(a) for a in listed))
+    eligible = [a for a, ok in zip(listed, answers, strict=True) if ok["eligible"]]
+    others = [(a, [str(r.get("message")) for r in ok["reasons"]] or ["不符合承接条件"])
+              for a, ok in zip(listed, answers, strict=True) if not ok["eligible"]]
+    return eligible, others
+
+
 @router.get("/projects/{project_id}")
 async def project_page(request: Request, project_id: str, session: SessionDep, api: ApiDep) -> Response:
     assert session.user is not None
@@ -129,8 +151,9 @@ async def project_page(request: Request, project_id: str, session: SessionDep, a
     user = session.user
     may_commission = (user.has_role("filer") and user.org_id == project["responsible_org_id"]
                       and project["status"] in ("draft", "filed", "assessing", "returned"))
+    ineligible: list[tuple[dict[str, Any], list[str]]] = []
     if may_commission:
-        agencies = (await api.get("registry", "/api/v1/agencies", limit=100))["items"]
+        agencies, ineligible = await _agencies_for(api, project)
     tracking = evaluation = None
     if project["status"] in TRACKED:
         tracking = await api.get("intake", f"/api/v1/projects/{project_id}/tracking")
@@ -142,7 +165,8 @@ async def project_page(request: Request, project_id: str, session: SessionDep, a
     )
     return page(
         request, "projects/detail.html", title=project["title"], project=project, ledger=ledger["items"],
-        rounds=rounds, letter=letter, latest=latest_decided, agencies=agencies, may_commission=may_commission,
+        rounds=rounds, letter=letter, latest=latest_decided, agencies=agencies, ineligible=ineligible,
+        may_commission=may_commission,
         may_write_report=may_write_report, tracking=tracking, evaluation=evaluation,
         may_track=user.has_role("filer") and user.org_id == project["responsible_org_id"],
         measure_statuses=MEASURE_STATUSES, transitions=TRANSITIONS, action_labels=ACTION_LABELS,

@@ -76,9 +76,9 @@ async def _precheck(request: Request, api: Api, project_id: str, report: dict[st
     return result
 
 
-def _editor(request: Request, project: dict[str, Any], draft: Draft, precheck: dict[str, Any],
+def _editor(request: Request, project: dict[str, Any], draft: Draft, precheck: dict[str, Any] | None,
             saved_at: str | None = None) -> Response:
-    beside = {e.path: e.message for e in precheck.get("field_errors", [])}
+    beside = {e.path: e.message for e in (precheck or {}).get("field_errors", [])}
     forms = {s.key: sections.widgets(s, draft.report, beside) for s in sections.SECTIONS}
     return page(
         request, "reports/editor.html", title=f"评估报告 · {project['title']}", project=project, draft=draft,
@@ -118,9 +118,10 @@ async def save_section(request: Request, project_id: str, key: str, session: Ses
     assert session.user is not None and session.user.org_id is not None
     saved = await _drafts(request).save(project_id, session.user.org_id, report, session.user.username)
     if request.headers.get("x-requested-with") == "fetch":
-        # The script swaps this section and the precheck panel in place.
-        return _editor(request, project, saved, await _precheck(request, api, project_id, saved.report),
-                       saved_at=saved.updated_at)
+        # The script swaps this section and the precheck panel in place. A row added or removed
+        # changes nothing a rule reads yet: the panel stays as it is (precheck is rate-limited).
+        precheck = None if added or removed else await _precheck(request, api, project_id, saved.report)
+        return _editor(request, project, saved, precheck, saved_at=saved.updated_at)
     if not (added or removed):
         session.flash(f"「{section.title}」已保存到草稿。")
     return RedirectResponse(f"/projects/{project_id}/report#{anchor}", status_code=303)

@@ -82,6 +82,48 @@ async def judge(
     return RedirectResponse(f"/reviews/{review_id}#item-{code}", status_code=303)
 
 
+@router.post("/reviews/{review_id}/items", dependencies=[Csrf, ReviewersOnly])
+async def judge_several(
+    request: Request, review_id: str, session: SessionDep, api: ApiDep,
+    result: Annotated[str, Form(max_length=20)],
+    scope: Annotated[str, Form(max_length=20)] = "selected",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """One judgement and comment for several items (the ticked ones, or every item still pending);
+    ``suggested`` takes each item's own suggestion. One API call per item, so each is audited."""
+    review, etag = await api.etag("review", f"/api/v1/reviews/{review_id}")
+    form = await request.form()
+    items = {i["code"]: i for i in review["items"]}
+    if scope == "pending":
+        codes = list(review.get("pending_items") or [])
+    else:
+        codes = [c for c in dict.fromkeys(str(v) for v in form.getlist("codes")) if c in items]
+    if not codes:
+        session.flash("请先勾选要判定的条目。" if scope != "pending" else "没有待判定的条目。", "error")
+        return RedirectResponse(f"/reviews/{review_id}#review-items", status_code=303)
+    judged: list[str] = []
+    problems: list[str] = []
+    for code in codes:
+        verdict = items[code].get("suggestion") if result == "suggested" else result
+        if not verdict:
+            problems.append(f"{code}：没有系统建议，请逐项判定")
+            continue
+        try:
+            answer = await api.response("review", "PUT", f"/api/v1/reviews/{review_id}/items/{code}",
+                                        json={"result": verdict, "comment": comment.strip() or None},
+                                        headers={"If-Match": etag})
+        except Refused as exc:
+            problems.append(f"{code}：{exc.message}")
+            continue
+        etag = answer.headers.get("etag", etag)
+        judged.append(code)
+    if judged:
+        session.flash(f"已判定 {len(judged)} 项：{'、'.join(judged)}。")
+    if problems:
+        session.flash("未能判定：" + "；".join(problems), "error")
+    return RedirectResponse(f"/reviews/{review_id}#review-items", status_code=303)
+
+
 @router.post("/reviews/{review_id}/decision", dependencies=[Csrf, ReviewersOnly])
 async def decide(
     review_id: str, session: SessionDep, api: ApiDep,

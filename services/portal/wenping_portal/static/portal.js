@@ -8,10 +8,10 @@
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.getAttribute("content") : "";
 
-  function send(url, form, submitter) {
+  function send(url, form, body) {
     return fetch(url, {
       method: "POST",
-      body: submitter ? new FormData(form, submitter) : new FormData(form),
+      body: body || new FormData(form),
       credentials: "same-origin",
       headers: { "X-CSRF-Token": csrf, "X-Requested-With": "fetch" }
     });
@@ -45,6 +45,8 @@
     if (!form.dataset || !form.dataset.swap || form.dataset.plain) { return; }
     event.preventDefault();
     var submitter = event.submitter || null;
+    // Taken before the buttons are disabled: a disabled button's name and value are not sent.
+    var body = submitter ? new FormData(form, submitter) : new FormData(form);
     var buttons = form.querySelectorAll('button[type="submit"]');
     buttons.forEach(function (b) { b.disabled = true; });
     function plain() {
@@ -52,7 +54,7 @@
       form.dataset.plain = "1";
       form.requestSubmit(submitter);
     }
-    send(form.action, form, submitter).then(function (response) {
+    send(form.action, form, body).then(function (response) {
       if (!response.ok) { plain(); return null; }
       return response.text();
     }).then(function (html) {
