@@ -29,6 +29,7 @@ from ._auth import (
     require_roles,
     require_service,
 )
+from ._background import BackgroundLoop
 from ._clock import DEFAULT_TIME_ZONE, local_date, local_now, local_today, start_of_local_day
 from ._context import current_request_id
 from ._db import (
@@ -105,6 +106,7 @@ __all__ = [
     "AuditChainFields",
     "AuditRecordFields",
     "AuditTrail",
+    "BackgroundLoop",
     "BadRequest",
     "Conflict",
     "CrossFieldError",

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ._background import BackgroundLoop
 from ._errors import ServiceUnavailable
 from ._http import ServiceClient
 from ._types import UTCDateTime
@@ -94,11 +95,13 @@ class DeliveryOutcome:
 OutboxDeliverer = Callable[[OutboxMessageFields], Awaitable[DeliveryOutcome]]
 
 
-class OutboxRelay:
+class OutboxRelay(BackgroundLoop):
     """Background task that delivers pending messages; ``wake()`` after a commit sends at once.
 
     Messages go to peer services by default; ``register()`` hands a destination to another
     deliverer (it brings its own transport, signing and retry policy)."""
+
+    name = "outbox-relay"
 
     def __init__(
         self,
@@ -107,12 +110,12 @@ class OutboxRelay:
         client: ServiceClient,
         poll_seconds: float = 2.0,
     ) -> None:
+        super().__init__()
         self._sessionmaker = sessionmaker
         self._model = model
         self._client = client
         self._poll = poll_seconds
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._drain_lock = asyncio.Lock()
         self._deliverers: dict[str, OutboxDeliverer] = {}
 
@@ -123,25 +126,13 @@ class OutboxRelay:
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+    async def run_once(self) -> int:
+        return await self.drain()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.drain()
-            except Exception:  # the relay must outlive any one bad message or DB hiccup
-                logger.exception("outbox relay pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-            self._wake.clear()
+    async def pause(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+        self._wake.clear()
 
     async def drain(self, *, limit: int = 100) -> int:
         """Deliver what is due now; return how many were delivered."""

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal
+from wenping_shared import BackgroundLoop, Principal
 
 from ..projects.models import Project
 from ..reminders.schemas import ReminderKind, ReminderSeverity
@@ -19,8 +17,6 @@ from .events import publish
 from .models import ReminderNotice
 from .repository import WebhookRepository
 from .schemas import EventType
-
-logger = logging.getLogger("wenping.intake.webhooks")
 
 #: The sweep reads every project, as the review service's token may.
 _SWEEPER = Principal(subject="service:intake", kind="service")
@@ -56,24 +52,20 @@ async def announce_due_reminders(session: AsyncSession, *, limit: int = 1000) ->
     return announced
 
 
-class ReminderSweep:
-    """Background task of the intake process (started and stopped in its lifespan)."""
+class ReminderSweep(BackgroundLoop):
+    """Background task of the intake process (started and stopped in its lifespan; an interval of 0
+    turns it off)."""
+
+    name = "webhook-reminder-sweep"
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], interval_seconds: float) -> None:
+        super().__init__()
         self._sessionmaker = sessionmaker
         self._interval = interval_seconds
-        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         if self._interval > 0:
-            self._task = asyncio.create_task(self._run(), name="webhook-reminder-sweep")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+            super().start()
 
     async def sweep(self) -> int:
         async with self._sessionmaker() as session:
@@ -81,10 +73,8 @@ class ReminderSweep:
             await session.commit()
         return count
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:  # the sweep must outlive one bad pass
-                logger.exception("reminder sweep failed")
-            await asyncio.sleep(self._interval)
+    async def run_once(self) -> int:
+        return await self.sweep()
+
+    async def pause(self) -> None:
+        await asyncio.sleep(self._interval)
