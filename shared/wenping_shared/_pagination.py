@@ -14,11 +14,12 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, tuple_
+from sqlalchemy import ColumnElement, Select, tuple_
 
 from ._errors import InvalidCursor
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=Select[Any])
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
@@ -80,6 +81,14 @@ class PageParams(BaseModel):
         values = decode_cursor(self.cursor, len(columns))
         key = tuple_(*columns)
         return key < tuple(values) if descending else key > tuple(values)
+
+    def newest_first(self, query: Q, at: Any, ident: Any) -> Q:
+        """``query`` from the cursor on, newest first by (``at``, ``ident``), one row more than a
+        page (so ``page`` knows whether another follows)."""
+        after = self.after([at, ident], descending=True)
+        if after is not None:
+            query = query.where(after)
+        return query.order_by(at.desc(), ident.desc()).limit(self.limit + 1)
 
     def page(self, rows: Sequence[T], key: Any) -> tuple[list[T], str | None]:
         """Split the ``limit + 1`` fetched rows into the page and the next cursor."""

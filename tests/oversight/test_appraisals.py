@@ -64,7 +64,7 @@ async def test_a_small_year_recomputed_by_hand(system: WenpingSystem) -> None:
     assert _parts(orgs[JS_ZJJ]) == {
         "coverage": (1, 2, 12.5), "targets": (1, 1, 20), "on_time": (1, 2, 10), "first_pass": (1, 2, 10),
         "effect_evaluation": (0, 1, 0), "reassessment_returns": (1, None, -2), "built_before_assessed": (1, None, -5),
-        "open_rectifications": (0, None, 0), "accountability_actions": (0, None, 0),
+        "open_rectifications": (0, None, 0), "accountability_actions": (0, None, 0), "incidents": (0, None, 0),
     }
     assert (orgs[JS_ZJJ]["score"], orgs[JS_ZJJ]["grade"], orgs[JS_ZJJ]["grade_label"]) == (45.5, "fail", "不合格")
     # B: coverage 1/1 → 25; targets 0/1 → 0; on time 1/1 → 20; first pass 1/1 → 20; evaluated 1/1 → 15 = 80.

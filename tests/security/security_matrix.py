@@ -120,6 +120,15 @@ ROUTES: dict[tuple[str, str, str], Route] = {
                                  "accountability_actions": 1},
                    "grades": {"excellent": 90, "good": 80, "passed": 60}},
         writers=roles("supervisor")),
+    # risk watch (issue 12, point 6): the board and the warning register of a subtree; incidents
+    ("intake", "GET", "/api/v1/risk-watch/board"): Route(LIST),
+    ("intake", "GET", "/api/v1/risk-watch/warnings"): Route(LIST),
+    ("intake", "GET", "/api/v1/risk-watch/warnings/{warning_id}"): Route(READ, "warning"),
+    ("intake", "POST", "/api/v1/projects/{project_id}/incidents"): Route(
+        WRITE, "project",
+        lambda i: {"occurred_on": "2026-01-01", "people_involved": 1, "description": "矩阵", "response": "矩阵"},
+        writers=roles("filer", "supervisor")),
+    ("intake", "GET", "/api/v1/projects/{project_id}/incidents"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/clearances/{project_number}"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/clearances/{project_number}/form.docx"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/clearances/{project_number}/form.pdf"): Route(READ, "project"),

@@ -59,6 +59,7 @@ SEES: dict[str, set[str]] = {
     "agency": set(INTRUDERS),
     "organization": set(INTRUDERS),
     "subscription": {"integration_client"},  # its owner
+    "warning": set(),  # the warning register: supervisors and reviewers of the subtree only
 }
 
 #: Acts that are theirs (domain.md), so not intrusions; the matrix does not make them, keeping the
@@ -125,6 +126,25 @@ async def _other_city_reviewer(system: Any) -> str:
     return username
 
 
+async def _warning(system: Any, owner: dict[str, str]) -> dict[str, Any]:
+    """An entry of the owner's warning register: a high-risk project of theirs, decided reject."""
+    project = (await system.intake.post(
+        "/api/v1/projects", json={"title": f"矩阵预警-{uuid.uuid4().hex[:8]}", "category": "policy"}, headers=owner
+    )).json()
+    async with system.apps["intake"].state.sessionmaker() as session:
+        await session.exec(text("UPDATE project SET status = 'approved', risk_level = 'high', version = 1 WHERE id = :id")
+                           .bindparams(id=project["id"]))
+        await session.commit()
+    decided = await system.intake.post(
+        f"/api/v1/projects/{project['id']}/transitions", json={"action": "decide", "outcome": "reject"},
+        headers={**owner, "If-Match": '"1"'},
+    )
+    assert decided.status_code == 200, decided.text
+    register = await system.intake.get("/api/v1/risk-watch/warnings", params={"region_code": REGION, "limit": 200},
+                                       headers=await system.auth("jx.supervisor"))
+    return dict(next(e for e in register.json()["items"] if e["project_id"] == project["id"]))
+
+
 @pytest.fixture(scope="module")
 async def world(system: Any) -> dict[str, Any]:
     owner = await system.auth(OWNER)
@@ -172,6 +192,7 @@ async def world(system: Any) -> dict[str, Any]:
         "/api/v1/webhooks/subscriptions", json={"url": "https://example.org/matrix", "event_types": ["project.filed"]},
         headers=client,
     )
+    warning = await _warning(system, owner)
     INTRUDERS["other_city"] = await _other_city_reviewer(system)
     ids = {
         "project": project["id"],
@@ -185,6 +206,7 @@ async def world(system: Any) -> dict[str, Any]:
         "region": REGION,
         "organization": org_id(OWNER_ORG),
         "subscription": subscription.json()["id"] if subscription.status_code == 201 else str(uuid.uuid4()),
+        "warning": warning["id"],
     }
     markers = {
         "project": [project["id"], project["number"], project["title"]],
@@ -193,6 +215,7 @@ async def world(system: Any) -> dict[str, Any]:
         "review": [project["current_review_id"]],
         "draw": [draw.json()["id"]],
         "subscription": [ids["subscription"], "example.org/matrix"],
+        "warning": [warning["id"]],  # its title is the project's, which the client may read
     }
     return {"ids": ids, "markers": markers}
 
@@ -205,7 +228,7 @@ def _nowhere(kind: str) -> str:
 _PARAMS = {
     "project_id": "project", "file_id": "file", "list_id": "list", "review_id": "review", "draw_id": "draw",
     "expert_id": "expert", "agency_id": "agency", "region_code": "region", "subscription_id": "subscription",
-    "project_number": "project_number",
+    "project_number": "project_number", "warning_id": "warning",
 }
 _FIXED = {"round_number": "1", "code": "C01.1", "version": "v1", "org_id": org_id(OWNER_ORG), "code_": REGION}
 

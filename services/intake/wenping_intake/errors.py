@@ -191,3 +191,24 @@ class AccountabilityNotFound(NotFound, code="accountability.not_found", message=
 
 class AccountabilityGroundNotFound(UnprocessableEntity, code="accountability.ground_not_found"):
     """The stated ground does not hold for the project (the detail says what was looked for)."""
+
+
+# oversight: the risk watch and incidents
+
+
+class RiskWatchSupervisorOnly(Forbidden, code="risk_watch.supervisor_only", message="只有维稳办负责人可以查看风险监测看板"): ...
+
+
+class RiskWatchReaderOnly(Forbidden, code="risk_watch.reader_only", message="只有维稳办负责人和审查员可以查看预警台账"): ...
+
+
+class WarningNotFound(NotFound, code="risk_watch.warning_not_found", message="预警台账条目不存在"): ...
+
+
+class IncidentForbidden(Forbidden, code="incident.forbidden", message="只有项目责任单位或本辖区维稳办负责人可以报告实施中发生的事件"): ...
+
+
+class IncidentNotInTracking(Conflict, code="incident.not_in_tracking", message="只有决策实施后（准予实施、落实措施后实施或跟踪问效中）的项目可以报告事件"): ...
+
+
+class IncidentDateInvalid(UnprocessableEntity, code="incident.date_invalid", message="事件发生日期须在项目决策之后且不晚于今天"): ...

@@ -27,6 +27,7 @@ from .models import metadata as _every_table  # noqa: F401  # every table, and t
 from .projects.endpoints import router as projects_router
 from .reminders.endpoints import router as reminders_router
 from .reports.endpoints import router as reports_router
+from .risk_watch.endpoints import router as risk_watch_router
 from .stats.endpoints import router as stats_router
 from .targets.endpoints import router as targets_router
 from .tracking.endpoints import router as tracking_router
@@ -83,6 +84,7 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(appraisals_router)
     app.include_router(inspections_router)
     app.include_router(accountability_router)
+    app.include_router(risk_watch_router)
     app.include_router(audit_router("intake"))
     return app
 

@@ -10,10 +10,11 @@ from .inspections.models import Circular, CircularNumberCounter, Inspection, Ins
 from .ledger.models import LedgerEntry
 from .projects.models import Project, ProjectNumberCounter
 from .reports.models import ReportRound, ReturnReason, ReviewEvent
+from .risk_watch.models import WarningEntry, WarningFlag
 from .stats import tallies  # noqa: F401  # keeps the statistics tallies at every flush
 from .stats.models import ProjectTally, ReturnReasonTally
 from .targets.models import AssessmentTarget, OversightChange
-from .tracking.models import EffectEvaluation, TrackedMeasure, TrackingRecord
+from .tracking.models import EffectEvaluation, Incident, TrackedMeasure, TrackingRecord
 from .webhooks.models import ReminderNotice, WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
 
 metadata = TableBase.metadata
@@ -28,6 +29,7 @@ __all__ = [
     "DecisionList",
     "EffectEvaluation",
     "IdempotencyRecord",
+    "Incident",
     "Inspection",
     "InspectionFinding",
     "LedgerEntry",
@@ -44,6 +46,8 @@ __all__ = [
     "StoredFile",
     "TrackedMeasure",
     "TrackingRecord",
+    "WarningEntry",
+    "WarningFlag",
     "WebhookDelivery",
     "WebhookSubscription",
     "WebhookSubscriptionChange",

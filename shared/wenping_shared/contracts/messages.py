@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, 
 
 from .._types import Text
 from .report import Report
-from .vocab import AssessorKind, LabelledEnum, ProjectLevel, ReviewVerdict
+from .vocab import AssessorKind, LabelledEnum, ProjectLevel, ReviewVerdict, WarningMatchField
 
 
 class Message(BaseModel):
@@ -40,6 +40,20 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 # intake → review: a submitted report round.
+
+
+class WarningFlagFacts(Message):
+    """A new filing closely resembles an entry of the warning register (预警台账: a high-risk
+    decision rejected or deferred); intake records it at filing and hands it to the reviewer."""
+
+    warning_id: Text = Field(min_length=1, max_length=64)
+    matched_fields: list[WarningMatchField] = Field(default_factory=list, max_length=3)
+    score: float = Field(ge=0, le=1, allow_inf_nan=False)
+    title_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
+    place_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
+    organization_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
+    warned_region_code: Text | None = Field(default=None, max_length=6)
+    warned_outcome: Text | None = Field(default=None, max_length=32)
 
 
 class ProjectFacts(Message):
@@ -61,6 +75,8 @@ class ProjectFacts(Message):
     agency_id: Text | None = Field(default=None, max_length=64)
     agency_org_id: Text | None = Field(default=None, max_length=64)
     implementing_org_id: Text | None = Field(default=None, max_length=64)
+    #: Optional with a default: a hand-off staged before the risk watch still parses.
+    warning_flags: list[WarningFlagFacts] = Field(default_factory=list, max_length=50)
 
 
 class DocumentFileRef(Message):
@@ -197,4 +213,5 @@ __all__ = [
     "ReportHandoff",
     "ReviewEvent",
     "ReviewEventKind",
+    "WarningFlagFacts",
 ]

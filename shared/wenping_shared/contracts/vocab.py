@@ -387,7 +387,7 @@ class MonitoringRegime(LabelledEnum):
 class WarningMatchField(LabelledEnum):
     """What of a new filing resembles an entry of the warning register (预警台账)."""
 
-    title = "title", "事项名称"
+    project_title = "title", "事项名称"  # (not `title`: a str method)
     place = "place", "地点"
     organization = "organization", "责任单位"
 

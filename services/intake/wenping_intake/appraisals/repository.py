@@ -15,7 +15,7 @@ from wenping_shared.contracts.vocab import ReviewVerdict
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
 from ..reports.models import ReportRound
-from ..tracking.models import EffectEvaluation
+from ..tracking.models import EffectEvaluation, Incident
 from .models import AppraisalScheme
 
 
@@ -52,6 +52,17 @@ class AppraisalRepository:
                 col(ReportRound.verdict) == ReviewVerdict.returned_for_reassessment,
             )
             .group_by(col(ReportRound.project_id))
+        )
+        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
+
+    async def incidents(self, project_ids: Sequence[str]) -> dict[str, int]:
+        """project → incidents reported while it was implemented."""
+        if not project_ids:
+            return {}
+        query = (
+            select(col(Incident.project_id), func.count())
+            .where(col(Incident.project_id).in_(list(project_ids)))
+            .group_by(col(Incident.project_id))
         )
         return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
 

@@ -20,6 +20,7 @@ class Indicator(LabelledEnum):
     built_before_assessed = "built_before_assessed", "未评先建"
     open_rectifications = "open_rectifications", "未完成整改"
     accountability_actions = "accountability_actions", "被问责追责"
+    incidents = "incidents", "实施中发生事件"
 
 
 class Grade(LabelledEnum):
@@ -56,6 +57,9 @@ class Penalties(BaseModel):
     built_before_assessed: float = Field(ge=0, le=100, description="每个未评先建项目扣分")
     open_rectifications: float = Field(ge=0, le=100, description="每项未完成整改扣分")
     accountability_actions: float = Field(ge=0, le=100, description="每次问责追责扣分")
+    # A default of 0: versions published before incidents were counted score as they did (the
+    # cases are still listed); a new version sets a penalty.
+    incidents: float = Field(0, ge=0, le=100, description="每起实施中发生的事件扣分（未设定时为 0，只计例数）")
 
 
 class Grades(BaseModel):

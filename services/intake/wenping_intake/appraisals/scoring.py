@@ -22,6 +22,7 @@ RULES = (
     "按时完成 = 审查通过日期不晚于评估完成时限的 / 已审查通过且有时限的；首次审查通过率 = 第 1 轮审查通过的 / 第 1 轮已有审查结论的；"
     "效果评价完成 = 已报送效果评价的 / 进入跟踪问效、已评价的项目；退回重新评估按轮次计；未评先建按报备时已实施的项目计；"
     "未完成整改与问责追责按督查整改和问责记录计（尚无记录时为 0）。"
+    "实施中发生事件按跟踪期间报告的事件计（方案未设定每例扣分时为 0，只列例数）。"
 )
 
 TRACKED = {ProjectStatus.tracking, ProjectStatus.evaluated}
@@ -38,6 +39,7 @@ class UnitFacts:
     evaluated: set[str] = field(default_factory=set)
     open_rectifications: dict[str, int] = field(default_factory=dict)
     accountability_actions: dict[str, int] = field(default_factory=dict)
+    incidents: dict[str, int] = field(default_factory=dict)
 
 
 def _ref(project: Project, counted: bool) -> ProjectRef:
@@ -93,6 +95,7 @@ def score_parts(facts: UnitFacts, weights: Weights, penalties: Penalties) -> lis
                       [(p, facts.open_rectifications.get(p.id, 0)) for p in projects]),
         _penalty_part(Indicator.accountability_actions, penalties.accountability_actions,
                       [(p, facts.accountability_actions.get(p.id, 0)) for p in projects]),
+        _penalty_part(Indicator.incidents, penalties.incidents, [(p, facts.incidents.get(p.id, 0)) for p in projects]),
     ]
 
 

@@ -103,6 +103,7 @@ class AppraisalService:
         evaluated = await self.appraisals.evaluated(ids)
         open_rectifications = await InspectionRepository(self.session).not_accepted_counts(ids)
         actions = await AccountabilityRepository(self.session).counts(ids)
+        incidents = await self.appraisals.incidents(ids)
         targets = await self.targets.of_subtree(year, region)
         done = await self.targets.completed(year, region[:2].ljust(6, "0"))
         met = [(t, completed_for(t, done) >= t.target_count) for t in targets]
@@ -122,7 +123,7 @@ class AppraisalService:
                  unit_targets: Sequence[tuple[AssessmentTarget, bool]]) -> UnitScore:
             facts = scoring.UnitFacts(
                 projects=unit_projects, targets=unit_targets,
-                first_verdicts=first, reassessment_returns=returns, evaluated=evaluated,
+                first_verdicts=first, reassessment_returns=returns, evaluated=evaluated, incidents=incidents,
                 open_rectifications=open_rectifications, accountability_actions=actions,
             )
             parts = scoring.score_parts(facts, scheme.weights, scheme.penalties)

@@ -21,6 +21,7 @@ from ..ledger import service as ledger
 from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
 from ..projects.service import ProjectService, new_project
+from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
 from .closeout import CloseOutState, close_out_reason, close_out_state
 from .models import DecisionList
@@ -122,6 +123,7 @@ class DecisionListService:
             )
             await webhook_events.project_changed(self.session, project, "file_in_list", None, ProjectStatus.filed, {})
             projects.append(project)
+        await risk_watch.flag_filings(self.session, principal, projects)
         await self.session.flush()
         return self._detail(decision_list, projects, {}, today)
 

@@ -11,6 +11,7 @@ from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_id
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
+from ..risk_watch.service import reader_flags
 from .filters import ProjectFiltersDep
 from .schemas import (
     CommissionRequest,
@@ -116,7 +117,10 @@ async def list_projects(
     "/{project_id}",
     response_model=ProjectPublic,
     summary="项目详情",
-    description="带 ETag；allowed_actions 为调用方此刻可执行的状态变更。服务令牌（审查、注册服务）可读任何项目。",
+    description=(
+        "带 ETag；allowed_actions 为调用方此刻可执行的状态变更。服务令牌（审查、注册服务）可读任何项目。"
+        "warning_flags 为报备时与预警台账相近的条目（相近字段与得分；被比对的项目仅对可见该项目的调用方列出名称）。"
+    ),
     responses=_NOT_FOUND,
 )
 async def get_project(
@@ -124,7 +128,9 @@ async def get_project(
 ) -> ProjectPublic:
     project = await ProjectService(session, peers).get_visible(principal, project_id)
     response.headers["ETag"] = project_etag(project)
-    return project_public(project, principal)
+    public = project_public(project, principal)
+    public.warning_flags = await reader_flags(session, principal, project.id)
+    return public
 
 
 @router.patch(

@@ -22,6 +22,8 @@ from wenping_shared.contracts.vocab import (
     TransitionAction,
 )
 
+from ..risk_watch.schemas import WarningFlagPublic
+
 Title = Annotated[Text, Field(min_length=1, max_length=200, description="事项名称")]
 OrgId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -213,6 +215,10 @@ class ProjectPublic(BaseModel):
     closed_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
     allowed_actions: list[str] = Field(description="当前调用方此刻可执行的状态变更动作")
+    warning_flags: list[WarningFlagPublic] = Field(
+        default_factory=list,
+        description="风险监测：报备时与预警台账（高风险不予实施或暂缓实施的决策）相近的条目（仅项目详情给出）",
+    )
 
 
 class InvalidTransitionProblem(BaseModel):

@@ -29,6 +29,7 @@ from wenping_shared.contracts.vocab import (
     ProjectCategory,
     ProjectLevel,
     ProjectStatus,
+    TransitionAction,
     label_of,
     project_level_for_region,
 )
@@ -49,6 +50,7 @@ from ..errors import (
     TransitionForbidden,
 )
 from ..ledger import service as ledger
+from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
 from . import lifecycle
 from .access import ensure_visible, is_filer_of
@@ -87,8 +89,9 @@ def project_etag(project: Project) -> str:
     return etag_for(project.version)
 
 
-def project_facts(project: Project) -> messages.ProjectFacts:
-    """The project as the review service needs it, handed over with each report round."""
+def project_facts(project: Project, warning_flags: Sequence[messages.WarningFlagFacts] = ()) -> messages.ProjectFacts:
+    """The project as the review service needs it, handed over with each report round (with the
+    risk watch's flags, so the reviewer sees them)."""
     return messages.ProjectFacts(
         project_id=project.id,
         number=project.number,
@@ -106,6 +109,7 @@ def project_facts(project: Project) -> messages.ProjectFacts:
         agency_id=project.agency_id,
         agency_org_id=project.agency_org_id,
         implementing_org_id=project.implementing_org_id,
+        warning_flags=list(warning_flags),
     )
 
 
@@ -247,6 +251,7 @@ class ProjectService:
              "designated_by_org_id": principal.org_id, "mandatory_triggers": project.mandatory_triggers},
         )
         await webhook_events.project_changed(self.session, project, "designate", None, ProjectStatus.filed, {})
+        await risk_watch.flag_filings(self.session, principal, [project])
         await self.session.flush()
         return project
 
@@ -319,6 +324,12 @@ class ProjectService:
             project.decision_outcome = outcome
             details["outcome"] = outcome
         await lifecycle.change_status(self.session, project, principal, action, to_status, details)
+        # The risk watch (same transaction): a filing is compared with the warning register, a
+        # high-risk reject or defer enters it.
+        if action == TransitionAction.file:
+            await risk_watch.flag_filings(self.session, principal, [project])
+        elif action == TransitionAction.decide:
+            await risk_watch.register_decision(self.session, project, principal)
         await self.session.flush()
         return project
 

@@ -24,7 +24,8 @@ router = APIRouter(prefix="/api/v1", tags=["reminders"])
         "project_deadline 未办结（销号、撤回、不予实施以外）且评估完成时限将到或已过的项目；"
         "decision_list_item 同样条件下属于决策清单的项目（即未销号的清单事项，不再重复列为 project_deadline）；"
         "measure_deadline 未完成且完成时限将到或已过的防范化解措施（所属项目未办结）；"
-        "rectification_deadline 督查发现的问题尚未整改（待整改或退回重新整改）且整改时限将到或已过的（被督查单位与本辖区监督人员可见）。"
+        "rectification_deadline 督查发现的问题尚未整改（待整改或退回重新整改）且整改时限将到或已过的（被督查单位与本辖区监督人员可见）；"
+        "incident 仅维稳办负责人：辖区内决策实施中报告的事件（报告当日起，直到项目报送效果评价；severity 为 incident，按报告日期排序）。"
         f"按到期日升序（逾期最久的在前），游标分页。days_left 为负表示已逾期；severity：overdue 已逾期、"
         f"urgent {URGENT_DAYS} 日内到期、upcoming 其余。counts 为全部提醒数与其中逾期数。"
     ),

@@ -19,13 +19,17 @@ from ..inspections.repository import OWED
 from ..projects.access import visible_filter
 from ..projects.lifecycle import FINISHED_STATUSES
 from ..projects.models import Project
-from ..tracking.models import TrackedMeasure
+from ..tracking.models import Incident, TrackedMeasure
 from ..tracking.schemas import MeasureStatus
 
 #: Sort rank of each source within one due date (the cursor's middle value).
 PROJECT_RANK = 0
 MEASURE_RANK = 1
 RECTIFICATION_RANK = 3
+INCIDENT_RANK = 2
+#: An incident stays on the supervisors' reminders while its decision is being implemented
+#: (until the effect evaluation).
+IMPLEMENTING = ("implement", "implement_with_measures", "tracking")
 
 Cursor = tuple[dt.date, int, str]
 
@@ -111,6 +115,32 @@ class ReminderRepository:
             query = query.where(after)
         query = query.order_by(col(TrackedMeasure.deadline), col(TrackedMeasure.id)).limit(limit)
         return (await self.session.exec(query)).all()
+
+    def _incidents(self, principal: Principal) -> list[ColumnElement[bool]]:
+        return [visible_filter(principal), col(Project.status).in_(IMPLEMENTING)]
+
+    async def incidents(
+        self, principal: Principal, cursor: Cursor | None, limit: int
+    ) -> Sequence[tuple[Incident, Project]]:
+        query = (
+            select(Incident, Project)
+            .join(Project, col(Project.id) == col(Incident.project_id))
+            .where(*self._incidents(principal))
+        )
+        after = _after(col(Incident.reported_on), col(Incident.id), INCIDENT_RANK, cursor)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(col(Incident.reported_on), col(Incident.id)).limit(limit)
+        return (await self.session.exec(query)).all()
+
+    async def incident_count(self, principal: Principal) -> int:
+        query = (
+            select(func.count())
+            .select_from(Incident)
+            .join(Project, col(Project.id) == col(Incident.project_id))
+            .where(*self._incidents(principal))
+        )
+        return int((await self.session.exec(query)).one() or 0)
 
     async def counts(
         self, principal: Principal, horizon: dt.date, today: dt.date, kinds: set[str]

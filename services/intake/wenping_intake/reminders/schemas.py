@@ -14,12 +14,14 @@ class ReminderKind(LabelledEnum):
     decision_list_item = "decision_list_item", "决策清单事项销号"
     measure_deadline = "measure_deadline", "防范化解措施完成时限"
     rectification_deadline = "rectification_deadline", "督查问题整改时限"
+    incident = "incident", "实施中发生事件"
 
 
 class ReminderSeverity(LabelledEnum):
     overdue = "overdue", "已逾期"
     urgent = "urgent", "3 日内到期"
     upcoming = "upcoming", "即将到期"
+    incident = "incident", "事件即时提醒"
 
 
 class ReminderPublic(BaseModel):
@@ -33,11 +35,14 @@ class ReminderPublic(BaseModel):
     finding_id: str | None = Field(
         default=None, description="整改提醒：督查发现的问题 id（见 GET /api/v1/inspections/{id}，报告整改 POST .../findings/{id}/report）"
     )
+    incident_id: str | None = Field(None, description="事件提醒：事件 id（见 GET /api/v1/projects/{id}/incidents）")
     title: str = Field(description="提醒事项")
     region_code: str
     due_date: dt.date
     days_left: int = Field(description="距到期的天数，负数为已逾期")
-    severity: ReminderSeverity = Field(description="overdue 已逾期、urgent 3 日内到期、upcoming 即将到期")
+    severity: ReminderSeverity = Field(
+        description="overdue 已逾期、urgent 3 日内到期、upcoming 即将到期、incident 实施中发生事件（报告当日起即时提醒）"
+    )
     severity_label: str
 
 

@@ -15,12 +15,12 @@ from wenping_shared import (
     encode_cursor,
     local_today,
 )
-from wenping_shared.contracts.vocab import InspectionCheck, label_of
+from wenping_shared.contracts.vocab import IncidentScale, InspectionCheck, label_of
 
 from ..inspections.models import InspectionFinding
 from ..projects.models import Project
-from ..tracking.models import TrackedMeasure
-from .repository import MEASURE_RANK, PROJECT_RANK, RECTIFICATION_RANK, Cursor, ReminderRepository
+from ..tracking.models import Incident, TrackedMeasure
+from .repository import INCIDENT_RANK, MEASURE_RANK, PROJECT_RANK, RECTIFICATION_RANK, Cursor, ReminderRepository
 from .schemas import (
     ReminderCounts,
     ReminderKind,
@@ -42,10 +42,10 @@ def severity(days_left: int) -> ReminderSeverity:
 
 def _reminder(
     kind: ReminderKind, project: Project, due: dt.date, today: dt.date, title: str, measure_id: str | None = None,
-    finding_id: str | None = None,
+    incident_id: str | None = None, finding_id: str | None = None,
 ) -> ReminderPublic:
     days_left = (due - today).days
-    level = severity(days_left)
+    level = ReminderSeverity.incident if incident_id else severity(days_left)
     return ReminderPublic(
         kind=kind,
         kind_label=kind.label,
@@ -54,6 +54,7 @@ def _reminder(
         project_title=project.title,
         decision_list_id=project.decision_list_id if kind == ReminderKind.decision_list_item else None,
         measure_id=measure_id,
+        incident_id=incident_id,
         finding_id=finding_id,
         title=title,
         region_code=project.region_code,
@@ -82,6 +83,15 @@ def _measure_reminder(measure: TrackedMeasure, project: Project, today: dt.date)
     return (measure.deadline, MEASURE_RANK, measure.id), reminder
 
 
+def _incident_reminder(incident: Incident, project: Project, today: dt.date) -> tuple[Cursor, ReminderPublic]:
+    reminder = _reminder(
+        ReminderKind.incident, project, incident.reported_on, today,
+        f"实施中发生事件（{label_of(IncidentScale, incident.scale)}，{incident.people_involved}人）：{incident.description[:100]}",
+        incident_id=incident.id,
+    )
+    return (incident.reported_on, INCIDENT_RANK, incident.id), reminder
+
+
 def _rectification_reminder(finding: InspectionFinding, project: Project, today: dt.date) -> tuple[Cursor, ReminderPublic]:
     assert finding.deadline is not None
     check = label_of(InspectionCheck, finding.check)
@@ -96,7 +106,7 @@ def _decode(cursor: str | None) -> Cursor | None:
     if not cursor:
         return None
     due, rank, ident = decode_cursor(cursor, 3)
-    if not isinstance(due, dt.date) or rank not in (PROJECT_RANK, MEASURE_RANK, RECTIFICATION_RANK) or not isinstance(ident, str):
+    if not isinstance(due, dt.date) or rank not in (PROJECT_RANK, MEASURE_RANK, INCIDENT_RANK, RECTIFICATION_RANK) or not isinstance(ident, str):
         raise InvalidCursor()
     return due, int(rank), ident
 
@@ -123,10 +133,17 @@ class ReminderService:
         if "rectification_deadline" in kinds:
             for finding, project in await self.reminders.rectifications(principal, horizon, after, limit + 1):
                 merged.append(_rectification_reminder(finding, project, today))
+        # Incidents alert the stability office: a supervisor's reminders only (the reminder.due
+        # sweep, a service, leaves them to their own incident.reported event).
+        incidents = "incident" in kinds and principal.kind == "user" and principal.has_role("supervisor")
+        if incidents:
+            for incident, project in await self.reminders.incidents(principal, after, limit + 1):
+                merged.append(_incident_reminder(incident, project, today))
         merged.sort(key=lambda pair: pair[0])
         page = merged[:limit]
         next_cursor = encode_cursor(list(page[-1][0])) if len(merged) > limit and page else None
         total, overdue = await self.reminders.counts(principal, horizon, today, kinds)
+        total += await self.reminders.incident_count(principal) if incidents else 0
         return ReminderPage(
             items=[r for _, r in page], next_cursor=next_cursor, counts=ReminderCounts(total=total, overdue=overdue)
         )

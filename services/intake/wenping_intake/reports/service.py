@@ -27,6 +27,7 @@ from ..projects.access import ensure_visible, is_agency_of, is_filer_of
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
+from ..risk_watch import service as risk_watch
 from .models import ReportRound, ReturnReason, ReviewEvent, approval_day
 from .repository import ReportRepository
 from .schemas import DocumentRef, ReportRoundPublic, ReportRoundSummary, ReportSubmission
@@ -106,7 +107,7 @@ class ReportService:
                 round=number,
                 report=data.report,
                 submitted_on=row.submitted_on,
-                project=project_facts(project),
+                project=project_facts(project, await risk_watch.handoff_flags(self.session, project.id)),
                 document_file=messages.DocumentFileRef(id=document.id, filename=document.filename, sha256=document.sha256),
             ),
         )

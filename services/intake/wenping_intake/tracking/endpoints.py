@@ -7,12 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep
-from .schemas import EvaluationCreate, EvaluationPublic, TrackingCreate, TrackingOverview, TrackingResult
-from .service import TrackingService
+from .schemas import (
+    EvaluationCreate,
+    EvaluationPublic,
+    IncidentCreate,
+    IncidentPublic,
+    TrackingCreate,
+    TrackingOverview,
+    TrackingResult,
+)
+from .service import IncidentService, TrackingService
 
 router = APIRouter(prefix="/api/v1/projects", tags=["tracking"])
 
@@ -104,3 +112,49 @@ async def get_evaluation(
     evaluation, project = await TrackingService(session).evaluation(principal, project_id)
     response.headers["ETag"] = etag_for(project.version)
     return evaluation
+
+
+@router.post(
+    "/{project_id}/incidents",
+    status_code=201,
+    response_model=IncidentPublic,
+    summary="报告实施中发生的事件",
+    description=(
+        "决策实施后（准予实施、落实措施后实施或跟踪问效中）发生的矛盾纠纷、群体性事件等，由项目责任单位报备员或本辖区"
+        "维稳办负责人报告：发生日期（决策之后、不晚于今天，否则 422 incident.date_invalid）、涉及人数（规模等级由此确定："
+        "5人以下个体、5至29人群体、30至99人较大规模、100人以上大规模）、事件经过、处置措施。"
+        "其他状态答 409 incident.not_in_tracking。报告即刻：本辖区（含上级）维稳办负责人的提醒（GET /api/v1/reminders，"
+        "kind=incident，直到项目报送效果评价）、订阅了 incident.reported 的对接平台收到事件推送、记入电子台账，"
+        "并计入年度考核（incidents 扣分指标的例数）。支持 Idempotency-Key。"
+    ),
+    responses={
+        **_NOT_FOUND,
+        403: {"description": "非项目责任单位或本辖区维稳办负责人"},
+        409: {"description": "项目不在决策实施阶段"},
+        422: {"description": "请求数据不合法，或发生日期不在决策之后至今天之间"},
+    },
+)
+async def report_incident(
+    project_id: str, data: IncidentCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> JSONResponse:
+    async def work() -> IncidentPublic:
+        return await IncidentService(session).report(principal, project_id, data)
+
+    return await run_idempotent(
+        request, session, principal, IdempotencyRecord, work,
+        headers=lambda i: {"Location": f"/api/v1/projects/{i.project_id}/incidents"},
+    )
+
+
+@router.get(
+    "/{project_id}/incidents",
+    response_model=Page[IncidentPublic],
+    summary="实施中发生的事件",
+    description="项目报告过的事件，新的在前，游标分页。项目可见者均可查看。",
+    responses=_NOT_FOUND,
+)
+async def list_incidents(
+    project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageParamsDep
+) -> Page[IncidentPublic]:
+    items, cursor = await IncidentService(session).list(principal, project_id, page)
+    return Page(items=items, next_cursor=cursor)

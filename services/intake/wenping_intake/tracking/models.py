@@ -81,3 +81,27 @@ class EffectEvaluation(TableBase, table=True):
     evaluated_by: str = Field(max_length=200)
     evaluated_by_name: str | None = Field(default=None, max_length=200)
     evaluated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Incident(TableBase, table=True):
+    """An incident during implementation (实施中发生的事件), reported at once to the stability office."""
+
+    __tablename__ = "project_incident"
+    __table_args__ = (
+        Index("ix_project_incident_project_reported", "project_id", "reported_at", "id"),
+        Index("ix_project_incident_reported_on", "reported_on", "id"),
+    )
+
+    id: str = Field(default_factory=_id, primary_key=True, max_length=36)
+    project_id: str = Field(max_length=36)
+    region_code: str = Field(max_length=6)
+    occurred_on: dt.date
+    people_involved: int
+    scale: str = Field(max_length=16)
+    description: str = Field(sa_type=Text, description="what happened")
+    response: str = Field(sa_type=Text, description="how it was handled")
+    reported_by: str = Field(max_length=200)
+    reported_by_name: str | None = Field(default=None, max_length=200)
+    reported_by_org_id: str | None = Field(default=None, max_length=64)
+    reported_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    reported_on: dt.date = Field(description="Asia/Shanghai date of the report: the reminder's date")

@@ -12,7 +12,7 @@ from wenping_shared import PageParams
 from wenping_shared.contracts.vocab import ReviewVerdict
 
 from ..reports.models import ReportRound
-from .models import EffectEvaluation, TrackedMeasure, TrackingRecord
+from .models import EffectEvaluation, Incident, TrackedMeasure, TrackingRecord
 
 
 class TrackingRepository:
@@ -38,12 +38,12 @@ class TrackingRepository:
 
     async def records(self, project_id: str, page: PageParams) -> Sequence[TrackingRecord]:
         query = select(TrackingRecord).where(col(TrackingRecord.project_id) == project_id)
-        after = page.after([col(TrackingRecord.recorded_at), col(TrackingRecord.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(TrackingRecord.recorded_at).desc(), col(TrackingRecord.id).desc()).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.newest_first(query, col(TrackingRecord.recorded_at), col(TrackingRecord.id)))).all()
 
     async def evaluation(self, project_id: str) -> EffectEvaluation | None:
         query = select(EffectEvaluation).where(col(EffectEvaluation.project_id) == project_id)
         return (await self.session.exec(query)).first()
+
+    async def incidents(self, project_id: str, page: PageParams) -> Sequence[Incident]:
+        query = select(Incident).where(col(Incident.project_id) == project_id)
+        return (await self.session.exec(page.newest_first(query, col(Incident.reported_at), col(Incident.id)))).all()

@@ -8,7 +8,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from wenping_shared import CrossFieldError, MultiLineText, Text
-from wenping_shared.contracts.vocab import LabelledEnum, ProjectStatus
+from wenping_shared.contracts.vocab import IncidentScale, LabelledEnum, ProjectStatus
 
 
 class MeasureStatus(LabelledEnum):
@@ -153,3 +153,46 @@ class EvaluationPublic(BaseModel):
     evaluated_at: dt.datetime
     project_status: ProjectStatus
     project_version: int
+
+
+#: Lower bound of each scale class (people involved); 5 or more is a group (集体) by common practice.
+INCIDENT_SCALE_FLOORS: tuple[tuple[int, IncidentScale], ...] = (
+    (100, IncidentScale.mass), (30, IncidentScale.large), (5, IncidentScale.group), (0, IncidentScale.individual),
+)
+
+
+def incident_scale(people_involved: int) -> IncidentScale:
+    return next(scale for floor, scale in INCIDENT_SCALE_FLOORS if people_involved >= floor)
+
+
+class IncidentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_on: dt.date = Field(description="事件发生日期（决策之后，不晚于今天）")
+    people_involved: int = Field(ge=0, le=10_000_000, description="涉及人数；规模等级由此确定（5人以下个体、5至29人群体、30至99人较大规模、100人以上大规模）")
+    description: MultiLineText = Field(min_length=1, max_length=5000, description="发生了什么")
+    response: MultiLineText = Field(min_length=1, max_length=5000, description="已采取的处置措施")
+
+    @field_validator("description", "response")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("不能为空")
+        return value
+
+
+class IncidentPublic(BaseModel):
+    id: str
+    project_id: str
+    region_code: str
+    occurred_on: dt.date
+    people_involved: int
+    scale: IncidentScale
+    scale_label: str
+    description: str
+    response: str
+    reported_by: str
+    reported_by_name: str | None
+    reported_by_org_id: str | None
+    reported_at: dt.datetime

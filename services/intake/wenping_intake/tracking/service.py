@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Conflict, PageParams, Principal, etag_for, local_today, utcnow
-from wenping_shared.contracts.vocab import ProjectStatus, label_of
+from wenping_shared import Conflict, PageParams, Principal, etag_for, local_date, local_today, region_contains, utcnow
+from wenping_shared.contracts.vocab import IncidentScale, ProjectStatus, label_of
 
 from ..errors import (
     EvaluationNotFound,
+    IncidentDateInvalid,
+    IncidentForbidden,
+    IncidentNotInTracking,
     InvalidTransition,
     MeasureNotFound,
     NotTrackable,
@@ -32,17 +35,22 @@ from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_filer_of
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
-from .models import EffectEvaluation, TrackedMeasure, TrackingRecord
+from ..webhooks import events as webhook_events
+from ..webhooks.schemas import EventType
+from .models import EffectEvaluation, Incident, TrackedMeasure, TrackingRecord
 from .repository import TrackingRepository
 from .schemas import (
     EvaluationCreate,
     EvaluationPublic,
+    IncidentCreate,
+    IncidentPublic,
     MeasureStatus,
     TrackedMeasurePublic,
     TrackingCreate,
     TrackingOverview,
     TrackingRecordPublic,
     TrackingResult,
+    incident_scale,
 )
 
 S = ProjectStatus
@@ -360,3 +368,71 @@ class TrackingService:
         if evaluation is None:
             raise EvaluationNotFound()
         return evaluation_public(evaluation, project), project
+
+
+# --- incidents during implementation ------------------------------------------------------------
+
+
+def incident_public(incident: Incident) -> IncidentPublic:
+    return IncidentPublic(
+        **incident.model_dump(exclude={"scale", "reported_on"}),
+        scale=IncidentScale(incident.scale),
+        scale_label=label_of(IncidentScale, incident.scale),
+    )
+
+
+class IncidentService:
+    """Incidents (事件) while a decision is implemented: reported by the decision body or the
+    stability office, they reach the supervisors at once (a reminder, a webhook event) and count
+    in the appraisal."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.projects = ProjectRepository(session)
+        self.tracking = TrackingRepository(session)
+
+    async def report(self, principal: Principal, project_id: str, data: IncidentCreate) -> IncidentPublic:
+        project = ensure_visible(principal, await self.projects.get_for_update(project_id))
+        supervisor = principal.kind == "user" and principal.has_role("supervisor") and region_contains(
+            principal.region_code or "", project.region_code
+        )
+        if not (is_filer_of(principal, project) or supervisor):
+            raise IncidentForbidden()
+        if project.status not in TRACKABLE:
+            raise _wrong_state(project, "只有决策实施后（准予实施、落实措施后实施或跟踪问效中）的项目可以报告事件", IncidentNotInTracking)
+        now = utcnow()
+        today = local_date(now)
+        decided = local_date(project.decided_at) if project.decided_at else None
+        if data.occurred_on > today or (decided is not None and data.occurred_on < decided):
+            since = f"{decided.isoformat()} 至 " if decided else "不晚于 "
+            raise IncidentDateInvalid(
+                f"请求数据校验失败：occurred_on 事件发生日期须在 {since}{today.isoformat()}（项目决策之后、不晚于今天）",
+                errors=[{"loc": ["occurred_on"], "msg": "事件发生日期须在项目决策之后且不晚于今天", "type": "value_error"}],
+            )
+        incident = Incident(
+            project_id=project.id, region_code=project.region_code, occurred_on=data.occurred_on,
+            people_involved=data.people_involved, scale=incident_scale(data.people_involved).value,
+            description=data.description, response=data.response, reported_by=principal.subject,
+            reported_by_name=principal.name, reported_by_org_id=principal.org_id, reported_at=now, reported_on=today,
+        )
+        self.session.add(incident)
+        lifecycle.touch(project)
+        details = {
+            "incident_id": incident.id, "occurred_on": data.occurred_on.isoformat(),
+            "people_involved": data.people_involved, "scale": incident.scale, "description": data.description[:200],
+        }
+        await ledger.append(self.session, project, principal, "incident_reported", project.status, project.status, details)
+        # In the same transaction: subscribers hear of it at once (the supervisors' reminder is computed).
+        await webhook_events.publish(
+            self.session, EventType.incident_reported, project,
+            {**details, "scale_label": label_of(IncidentScale, incident.scale), "response": data.response[:200]},
+            at=now,
+        )
+        await self.session.flush()
+        return incident_public(incident)
+
+    async def list(self, principal: Principal, project_id: str, page: PageParams) -> tuple[list[IncidentPublic], str | None]:
+        project = ensure_visible(principal, await self.projects.get(project_id))
+        rows = await self.tracking.incidents(project.id, page)
+        items, cursor = page.page(rows, key=lambda i: [i.reported_at, i.id])
+        return [incident_public(i) for i in items], cursor

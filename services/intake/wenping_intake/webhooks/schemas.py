@@ -19,6 +19,7 @@ class EventType(LabelledEnum):
     clearance_issued = "clearance.issued", "稳评备案证明已签发"
     clearance_revoked = "clearance.revoked", "稳评备案证明已撤销"
     reminder_due = "reminder.due", "事项到期提醒"
+    incident_reported = "incident.reported", "实施中发生事件"
 
 
 EVENT_LABELS: dict[str, str] = {event.value: event.label for event in EventType}

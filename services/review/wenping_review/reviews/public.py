@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import SimpleNamespace
 
+from wenping_shared.contracts.messages import WarningFlagFacts
 from wenping_shared.contracts.vocab import ItemMode, ItemResult, ReviewVerdict, label_of
 
 from ..checklist import Checklist, score, verdict
@@ -26,7 +27,7 @@ StoredItem = ReviewItem | SimpleNamespace
 
 _SUMMARY_LABELS = frozenset({"verdict_label"})
 _DETAIL_DERIVED = frozenset(
-    {"pending_items", "provisional_verdict", "provisional_score", "items", "changes_since_previous"}
+    {"pending_items", "provisional_verdict", "provisional_score", "items", "changes_since_previous", "warning_flags"}
 )
 #: Fields copied as stored: everything of the summary but its label, and of the detail but what
 #: is derived from the items.
@@ -113,6 +114,8 @@ def review_detail(
         provisional_score=score(results, checklist),
         items=[item_public(i, checklist) for i in items],
         changes_since_previous=changes,
+        # The risk watch's flags came with the project facts of the hand-off (none before it existed).
+        warning_flags=[WarningFlagFacts.model_validate(f) for f in (review.project or {}).get("warning_flags") or []],
     )
 
 

@@ -131,5 +131,10 @@ class ReviewPublic(ReviewSummary):
     document_file: dict[str, Any] | None
     items: list[ReviewItemPublic]
     changes_since_previous: ChangesSincePrevious | None
+    warning_flags: list[messages.WarningFlagFacts] = Field(
+        default_factory=list,
+        description="风险监测：该项目报备时与预警台账（高风险不予实施或暂缓实施的决策）相近的条目，随报告移交；"
+        "条目详情见受理服务 GET /api/v1/risk-watch/warnings/{warning_id}",
+    )
     report: dict[str, Any]
     version: int

@@ -1,0 +1,120 @@
+"""Risk-watch queries: the board's two aggregates, the register, the flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from wenping_shared import PageParams, Principal
+
+from ..projects.access import in_region_subtree, visible_filter
+from ..projects.models import Project
+from .models import WarningEntry, WarningFlag
+
+#: The filing comparison reads at most this many of a province's newest entries (Jiaxing enters
+#: about 14 a year: the bound only keeps a pathological register from slowing every filing).
+COMPARED_ENTRIES = 5000
+UNKNOWN_LEVEL = "unknown"
+
+
+def _board_clauses(principal: Principal, region_code: str, year: int | None) -> list[ColumnElement[bool]]:
+    clauses = [visible_filter(principal), in_region_subtree(col(Project.region_code), region_code),
+               col(Project.status) != "draft"]
+    if year is not None:
+        clauses.append(col(Project.year) == year)
+    return clauses
+
+
+class RiskWatchRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)
+
+    # --- the board -------------------------------------------------------------------------------
+
+    async def board_counts(self, principal: Principal, region_code: str, year: int | None) -> Sequence[Any]:
+        """(risk level or 'unknown', status, count) of the subtree's filed projects."""
+        level = func.coalesce(col(Project.risk_level), UNKNOWN_LEVEL)
+        query = (
+            select(level, col(Project.status), func.count())
+            .where(*_board_clauses(principal, region_code, year))
+            .group_by(level, col(Project.status))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def board_projects(
+        self, principal: Principal, region_code: str, year: int | None, phase_of: Mapping[str, str], per_cell: int
+    ) -> Sequence[Any]:
+        """(project, level, phase): the ``per_cell`` most recently changed projects of each cell, in one query."""
+        level = func.coalesce(col(Project.risk_level), UNKNOWN_LEVEL)
+        phase = case(dict(phase_of), value=col(Project.status), else_="closed")
+        rank = func.row_number().over(
+            partition_by=(level, phase), order_by=(col(Project.updated_at).desc(), col(Project.id).desc())
+        )
+        cells = (
+            select(col(Project.id).label("id"), level.label("level"), phase.label("phase"), rank.label("rank"))
+            .where(*_board_clauses(principal, region_code, year))
+            .subquery()
+        )
+        query = (
+            select(Project, cells.c.level, cells.c.phase)
+            .join(cells, cells.c.id == col(Project.id))
+            .where(cells.c.rank <= per_cell)
+            .order_by(cells.c.level, cells.c.phase, cells.c.rank)
+        )
+        return (await self.session.exec(query)).all()
+
+    # --- the register ----------------------------------------------------------------------------
+
+    async def province_entries(self, region_code: str, exclude_project_id: str) -> Sequence[WarningEntry]:
+        query = (
+            select(WarningEntry)
+            .where(in_region_subtree(col(WarningEntry.region_code), region_code[:2] + "0000"))
+            .where(col(WarningEntry.project_id) != exclude_project_id)
+            .order_by(col(WarningEntry.created_at).desc())
+            .limit(COMPARED_ENTRIES)
+        )
+        return (await self.session.exec(query)).all()
+
+    async def entry(self, warning_id: str) -> WarningEntry | None:
+        return await self.session.get(WarningEntry, warning_id)
+
+    async def entries(
+        self, page: PageParams, region_code: str, outcome: str | None
+    ) -> Sequence[WarningEntry]:
+        query = select(WarningEntry).where(in_region_subtree(col(WarningEntry.region_code), region_code))
+        if outcome:
+            query = query.where(col(WarningEntry.outcome) == outcome)
+        return (await self.session.exec(page.newest_first(query, col(WarningEntry.created_at), col(WarningEntry.id)))).all()
+
+    # --- the flags -------------------------------------------------------------------------------
+
+    async def flags_of(self, project_id: str) -> Sequence[tuple[WarningFlag, WarningEntry]]:
+        query = (
+            select(WarningFlag, WarningEntry)
+            .join(WarningEntry, col(WarningEntry.id) == col(WarningFlag.warning_id))
+            .where(col(WarningFlag.project_id) == project_id)
+            .order_by(col(WarningFlag.score).desc(), col(WarningFlag.id))
+        )
+        return (await self.session.exec(query)).all()
+
+    async def projects(self, project_ids: Sequence[str]) -> dict[str, Project]:
+        if not project_ids:
+            return {}
+        query = select(Project).where(col(Project.id).in_(list(project_ids)))
+        return {p.id: p for p in (await self.session.exec(query)).all()}
+
+    async def flagged_filings(self, principal: Principal, warning_id: str) -> Sequence[tuple[WarningFlag, Project]]:
+        query = (
+            select(WarningFlag, Project)
+            .join(Project, col(Project.id) == col(WarningFlag.project_id))
+            .where(col(WarningFlag.warning_id) == warning_id, visible_filter(principal))
+            .order_by(col(WarningFlag.created_at).desc(), col(WarningFlag.id))
+        )
+        return (await self.session.exec(query)).all()
