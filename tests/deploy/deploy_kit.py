@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -32,6 +32,13 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
+def missing(message: str) -> NoReturn:
+    """What a test needs is not on this machine: CI fails, elsewhere the test is skipped."""
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def once_per_suite() -> None:
     """These tests read files and run tools, not a database: run them in the SQLite pass only."""
     if os.environ.get("WENPING_TEST_DB", "sqlite") != "sqlite":
@@ -45,10 +52,7 @@ def tool(name: str) -> str:
         return str(candidate)
     found = shutil.which(name)
     if found is None:
-        message = f"{name} is not installed (make setup installs it from requirements-dev.lock)"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(f"{name} is not installed (make setup installs it from requirements-dev.lock)")
     return found
 
 
@@ -65,10 +69,7 @@ def debian_binary(binary: str, package: str) -> str:
                            capture_output=True, timeout=600)
         found = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
     if found is None:
-        message = f"{binary} (Debian package {package}) is not installed and could not be installed"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(f"{binary} (Debian package {package}) is not installed and could not be installed")
     return found
 
 

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from deploy_kit import in_ci
+from deploy_kit import missing
 from sqlalchemy import make_url
 from sqlmodel import col, select
 
@@ -40,10 +40,7 @@ def psql(sql: str) -> None:
 def pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        message = f"{name} (Debian package postgresql-client) is not installed"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(f"{name} (Debian package postgresql-client) is not installed")
     return found
 
 

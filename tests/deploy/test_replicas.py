@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 import pytest
-from deploy_kit import DEPLOY, debian_binary, in_ci
+from deploy_kit import DEPLOY, debian_binary, missing
 from process_kit import free_port, prepare, stop, wait_ready
 from system_kit import docx_bytes
 
@@ -93,9 +93,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     try:
         _psql("SELECT 1")
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        if in_ci():
-            pytest.fail(f"PostgreSQL unreachable: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
+        missing(f"PostgreSQL unreachable: {exc}")
     nginx = debian_binary("nginx", "nginx")
     root = tmp_path_factory.mktemp("replicas")
     run = uuid.uuid4().hex[:8]
