@@ -28,7 +28,8 @@ async def reminders(system: WenpingSystem, user: str | None = None, headers: dic
 
 
 def keys(items: list[dict[str, Any]]) -> set[tuple[str, str, str | None]]:
-    return {(r["kind"], r["project_id"], r["measure_id"]) for r in items}
+    # A project may owe several rectifications: each is told apart by its finding.
+    return {(r["kind"], r["project_id"], r["measure_id"] or r.get("finding_id")) for r in items}
 
 
 async def test_reminders_for_projects_list_items_and_measures(system: WenpingSystem) -> None:

@@ -103,6 +103,35 @@ ROUTES: dict[tuple[str, str, str], Route] = {
         WRITE, "subscription", None, writers=roles("client:webhooks:manage"), if_match=True),
     ("intake", "GET", "/api/v1/webhooks/subscriptions/{subscription_id}/deliveries"): Route(READ, "subscription"),
     ("intake", "GET", "/api/v1/clearances/jwks.json"): Route(OPEN),
+    # oversight: inspections, rectification, circulars, accountability (the stability office of a subtree;
+    # the world seeds none of them: the ids name nothing, tenancy is proven by tests/oversight)
+    ("intake", "POST", "/api/v1/inspections"): Route(
+        WRITE, "project",
+        lambda i: {"project_id": i["project"], "inspected_on": "2026-01-05", "inspectors": ["矩阵"],
+                   "checks": [{"check": c, "finding": "矩阵"} for c in ("procedure", "implementation", "quality", "closure")]},
+        writers=roles("supervisor")),
+    ("intake", "GET", "/api/v1/inspections"): Route(LIST),
+    ("intake", "GET", "/api/v1/inspections/{inspection_id}"): Route(READ, "project"),
+    ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/report"): Route(
+        WRITE, "project", lambda i: {"report": "矩阵整改"}, writers=roles("filer")),
+    ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/accept"): Route(
+        WRITE, "project", lambda i: {"note": "矩阵"}, writers=roles("supervisor")),
+    ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/return"): Route(
+        WRITE, "project", lambda i: {"note": "矩阵"}, writers=roles("supervisor")),
+    ("intake", "POST", "/api/v1/inspections/circulars"): Route(
+        WRITE, None, lambda i: {"period_start": "2026-01-01", "period_end": "2026-01-31", "issuing_office": "矩阵",
+                                "number_prefix": "矩阵通"}, writers=roles("supervisor")),
+    ("intake", "GET", "/api/v1/inspections/circulars"): Route(LIST),
+    ("intake", "GET", "/api/v1/inspections/circulars/{circular_id}"): Route(READ, "project"),
+    ("intake", "GET", "/api/v1/inspections/circulars/{circular_id}/circular.docx"): Route(READ, "project"),
+    ("intake", "POST", "/api/v1/accountability"): Route(
+        WRITE, "project",
+        lambda i: {"project_id": i["project"], "kind": "interview", "ground": "built_before_assessed",
+                   "decided_on": "2026-01-05", "description": "矩阵约谈"},
+        writers=roles("supervisor")),
+    ("intake", "GET", "/api/v1/accountability"): Route(LIST),
+    ("intake", "GET", "/api/v1/accountability/grounds"): Route(LIST),
+    ("intake", "GET", "/api/v1/accountability/{action_id}"): Route(READ, "project"),
     # oversight: targets and yearly appraisals (the stability office of a subtree)
     ("intake", "POST", "/api/v1/targets"): Route(
         WRITE, "organization", lambda i: {"year": 2026, "org_id": i["organization"], "target_count": 1},

@@ -230,7 +230,7 @@ _PARAMS = {
     "expert_id": "expert", "agency_id": "agency", "region_code": "region", "subscription_id": "subscription",
     "project_number": "project_number", "warning_id": "warning",
 }
-_FIXED = {"round_number": "1", "code": "C01.1", "version": "v1", "org_id": org_id(OWNER_ORG), "code_": REGION}
+_FIXED = { **{k: "00000000-0000-4000-8000-000000000000" for k in ("inspection_id", "finding_id", "circular_id", "action_id")},"round_number": "1", "code": "C01.1", "version": "v1", "org_id": org_id(OWNER_ORG), "code_": REGION}
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:

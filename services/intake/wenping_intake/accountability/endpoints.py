@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from wenping_shared import Page, PageParamsDep
 
@@ -90,5 +90,5 @@ async def list_grounds(
     description=NAMES_RULE,
     responses={404: {"description": "不存在或不可见"}},
 )
-async def get_action(action_id: str, session: SessionDep, principal: CurrentPrincipal) -> AccountabilityPublic:
+async def get_action(action_id: Annotated[str, Path(description="问责记录 id")], session: SessionDep, principal: CurrentPrincipal) -> AccountabilityPublic:
     return await AccountabilityService(session).get(principal, action_id)

@@ -16,7 +16,7 @@ from wenping_shared import PageParams, Principal
 from ..inspections.repository import visible_clause
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
-from ..tracking.models import TrackedMeasure
+from ..tracking.models import Incident, TrackedMeasure
 from .models import AccountabilityAction
 
 
@@ -108,6 +108,14 @@ class AccountabilityRepository:
         )
         return (await self.session.exec(query)).all()
 
-    async def incidents(self, region_code: str, year: int, project_id: str | None = None) -> Sequence[tuple[Any, Project]]:
-        """Incidents reported during tracking: none until tracking records incidents (then a join on them)."""
-        return []
+    async def incidents(
+        self, region_code: str, year: int, project_id: str | None = None
+    ) -> Sequence[tuple[Incident, Project]]:
+        """Incidents reported during tracking on the year's projects of the subtree."""
+        query = (
+            select(Incident, Project)
+            .join(Project, col(Project.id) == col(Incident.project_id))
+            .where(*_subtree_year(region_code, year, project_id))
+            .order_by(col(Incident.occurred_on), col(Incident.id))
+        )
+        return (await self.session.exec(query)).all()

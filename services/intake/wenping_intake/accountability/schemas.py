@@ -58,15 +58,15 @@ class AccountabilityPublic(BaseModel):
     org_name: str | None
     kind: AccountabilityKind
     kind_label: str
-    ground: AccountabilityGround
-    ground_label: str
-    ground_ref: str | None
-    ground_detail: str | None
-    decided_on: dt.date
+    ground: AccountabilityGround = Field(description="依据")
+    ground_label: str = Field(description="依据（中文）")
+    ground_ref: str | None = Field(description="依据所指的督查问题、措施或事件 id")
+    ground_detail: str | None = Field(description="依据说明")
+    decided_on: dt.date = Field(description="决定日期")
     description: str
-    officials_count: int
-    officials_level: OfficialLevel | None
-    officials_level_label: str | None
+    officials_count: int = Field(description="被问责人数")
+    officials_level: OfficialLevel | None = Field(description="被问责人员级别")
+    officials_level_label: str | None = Field(description="被问责人员级别（中文）")
     official_names: list[str] | None = Field(description="仅维稳办负责人和平台管理员可见，其他调用方为 null")
     recorded_by: str
     created_at: dt.datetime
@@ -75,8 +75,8 @@ class AccountabilityPublic(BaseModel):
 class GroundProposal(BaseModel):
     """系统发现的一项可追责依据（供维稳办负责人参考，系统不自行采取任何措施）。"""
 
-    ground: AccountabilityGround
-    ground_label: str
+    ground: AccountabilityGround = Field(description="依据")
+    ground_label: str = Field(description="依据（中文）")
     project_id: str
     project_number: str
     project_title: str
@@ -92,6 +92,6 @@ class GroundProposal(BaseModel):
 class GroundsBoard(BaseModel):
     region_code: str
     year: int
-    margin_days: int
+    margin_days: int = Field(description="时限类依据的宽限天数")
     rule: str
     items: list[GroundProposal]

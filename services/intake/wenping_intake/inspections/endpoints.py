@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from wenping_shared import Page, PageParamsDep
 
@@ -28,6 +28,9 @@ router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _READERS = "本辖区及下级的维稳办负责人、审查员、平台管理员，以及被督查单位（项目责任单位）的报备员可以查看"
+CircularId = Annotated[str, Path(description="通报 id")]
+FindingId = Annotated[str, Path(description="督查发现的问题 id")]
+InspectionId = Annotated[str, Path(description="督查记录 id")]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "不存在或不可见（含其他辖区的）"}}
 _TRANSITION: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 409: {"description": "整改当前状态不允许此操作（inspection.invalid_transition）"}}
 
@@ -110,7 +113,7 @@ async def list_circulars(
     description="通报及其汇编的问题（含各问题当前的整改状态）。主送单位的报备员和发文辖区的监督人员可以查看。",
     responses=_NOT_FOUND,
 )
-async def get_circular(circular_id: str, session: SessionDep, principal: CurrentPrincipal) -> CircularPublic:
+async def get_circular(circular_id: CircularId, session: SessionDep, principal: CurrentPrincipal) -> CircularPublic:
     return await InspectionService(session).circular(principal, circular_id)
 
 
@@ -121,7 +124,7 @@ async def get_circular(circular_id: str, session: SessionDep, principal: Current
     response_class=Response,
     responses={200: {"content": {DOCX: {}}, "description": "docx 文件"}, **_NOT_FOUND},
 )
-async def circular_docx(circular_id: str, session: SessionDep, principal: CurrentPrincipal) -> Response:
+async def circular_docx(circular_id: CircularId, session: SessionDep, principal: CurrentPrincipal) -> Response:
     circular = await InspectionService(session).circular(principal, circular_id)
     content = await asyncio.to_thread(document.render, circular)
     filename = quote(f"{circular.document_number}.docx")
@@ -135,7 +138,7 @@ async def circular_docx(circular_id: str, session: SessionDep, principal: Curren
     description=f"督查记录及四项检查的发现和整改状态（{_READERS}）。",
     responses=_NOT_FOUND,
 )
-async def get_inspection(inspection_id: str, session: SessionDep, principal: CurrentPrincipal) -> InspectionPublic:
+async def get_inspection(inspection_id: InspectionId, session: SessionDep, principal: CurrentPrincipal) -> InspectionPublic:
     return await InspectionService(session).get(principal, inspection_id)
 
 
@@ -147,7 +150,7 @@ async def get_inspection(inspection_id: str, session: SessionDep, principal: Cur
     responses={403: {"description": "非被督查单位的报备员"}, **_TRANSITION},
 )
 async def report_rectification(
-    finding_id: str, data: RectificationReport, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationReport, session: SessionDep, principal: CurrentPrincipal
 ) -> FindingPublic:
     return await InspectionService(session).report(principal, finding_id, data)
 
@@ -160,7 +163,7 @@ async def report_rectification(
     responses={403: {"description": "非维稳办负责人"}, **_TRANSITION},
 )
 async def accept_rectification(
-    finding_id: str, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
 ) -> FindingPublic:
     return await InspectionService(session).accept(principal, finding_id, data)
 
@@ -173,6 +176,6 @@ async def accept_rectification(
     responses={403: {"description": "非维稳办负责人"}, 422: {"description": "未说明理由或时限早于今天"}, **_TRANSITION},
 )
 async def return_rectification(
-    finding_id: str, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
 ) -> FindingPublic:
     return await InspectionService(session).send_back(principal, finding_id, data)

@@ -75,24 +75,24 @@ class RectificationDecision(BaseModel):
 
 class FindingPublic(BaseModel):
     id: str
-    inspection_id: str
+    inspection_id: str = Field(description="督查记录 id")
     project_id: str
     org_id: str
-    inspected_on: dt.date
-    check: InspectionCheck
-    check_label: str
-    finding: str
-    problem: bool
-    requirement: str | None
+    inspected_on: dt.date = Field(description="督查日期")
+    check: InspectionCheck = Field(description="检查项")
+    check_label: str = Field(description="检查项（中文）")
+    finding: str = Field(description="检查发现")
+    problem: bool = Field(description="是否发现问题（须整改）")
+    requirement: str | None = Field(description="整改要求")
     deadline: dt.date | None
     state: RectificationState | None = Field(description="整改状态（未发现问题时为 null）")
-    state_label: str | None
+    state_label: str | None = Field(description="整改状态（中文）")
     overdue: bool = Field(description="整改未完成（待整改或退回）且已过整改时限")
     days_left: int | None = Field(description="距整改时限的天数（负数为已逾期；已报告、已验收或无须整改为 null）")
     report: str | None
-    reported_at: dt.datetime | None
-    reported_by: str | None
-    decision_note: str | None
+    reported_at: dt.datetime | None = Field(description="报告整改时间")
+    reported_by: str | None = Field(description="报告整改者（令牌主体）")
+    decision_note: str | None = Field(description="验收意见或退回理由")
     decided_at: dt.datetime | None
     decided_by: str | None
     version: int
@@ -106,14 +106,14 @@ class InspectionPublic(BaseModel):
     region_code: str
     org_id: str = Field(description="被督查单位（项目责任单位）")
     org_name: str | None
-    inspected_on: dt.date
-    inspectors: list[str]
+    inspected_on: dt.date = Field(description="督查日期")
+    inspectors: list[str] = Field(description="督查人员")
     summary: str | None
     recorded_by: str
     recorded_by_name: str | None
     created_at: dt.datetime
     open_rectifications: int = Field(description="尚未验收的整改数")
-    findings: list[FindingPublic]
+    findings: list[FindingPublic] = Field(description="检查发现")
 
 
 class CircularCreate(BaseModel):
@@ -144,20 +144,20 @@ class Addressee(BaseModel):
 
 
 class CircularFinding(BaseModel):
-    finding_id: str
+    finding_id: str = Field(description="督查发现的问题 id")
     project_id: str
     project_number: str
     project_title: str
     org_id: str
     org_name: str | None
-    inspected_on: dt.date
-    check: InspectionCheck
-    check_label: str
-    finding: str
-    requirement: str | None
+    inspected_on: dt.date = Field(description="督查日期")
+    check: InspectionCheck = Field(description="检查项")
+    check_label: str = Field(description="检查项（中文）")
+    finding: str = Field(description="检查发现")
+    requirement: str | None = Field(description="整改要求")
     deadline: dt.date | None
-    state: RectificationState | None
-    state_label: str | None
+    state: RectificationState | None = Field(description="整改状态（未发现问题时为 null）")
+    state_label: str | None = Field(description="整改状态（中文）")
 
 
 class CircularPublic(BaseModel):
@@ -167,11 +167,11 @@ class CircularPublic(BaseModel):
     seq: int
     title: str
     region_code: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: dt.date = Field(description="期间起")
+    period_end: dt.date = Field(description="期间止（含）")
     issuing_office: str
     issued_on: dt.date
     addressees: list[Addressee] = Field(description="主送：问题所涉单位")
-    findings: list[CircularFinding]
+    findings: list[CircularFinding] = Field(description="检查发现")
     created_by: str
     created_at: dt.datetime
