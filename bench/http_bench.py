@@ -157,6 +157,8 @@ async def load_intake_postgresql(dsn: str, n: int) -> dict[str, Any]:
             for row in ddl:
                 await conn.execute(row["indexdef"])
         await conn.execute(COUNTERS_SQL)
+        for statement in stats_bench.tally_backfill("postgresql"):
+            await conn.execute(statement)
         await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
@@ -183,6 +185,8 @@ def load_intake_sqlite(path: Path, n: int) -> dict[str, Any]:
         for _, create in ddl:
             conn.execute(create)
     conn.execute(COUNTERS_SQL)
+    for statement in stats_bench.tally_backfill("sqlite"):
+        conn.execute(statement)
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode=WAL")

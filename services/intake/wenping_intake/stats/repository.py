@@ -80,6 +80,15 @@ def add_to_reason_tallies(dialect: str, rows: list[dict[str, Any]]) -> Insert:
     return _add(dialect, table, ("region_code", "year", "category_code"), REASON_COUNTS, rows)
 
 
+def rolled_up(region: Any, base: str | None) -> Any:
+    """The direct child of ``base`` a region code rolls up to, in SQL (stats/service.py ``child_of``)."""
+    if base is None:
+        return func.substr(region, 1, 2).concat("0000")
+    if base.endswith("0000"):
+        return func.substr(region, 1, 4).concat("00")
+    return region
+
+
 def _tally_scope(region: Any, year_column: Any, region_code: str | None, year: int | None) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if region_code:
@@ -96,12 +105,16 @@ class StatsRepository:
     # --- a region subtree (+ year): the tallies ------------------------------------------------
 
     async def tallied(self, region_code: str | None, year: int | None) -> Sequence[Any]:
-        """Per (region, year, facet, value) of status (every figure) and of the KIND_FACETS (projects)."""
+        """Per (child region, year, facet, value) of status (every figure) and of the KIND_FACETS
+        (projects), summed in the database so the service folds a few hundred rows at most."""
         t = ProjectTally
-        query = select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
-            col(t.region_code), col(t.year), col(t.facet), col(t.value), *(getattr(t, name) for name in TALLY_COUNTS)
-        ).where(
-            col(t.facet).in_(("status", *KIND_FACETS)), *_tally_scope(col(t.region_code), col(t.year), region_code, year)
+        child = rolled_up(col(t.region_code), region_code)
+        query = (
+            select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four fixed columns
+                child, col(t.year), col(t.facet), col(t.value), *(func.sum(getattr(t, name)) for name in TALLY_COUNTS)
+            )
+            .where(col(t.facet).in_(("status", *KIND_FACETS)), *_tally_scope(col(t.region_code), col(t.year), region_code, year))
+            .group_by(child, col(t.year), col(t.facet), col(t.value))
         )
         return (await self.session.exec(query)).all()
 

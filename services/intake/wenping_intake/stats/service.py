@@ -185,6 +185,8 @@ class StatsService:
         completed_with_deadline = on_time = 0
         for code, row_year, status, n, marked_filed, rounds, with_rounds, with_deadline, in_time in counts.statuses:
             n, completed = int(n), status in COMPLETED_STATUSES
+            if not n:  # a tally every project has left (each leaves all its figures with it)
+                continue
             figures = {
                 "total": n,
                 "filed": filed_count(status, n, int(marked_filed or 0)),

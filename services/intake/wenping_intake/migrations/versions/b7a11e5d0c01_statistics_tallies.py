@@ -21,12 +21,12 @@ def _iso_day(column: str, dialect: str) -> str:
     return f"to_char({column}, 'YYYY-MM-DD')" if dialect == "postgresql" else column
 
 
-def backfill(connection: sa.Connection) -> None:
+def backfill_statements(dialect: str) -> list[str]:
     """Tallies from the rows, as stats/tallies.py keeps them at every change (also run by the
     benchmarks after a bulk load, and by the test that compares the two)."""
-    day = _iso_day("deadline", connection.dialect.name)
+    day = _iso_day("deadline", dialect)
     columns = "facet, region_code, year, value, projects, filed, rounds, reviewed, timed, on_time"
-    statements = [
+    return [
         "DELETE FROM project_tally",
         "DELETE FROM return_reason_tally",
         f"INSERT INTO project_tally ({columns}) SELECT 'status', region_code, year, status, count(*), "
@@ -50,7 +50,10 @@ def backfill(connection: sa.Connection) -> None:
         "SELECT region_code, year, category_code, count(*), count(DISTINCT review_id) "
         "FROM return_reason GROUP BY region_code, year, category_code",
     ]
-    for statement in statements:
+
+
+def backfill(connection: sa.Connection) -> None:
+    for statement in backfill_statements(connection.dialect.name):
         connection.execute(sa.text(statement))
 
 
