@@ -16,7 +16,7 @@ from wenping_shared.contracts.samples import complete_report
 
 
 def project_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "title": f"测试项目-{uuid.uuid4().hex[:8]}",
         "category": "project",
         "sub_kind": "urban_renewal",
@@ -28,9 +28,8 @@ def project_body(**overrides: Any) -> dict[str, Any]:
         "implementing_unit_name": "南湖城市建设投资有限公司",
         "planned_decision_date": "2026-12-31",
         "deadline": "2026-12-01",
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 class Projects:

@@ -14,27 +14,25 @@ from wenping_intake.projects.models import Project
 
 
 def item(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "title": f"清单事项-{uuid.uuid4().hex[:8]}",
         "category": "policy",
         "initiation": "initiation",
         "interests": ["social_security"],
         "planned_decision_date": "2026-12-31",
         "deadline": "2026-12-01",
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 def list_body(n: int = 3, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "batch": "start_of_year",
         "year": 2026,
         "title": f"年初决策清单-{uuid.uuid4().hex[:8]}",
         "items": [item() for _ in range(n)],
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 async def file_list(system: WenpingSystem, user: str = "tx.filer", **overrides: Any) -> dict[str, Any]:

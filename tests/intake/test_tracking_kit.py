@@ -20,14 +20,13 @@ from wenping_intake.reports.models import ReportRound, ReturnReason
 
 
 def list_item(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "title": f"事项-{uuid.uuid4().hex[:8]}",
         "category": "policy",
         "initiation": "initiation",
         "interests": ["social_security"],
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 async def file_items(system: WenpingSystem, user: str, items: Sequence[dict[str, Any]], batch: str = "start_of_year") -> list[str]:

@@ -18,7 +18,7 @@ _KEYS = re.compile(r"（[a-z_0-9.]+）|[a-z_]+_[a-z_]+|\b[a-z]+\b(?=）)")
 
 
 def _body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "title": f"错误信息测试-{uuid.uuid4().hex[:8]}",
         "category": "policy",
         "initiation": "initiation",
@@ -27,9 +27,8 @@ def _body(**overrides: Any) -> dict[str, Any]:
         "affected_population": 1000,
         "planned_decision_date": "2027-03-01",
         "deadline": "2027-02-01",
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 def _no_english(problem: dict[str, Any]) -> None:

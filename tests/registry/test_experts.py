@@ -26,7 +26,7 @@ _seq = iter(range(100, 1000))
 
 
 def expert_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
+    return {
         "name": unique("专家"),
         "fields": ["law_policy"],
         "title": "教授",
@@ -37,9 +37,8 @@ def expert_body(**overrides: Any) -> dict[str, Any]:
         "id_number": id_number(next(_seq)),
         "term_start": "2025-01-01",
         "term_end": "2027-12-31",
+        **overrides,
     }
-    body.update(overrides)
-    return body
 
 
 async def create_expert(system: WenpingSystem, admin: str = "zj.admin", **overrides: Any) -> dict[str, Any]:
