@@ -41,6 +41,7 @@ from typing import Annotated, Any, ClassVar, Literal, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel
+from pydantic import Field as Described
 from sqlalchemy import JSON, delete, event, func, inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -55,6 +56,7 @@ from ._context import current_request_id
 from ._outbox import utcnow
 from ._pagination import Page, PageParamsDep
 from ._types import UTCDateTime
+from .contracts.vocab import LabelledEnum
 
 logger = logging.getLogger("wenping.audit")
 
@@ -70,6 +72,14 @@ EXPORT_MEDIA_TYPES = (
     "application/zip",
 )
 Result = Literal["success", "denied", "failed"]
+
+
+class AuditResult(LabelledEnum):
+    """审计动作的结果"""
+
+    success = "success", "成功"
+    denied = "denied", "拒绝"
+    failed = "failed", "失败"
 _STAGED = "wenping_audit_staged"
 _BATCH = 1000
 
@@ -545,37 +555,43 @@ class AuditMiddleware:
 
 
 class AuditRecordPublic(BaseModel):
-    seq: int
-    at: datetime
-    actor: str
-    actor_roles: list[str]
-    action: str
-    object_type: str | None
-    object_id: str | None
-    result: str
-    status: int | None
-    request_id: str | None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
+    """审计记录"""
+
+    seq: int = Described(description="序号（从 1 起连续）")
+    at: datetime = Described(description="时间（UTC）")
+    actor: str = Described(description="主体：用户或客户端的 subject；anonymous 为未认证；login:<用户名> 为登录失败")
+    actor_roles: list[str] = Described(description="主体的角色")
+    action: str = Described(description="动作：请求的方法与路由模板（如 POST /api/v1/projects），或业务动作名（如 auth.login）")
+    object_type: str | None = Described(description="对象类型")
+    object_id: str | None = Described(description="对象 ID")
+    result: AuditResult = Described(description="结果")
+    status: int | None = Described(description="HTTP 状态码")
+    request_id: str | None = Described(description="请求 ID（X-Request-ID）")
+    detail: dict[str, Any] = Described(description="补充说明（如变更内容、导出类别、限流的重试秒数）")
+    prev_hash: str = Described(description="前一条记录的摘要（SHA-256）")
+    hash: str = Described(description="本条记录的摘要：SHA-256（序号、前一摘要与各字段的规范 JSON）")
 
 
 class AuditCheckpoint(BaseModel):
-    purged_through_seq: int
-    purged_count: int
-    purged_first_at: str | None
-    purged_last_at: str | None
-    purged_at: str | None
-    signature_valid: bool
+    """清除检查点"""
+
+    purged_through_seq: int = Described(description="已清除至此序号（含）")
+    purged_count: int = Described(description="累计清除的记录数")
+    purged_first_at: str | None = Described(description="被清除的最早记录时间")
+    purged_last_at: str | None = Described(description="被清除的最晚记录时间")
+    purged_at: str | None = Described(description="最近一次清除的时间")
+    signature_valid: bool = Described(description="检查点的 HMAC-SHA256 签名是否有效")
 
 
 class AuditVerification(BaseModel):
-    intact: bool
-    checked: int
-    head_seq: int
-    first_broken_seq: int | None
-    problem: str | None
-    checkpoint: AuditCheckpoint | None
+    """审计链校验结果"""
+
+    intact: bool = Described(description="审计链是否完整（未被修改、删除、插入或调换）")
+    checked: int = Described(description="校验的记录数")
+    head_seq: int = Described(description="链头记录的序号")
+    first_broken_seq: int | None = Described(description="第一处不符的序号；完整时为 null")
+    problem: str | None = Described(description="不符的原因；完整时为 null")
+    checkpoint: AuditCheckpoint | None = Described(description="清除检查点；从未清除时为 null")
 
 
 Admin = Annotated[Principal, Depends(require_roles("admin"))]
@@ -608,21 +624,21 @@ def audit_router(service: str) -> APIRouter:
         action: Annotated[str | None, Query(max_length=200, description="动作（完全一致）")] = None,
         object_type: Annotated[str | None, Query(max_length=64, description="对象类型")] = None,
         object_id: Annotated[str | None, Query(max_length=128, description="对象 ID")] = None,
-        result: Annotated[Literal["success", "denied", "failed"] | None, Query(description="结果")] = None,
-        since: Annotated[datetime | None, Query(description="不早于（含）")] = None,
-        until: Annotated[datetime | None, Query(description="早于（不含）")] = None,
+        result: Annotated[AuditResult | None, Query(description="结果")] = None,
+        since: Annotated[datetime | None, Query(description="不早于（含；不带时区按 UTC）")] = None,
+        until: Annotated[datetime | None, Query(description="早于（不含；不带时区按 UTC）")] = None,
         session: AsyncSession = request_session,
     ) -> Page[AuditRecordPublic]:
         model = _trail(request.app).model
         query = select(model)
         for column, value in ((model.actor, actor), (model.action, action), (model.object_type, object_type),
-                              (model.object_id, object_id), (model.result, result)):
+                              (model.object_id, object_id), (model.result, result.value if result else None)):
             if value is not None:
                 query = query.where(column == value)
         if since is not None:
-            query = query.where(col(model.at) >= since)
+            query = query.where(col(model.at) >= _aware(since))
         if until is not None:
-            query = query.where(col(model.at) < until)
+            query = query.where(col(model.at) < _aware(until))
         after = page.after([col(model.seq)])
         if after is not None:
             query = query.where(after)
@@ -651,6 +667,10 @@ def audit_router(service: str) -> APIRouter:
         )
 
     return router
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # a time without zone: UTC
 
 
 def _trail(app: FastAPI) -> AuditTrail:

@@ -47,6 +47,10 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     # --- conventions of every service (no tenant object) ---------------------------------------
     **{(s, "GET", p): Route(OPEN) for s in ("intake", "review", "registry")
        for p in ("/healthz", "/readyz", "/api/v1/whoami", "/api/v1/meta/enums")},
+    # The security audit trail of each service, for admins only (require_roles("admin"), tests/audit):
+    # the whole service's trail (等保 audit), not one tenant's rows.
+    **{(s, "GET", p.format(s=s)): Route(OPEN) for s in ("intake", "review", "registry")
+       for p in ("/api/v1/audit/{s}", "/api/v1/audit/{s}/verify")},
     # --- intake ----------------------------------------------------------------------------------
     ("intake", "POST", "/api/v1/projects"): Route(WRITE, None, lambda i: {"title": "矩阵", "category": "policy"},
                                                   writers=roles("filer")),
