@@ -82,13 +82,17 @@ class PageParams(BaseModel):
         key = tuple_(*columns)
         return key < tuple(values) if descending else key > tuple(values)
 
-    def newest_first(self, query: Q, at: Any, ident: Any) -> Q:
-        """``query`` from the cursor on, newest first by (``at``, ``ident``), one row more than a
-        page (so ``page`` knows whether another follows)."""
-        after = self.after([at, ident], descending=True)
+    def from_cursor(self, query: Q, *columns: Any, descending: bool = False) -> Q:
+        """``query`` from the cursor on in (``columns``...) order, one row more than a page (so
+        ``page`` knows whether another follows)."""
+        after = self.after(columns, descending=descending)
         if after is not None:
             query = query.where(after)
-        return query.order_by(at.desc(), ident.desc()).limit(self.limit + 1)
+        return query.order_by(*(c.desc() if descending else c for c in columns)).limit(self.limit + 1)
+
+    def newest_first(self, query: Q, at: Any, ident: Any) -> Q:
+        """``query`` from the cursor on, newest first by (``at``, ``ident``)."""
+        return self.from_cursor(query, at, ident, descending=True)
 
     def page(self, rows: Sequence[T], key: Any) -> tuple[list[T], str | None]:
         """Split the ``limit + 1`` fetched rows into the page and the next cursor."""

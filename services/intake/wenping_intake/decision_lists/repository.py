@@ -73,11 +73,7 @@ class DecisionListRepository:
             query = query.where(col(DecisionList.year) == year)
         if region_code:
             query = query.where(in_region_subtree(col(DecisionList.region_code), region_code))
-        after = page.after([col(DecisionList.created_at), col(DecisionList.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(DecisionList.created_at).desc(), col(DecisionList.id).desc()).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.newest_first(query, col(DecisionList.created_at), col(DecisionList.id)))).all()
 
     async def items(self, list_id: str) -> Sequence[Project]:
         """The list's projects in list order (numbers were handed out in item order)."""

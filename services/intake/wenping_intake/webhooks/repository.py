@@ -22,11 +22,7 @@ class WebhookRepository:
     async def owned(self, owner_subject: str, page: PageParams) -> Sequence[WebhookSubscription]:
         S = WebhookSubscription
         query = select(S).where(S.owner_subject == owner_subject)
-        after = page.after([col(S.created_at), col(S.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(S.created_at).desc(), col(S.id).desc()).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.newest_first(query, col(S.created_at), col(S.id)))).all()
 
     async def active(self) -> Sequence[WebhookSubscription]:
         # Event types live in a JSON list; the active subscriptions are few, so filter them in Python.
@@ -36,11 +32,7 @@ class WebhookRepository:
     async def deliveries(self, subscription_id: str, page: PageParams) -> Sequence[WebhookDelivery]:
         D = WebhookDelivery
         query = select(D).where(D.subscription_id == subscription_id)
-        after = page.after([col(D.attempted_at), col(D.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(D.attempted_at).desc(), col(D.id).desc()).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.newest_first(query, col(D.attempted_at), col(D.id)))).all()
 
     async def reminder_announced(self, key: str) -> bool:
         result = await self.session.exec(select(ReminderNotice.id).where(ReminderNotice.reminder_key == key))

@@ -78,11 +78,7 @@ class AgencyRepository:
                     col(g.agency_id) == col(Agency.id), col(g.grade) == grade, _valid_on(g, today), ~newer
                 )
             )
-        after = page.after([col(Agency.name), col(Agency.id)], descending=False)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Agency.name), col(Agency.id)).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.from_cursor(query, col(Agency.name), col(Agency.id)))).all()
 
     def add(self, row: object) -> None:
         self.session.add(row)

@@ -58,11 +58,7 @@ class OrganizationRepository:
             query = query.where(Organization.kind == kind)
         if q:
             query = query.where(col(Organization.name).contains(q))
-        after = page.after([col(Organization.name), col(Organization.id)], descending=False)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Organization.name), col(Organization.id)).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.from_cursor(query, col(Organization.name), col(Organization.id)))).all()
 
     def add(self, org: Organization) -> Organization:
         self.session.add(org)

@@ -72,11 +72,7 @@ class ReviewRepository:
             query = query.where(Review.status == filters.status)
         if filters.project_id is not None:
             query = query.where(Review.project_id == filters.project_id)
-        after = page.after([col(Review.created_at), col(Review.id)], descending=False)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Review.created_at), col(Review.id)).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+        return (await self.session.exec(page.from_cursor(query, col(Review.created_at), col(Review.id)))).all()
 
     async def bump_version(self, review: Review, now: dt.datetime) -> bool:
         """Optimistic concurrency: move from the version we read to the next one, or report
