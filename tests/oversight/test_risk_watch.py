@@ -213,11 +213,20 @@ async def test_a_rejected_high_risk_decision_is_registered_and_a_similar_filing_
     own_view = await _get(system, f"/api/v1/projects/{similar.json()['id']}", "jx.zjj.filer")
     assert own_view["warning_flags"][0]["score"] == flag["score"] and own_view["warning_flags"][0]["warned_title"] is None
     assert (await _get(system, f"/api/v1/projects/{unrelated.json()['id']}", "jx.reviewer"))["warning_flags"] == []
+    # Filed in a decision list (another county, the same title) or designated by the office: flagged too.
+    (listed,) = await _file(system, "tx.filer", {"title": f"嘉善县{tag}垃圾焚烧发电项目"})
+    designated = await system.intake.post("/api/v1/projects/designations", headers=await system.auth("jx.supervisor"),
+                                          json={"title": f"嘉善县{tag}垃圾焚烧发电厂", "category": "policy",
+                                                "responsible_org_id": org_id("嘉善县住房和城乡建设局")})
+    assert designated.status_code == 201, designated.text
+    for other, fields in ((listed, ["title"]), (designated.json()["id"], ["title", "place", "organization"])):
+        flags = (await _get(system, f"/api/v1/projects/{other}", "jx.supervisor"))["warning_flags"]
+        assert [(f["warning_id"], f["matched_fields"]) for f in flags] == [(entry["id"], fields)]
     assert (await _ledger(system, similar.json()["id"], "jx.zjj.filer"))[-2:] == ["file", "warning_flagged"]
 
     # The register entry names the filing flagged against it; another county's supervisor gets 404.
     detail = await _get(system, f"/api/v1/risk-watch/warnings/{entry['id']}", "jx.supervisor")
-    assert [f["project_id"] for f in detail["flagged_filings"]] == [similar.json()["id"]]
+    assert {f["project_id"] for f in detail["flagged_filings"]} == {similar.json()["id"], listed, designated.json()["id"]}
     tongxiang = await _county_supervisor(system, "330483")
     missing = await _get(system, f"/api/v1/risk-watch/warnings/{entry['id']}", tongxiang, 404)
     assert missing["code"] == "risk_watch.warning_not_found"
