@@ -92,7 +92,15 @@ from ._series import next_in_series
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._types import MultiLineText, Text, UTCDateTime, printable
 from ._validation import CrossFieldError
-from ._visibility import READ_SCOPE, REGION_READER_ROLES, ProjectParties, is_agency_of, is_filer_of, sees_project
+from ._visibility import (
+    READ_SCOPE,
+    REGION_READER_ROLES,
+    ProjectParties,
+    is_agency_of,
+    is_drawn_expert,
+    is_filer_of,
+    sees_project,
+)
 
 __all__ = [
     "AUDIENCES",
@@ -183,6 +191,7 @@ __all__ = [
     "install_conventions",
     "install_error_handlers",
     "is_agency_of",
+    "is_drawn_expert",
     "is_filer_of",
     "is_sqlite",
     "local_date",

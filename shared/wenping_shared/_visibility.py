@@ -4,9 +4,12 @@
 - agency staff: the projects commissioned to their agency;
 - reviewers and supervisors: every project in their region subtree;
 - an integration client: its region subtree, with scope ``projects:read``;
+- an expert: the projects they were drawn for and have not declined (``drawn_experts``: the
+  platform accounts of those experts, which intake keeps from the registry's ``ExpertsAssigned``
+  messages; a caller that passes none shows experts nothing, never more);
 - service tokens: every project.
 
-Everyone else (admins, experts) sees none by this rule; a service may let more people act on a
+Everyone else (admins) sees none by this rule; a service may let more people act on a
 project (the registry lets admins draw experts for their region), never fewer. A project the
 caller cannot see answers 404, never 403. Intake turns the same rule into a query filter
 (``projects/access.py``) for lists.
@@ -14,6 +17,7 @@ caller cannot see answers 404, never 403. Intake turns the same rule into a quer
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from ._auth import Principal, region_contains
@@ -56,7 +60,12 @@ def is_agency_of(principal: Principal, project: ProjectParties) -> bool:
     )
 
 
-def sees_project(principal: Principal, project: ProjectParties) -> bool:
+def is_drawn_expert(principal: Principal, drawn_experts: Collection[str]) -> bool:
+    """An expert drawn for the project who has not declined (``drawn_experts``: their subjects)."""
+    return principal.kind == "user" and principal.has_role("expert") and principal.subject in drawn_experts
+
+
+def sees_project(principal: Principal, project: ProjectParties, drawn_experts: Collection[str] = ()) -> bool:
     if principal.kind == "service":
         return True
     if principal.kind == "client":
@@ -68,6 +77,7 @@ def sees_project(principal: Principal, project: ProjectParties) -> bool:
     return (
         is_filer_of(principal, project)
         or is_agency_of(principal, project)
+        or is_drawn_expert(principal, drawn_experts)
         or (
             principal.has_role(*REGION_READER_ROLES)
             and bool(principal.region_code)

@@ -56,10 +56,12 @@ PRIVILEGED: dict[tuple[str, str], str] = {
     ("ExternalIdentityIn", "region_code"): "intake/review services only",
     ("TargetSet", "region_code"): "a supervisor sets targets for regions of its own subtree",
     ("TargetSet", "org_id"): "a supervisor sets targets for organisations of its own subtree",
+    ("ExpertAssignment", "region_code"): "registry service only (the drawn expert's region, for the statistics)",
 }
 #: Messages between services are tolerant readers on purpose (wenping_shared.contracts.messages:
 #: a sender that gains a field must not dead-letter its outbox); only service tokens may send them.
-TOLERANT = {"ReviewEventIn", "FailedItem", "ProjectFacts", "DocumentFileRef", "PerformanceCreate", "ReportHandoff"}
+TOLERANT = {"ReviewEventIn", "FailedItem", "ProjectFacts", "DocumentFileRef", "PerformanceCreate", "ReportHandoff",
+            "ExpertsAssigned", "ExpertAssignment"}
 #: Models of the report contract: the assessment's own content (levels, approvals of other bodies).
 REPORT_CONTENT = {
     "Report", "FilingForm", "PriorApproval", "Overview", "CitedDocument", "AssessmentPlan", "ProcedureStepRecord",

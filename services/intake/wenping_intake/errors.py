@@ -72,6 +72,27 @@ class ItemBatchMismatch(UnprocessableEntity, code="decision_list.item_batch_mism
 class DecisionListNotFound(NotFound, code="decision_list.not_found", message="决策清单不存在"): ...
 
 
+# expert opinions
+
+
+class OpinionForbidden(Forbidden, code="expert_opinion.forbidden", message="只有为本项目抽取选中且未谢绝的专家可以提交书面意见"): ...
+
+
+class OpinionsClosed(Conflict, code="expert_opinion.closed"): ...
+
+
+class OpinionNotFound(NotFound, code="expert_opinion.not_found", message="专家意见不存在"): ...
+
+
+class AdoptionForbidden(Forbidden, code="expert_opinion.adoption_forbidden", message="只有本项目的评估方（受托机构或自行评估的责任单位）可以记录意见采纳情况"): ...
+
+
+class AdoptionAnswered(Conflict, code="expert_opinion.already_answered"): ...
+
+
+class OpinionsUnanswered(Conflict, code="expert_opinion.unanswered"): ...
+
+
 # files
 
 

@@ -19,6 +19,7 @@ from .clearances.keys import load_clearance_key
 from .config import IntakeSettings
 from .database import AuditRecord, OutboxMessage
 from .decision_lists.endpoints import router as decision_lists_router
+from .expert_opinions.endpoints import router as expert_opinions_router
 from .exports.endpoints import router as exports_router
 from .files.endpoints import router as files_router
 from .inspections.endpoints import router as inspections_router
@@ -29,6 +30,7 @@ from .reminders.endpoints import router as reminders_router
 from .reports.endpoints import router as reports_router
 from .risk_watch.endpoints import router as risk_watch_router
 from .stats.endpoints import router as stats_router
+from .stats.expert_opinions import router as expert_opinion_stats_router
 from .targets.endpoints import router as targets_router
 from .tracking.endpoints import router as tracking_router
 from .webhooks.delivery import DeliveryPolicy, WebhookSender
@@ -72,12 +74,14 @@ def create_app(settings: IntakeSettings | None = None, *, transport: httpx.Async
     app.include_router(exports_router)  # before projects: /projects/export.xlsx is not a project id
     app.include_router(projects_router)
     app.include_router(reports_router)
+    app.include_router(expert_opinions_router)
     app.include_router(files_router)
     app.include_router(ledger_router)
     app.include_router(decision_lists_router)
     app.include_router(tracking_router)
     app.include_router(reminders_router)
     app.include_router(stats_router)
+    app.include_router(expert_opinion_stats_router)
     app.include_router(webhooks_router)
     app.include_router(clearances_router)
     app.include_router(targets_router)

@@ -5,6 +5,7 @@ from .appraisals.models import AppraisalScheme
 from .clearances.models import Clearance
 from .database import IdempotencyRecord, OutboxMessage, TableBase
 from .decision_lists.models import DecisionList
+from .expert_opinions.models import ExpertOpinion, ProjectExpert
 from .files.models import StoredFile
 from .inspections.models import Circular, CircularNumberCounter, Inspection, InspectionFinding
 from .ledger.models import LedgerEntry
@@ -28,6 +29,7 @@ __all__ = [
     "Clearance",
     "DecisionList",
     "EffectEvaluation",
+    "ExpertOpinion",
     "IdempotencyRecord",
     "Incident",
     "Inspection",
@@ -36,6 +38,7 @@ __all__ = [
     "OutboxMessage",
     "OversightChange",
     "Project",
+    "ProjectExpert",
     "ProjectNumberCounter",
     "ProjectTally",
     "ReminderNotice",

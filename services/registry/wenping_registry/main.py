@@ -27,6 +27,7 @@ from .agencies.endpoints import router as agencies_router
 from .audit.models import AuditEntry
 from .auth.endpoints import router as auth_router
 from .config import RegistrySettings
+from .database import OutboxMessage
 from .draws.endpoints import router as draws_router
 from .experts.endpoints import router as experts_router
 from .identity.endpoints import router as identity_router
@@ -63,7 +64,7 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
 
         async with running_service(
             app, settings, name="registry", transport=transport, key_lookup=own_key, subject_linker=link_here,
-            audit_model=AuditEntry,
+            audit_model=AuditEntry, outbox_model=OutboxMessage,
         ):
             if settings.environment == "production":
                 await _refuse_demo_accounts(app)

@@ -5,6 +5,7 @@ Outbox messages (``enqueue`` takes one of these; the relay posts ``model_dump(mo
 - ``ReportHandoff``      intake → review   ``POST /api/v1/reviews``                          a submitted report round
 - ``ReviewEvent``        review → intake   ``POST /api/v1/projects/{id}/review-events``      a review opened or decided
 - ``AgencyPerformance``  review → registry ``POST /api/v1/agencies/{id}/performance``        a decided review of an agency's report
+- ``ExpertsAssigned``    registry → intake ``POST /api/v1/projects/{id}/drawn-experts``      experts drawn for a project, or one declining
 
 Read over HTTP:
 
@@ -155,6 +156,36 @@ class AgencyPerformance(Message):
         return value
 
 
+# registry → intake: who was drawn for a project (and who declined).
+
+
+class ExpertAssignment(Message):
+    """One expert's standing on a project: drawn by ``draw_id``; ``declined_at`` once they
+    declined (final: a later message never un-declines). ``subject`` is the expert's platform
+    account (the token ``sub``), absent for an expert without one."""
+
+    expert_id: Text = Field(min_length=1, max_length=36)
+    expert_name: Text = Field(min_length=1, max_length=100)
+    subject: Text | None = Field(default=None, max_length=100)
+    region_code: Text = Field(pattern=r"^\d{6}$")
+    draw_id: Text = Field(min_length=1, max_length=36)
+    drawn_at: dt.datetime
+    declined_at: dt.datetime | None = None
+
+    @field_validator("drawn_at", "declined_at")
+    @classmethod
+    def _times_aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _aware(value)
+
+
+class ExpertsAssigned(Message):
+    """The experts a draw (or a decline and its replacement) changed on one project."""
+
+    project_id: Text = Field(min_length=1, max_length=64)
+    draw_id: Text = Field(min_length=1, max_length=36)
+    assignments: list[ExpertAssignment] = Field(min_length=1, max_length=100)
+
+
 # registry → intake (read): may this agency take this project.
 
 
@@ -207,6 +238,8 @@ __all__ = [
     "EligibilityAnswer",
     "EligibilityReason",
     "EligibilityReasonCode",
+    "ExpertAssignment",
+    "ExpertsAssigned",
     "FailedItem",
     "Message",
     "ProjectFacts",

@@ -5,6 +5,7 @@ object (``can_see``). A project the caller cannot see answers 404, never 403.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
@@ -21,6 +22,7 @@ from wenping_shared import (
     sees_project,
 )
 
+from ..expert_opinions.repository import drawn_project_ids
 from .models import Project
 
 
@@ -45,15 +47,19 @@ def visible_filter(principal: Principal) -> ColumnElement[bool]:
         clauses.append(col(Project.agency_org_id) == principal.org_id)
     if principal.has_role(*REGION_READER_ROLES) and principal.region_code:
         clauses.append(in_region_subtree(col(Project.region_code), principal.region_code))
+    if principal.has_role("expert"):
+        clauses.append(col(Project.id).in_(drawn_project_ids(principal.subject)))
     return or_(*clauses) if clauses else false()
 
 
-def can_see(principal: Principal, project: Project) -> bool:
-    return sees_project(principal, project)
+def can_see(principal: Principal, project: Project, drawn_experts: Collection[str] = ()) -> bool:
+    return sees_project(principal, project, drawn_experts)
 
 
-def ensure_visible(principal: Principal, project: Project | None) -> Project:
-    if project is None or not can_see(principal, project):
+def ensure_visible(principal: Principal, project: Project | None, drawn_experts: Collection[str] = ()) -> Project:
+    """``drawn_experts``: the project's current experts' accounts (``expert_opinions.service.
+    drawn_experts_for``); without them an expert caller sees nothing."""
+    if project is None or not can_see(principal, project, drawn_experts):
         raise ProjectNotFound()
     return project
 

@@ -49,6 +49,7 @@ from ..errors import (
     SupervisorOnly,
     TransitionForbidden,
 )
+from ..expert_opinions.service import drawn_experts_for
 from ..ledger import service as ledger
 from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
@@ -258,7 +259,8 @@ class ProjectService:
     # --- reading -------------------------------------------------------------------------------
 
     async def get_visible(self, principal: Principal, project_id: str) -> Project:
-        return ensure_visible(principal, await self.projects.get(project_id))
+        project = await self.projects.get(project_id)
+        return ensure_visible(principal, project, await drawn_experts_for(self.session, principal, project))
 
     async def get_visible_for_update(self, principal: Principal, project_id: str) -> Project:
         return ensure_visible(principal, await self.projects.get_for_update(project_id))

@@ -21,6 +21,7 @@ from wenping_shared.contracts.vocab import ProjectStatus, ReviewVerdict, label_o
 
 from ..database import OutboxMessage
 from ..errors import InvalidTransition, ReportDocumentNotFound, ReportNotAccepted, ReportSubmitForbidden
+from ..expert_opinions.service import ensure_opinions_answered
 from ..files.models import StoredFile
 from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_agency_of, is_filer_of
@@ -72,6 +73,8 @@ class ReportService:
                 f"项目当前状态为「{_status_label(project.status)}」，只有评估中或退回整改的项目可以报送评估报告",
                 current_status=project.status,
             )
+        # Every expert opinion made since the last round is answered (adoption recorded) first.
+        await ensure_opinions_answered(self.session, project.id)
         document = await self.session.get(StoredFile, data.document_file_id)
         if document is None or document.uploaded_by_org_id != principal.org_id:
             raise ReportDocumentNotFound()

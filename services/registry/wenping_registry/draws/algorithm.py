@@ -12,7 +12,8 @@ Method, exactly (changing any step needs a new :data:`ALGORITHM_VERSION`):
    by the implementing unit, or by an organisation in ``avoid_org_ids``; already drawn for this
    project; outside the requested region (only when the request names one).
 3. If fewer candidates remain than ``count``, raise :class:`NotEnoughEligibleExperts`.
-4. Load balance: group the eligible candidates into tiers by ``draws_this_year``, ascending.
+4. Load balance: group the eligible candidates into tiers by ``draws_this_year`` (as recorded in
+   the pool: the expert's accepted draws this year, a declined draw not counted), ascending.
    Walking the tiers from the least-drawn, take the whole tier when it is not larger than the
    number still needed, otherwise choose the needed number uniformly at random within it. So
    nobody is drawn while a less-drawn eligible expert is left out, and within a tier every
@@ -77,6 +78,10 @@ class DrawCandidate(BaseModel):
     name: str
     fields: frozenset[ExpertField]
     employer_org_id: str | None = None
+    #: The employer as the expert record names it, also when it is no registry organisation
+    #: (then avoidance by organisation cannot apply, and the record shows that). Informative
+    #: only: no step of the method reads it, so pools recorded without it verify unchanged.
+    employer_name: str | None = None
     status: ExpertStatus
     region_code: str = Field(pattern=r"^\d{6}$")
     draws_this_year: int = Field(ge=0)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
 
 from wenping_shared import (
@@ -16,10 +16,17 @@ from wenping_shared import (
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep, SessionmakerDep, SettingsDep, limited
 from ..errors import IntakeProjectUnavailable, IntakeProjectUnreadable
-from .schemas import DrawProject, DrawVerification, ExpertDrawCreate, ExpertDrawPublic
-from .service import ExpertDrawService, draw_public
+from .schemas import DeclineCreate, DrawProject, DrawVerification, ExpertDrawCreate, ExpertDrawPublic
+from .service import ExpertDrawService, draw_public, sees_pool
 
 router = APIRouter(prefix="/api/v1", tags=["expert-draws"])
+
+
+def draw_service(session: SessionDep, sessionmaker: SessionmakerDep, settings: SettingsDep) -> ExpertDrawService:
+    return ExpertDrawService(session, sessionmaker, settings.time_zone)
+
+
+DrawServiceDep = Annotated[ExpertDrawService, Depends(draw_service)]
 
 
 async def fetch_project(peers: ServiceClient, project_id: str) -> DrawProject:
@@ -66,29 +73,52 @@ async def create_draw(
 
 @router.get("/expert-draws", response_model=Page[ExpertDrawPublic], summary="抽取记录列表")
 async def list_draws(
-    session: SessionDep,
-    sessionmaker: SessionmakerDep,
+    service: DrawServiceDep,
     principal: CurrentPrincipal,
-    settings: SettingsDep,
     page: PageParamsDep,
     project_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[ExpertDrawPublic]:
-    rows = await ExpertDrawService(session, sessionmaker, settings.time_zone).list_draws(principal, page, project_id)
+    rows = await service.list_draws(principal, page, project_id)
     items, cursor = page.page(rows, key=lambda d: [d.drawn_at, d.id])
-    return Page(items=[draw_public(d) for d in items], next_cursor=cursor)
+    declines = await service.declines(items)
+    return Page(items=[draw_public(d, declined=declines.get(d.id, [])) for d in items], next_cursor=cursor)
 
 
 @router.get("/expert-draws/{draw_id}", response_model=ExpertDrawPublic, summary="抽取记录（结果、算法版本、种子、候选名单）")
-async def get_draw(
-    draw_id: str, session: SessionDep, sessionmaker: SessionmakerDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> ExpertDrawPublic:
-    draw = await ExpertDrawService(session, sessionmaker, settings.time_zone).visible(principal, draw_id)
-    return draw_public(draw, with_pool=True)
+async def get_draw(draw_id: str, service: DrawServiceDep, principal: CurrentPrincipal) -> ExpertDrawPublic:
+    return await service.public(await service.visible(principal, draw_id), with_pool=sees_pool(principal))
+
+
+@router.post(
+    "/expert-draws/{draw_id}/declines",
+    response_model=ExpertDrawPublic,
+    status_code=201,
+    summary="专家谢绝抽取（本人，说明理由；自动替补抽取一人）",
+    description=(
+        "被抽中的专家本人谢绝本次抽取并说明理由。谢绝记入原抽取记录（原抽取仍可复核），并按当前算法版本、"
+        "同样的回避规则在当日候选名单中替补抽取一人（已抽取或谢绝过本项目的专家均回避），替补抽取另有记录、可单独复核；"
+        "无符合条件的替补专家时谢绝照样记录，替补为空。谢绝后该专家不再能查看本项目。项目评估阶段结束后不能谢绝。"
+    ),
+    responses={
+        403: {"description": "调用方不是本次抽取选中的专家本人"},
+        404: {"description": "抽取记录不存在或调用方无权看到"},
+        409: {"description": "已谢绝过，或项目评估阶段已结束"},
+    },
+    dependencies=[limited("expert_draws")],
+)
+async def decline_draw(
+    draw_id: str, data: DeclineCreate, request: Request, session: SessionDep, service: DrawServiceDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    async def work() -> ExpertDrawPublic:
+        # The project's state from intake before any row is locked (no lock across a call).
+        draw = await service.visible(principal, draw_id)
+        project = await fetch_project(request.app.state.peers, draw.project_id)
+        return await service.public(await service.decline(principal, draw_id, data.reason, project))
+
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
 
 
 @router.get("/expert-draws/{draw_id}/verify", response_model=DrawVerification, summary="复核抽取：按记录重新运行算法")
-async def verify_draw(
-    draw_id: str, session: SessionDep, sessionmaker: SessionmakerDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> DrawVerification:
-    service = ExpertDrawService(session, sessionmaker, settings.time_zone)
+async def verify_draw(draw_id: str, service: DrawServiceDep, principal: CurrentPrincipal) -> DrawVerification:
     return service.verify(await service.visible(principal, draw_id))

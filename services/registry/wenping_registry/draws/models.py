@@ -48,6 +48,10 @@ class ExpertDraw(TableBase, table=True):
     drawn_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     drawn_by: str = Field(max_length=100)
     drawn_by_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: A replacement draw (one expert, on the pool of its own moment) names the draw and the
+    #: expert whose decline it answers; the original draw stays as it was, so it still verifies.
+    replaces_draw_id: str | None = Field(default=None, foreign_key="expert_draw.id", index=True, max_length=36)
+    replaces_expert_id: str | None = Field(default=None, max_length=36)
 
 
 class ExpertDrawSelection(TableBase, table=True):
@@ -67,3 +71,11 @@ class ExpertDrawSelection(TableBase, table=True):
     position: int
     year: int
     drawn_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    #: A declined selection stays (the expert is still "already drawn" for the project) but no
+    #: longer counts towards the expert's load.
+    declined_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    decline_reason: str | None = Field(default=None, max_length=500)
+    declined_by: str | None = Field(default=None, max_length=100)
+    #: Set by the decline; a draw that found nobody to replace with leaves it empty.
+    replacement_draw_id: str | None = Field(default=None, max_length=36)
+    replacement_expert_id: str | None = Field(default=None, max_length=36)

@@ -22,6 +22,7 @@ class PoolRow(NamedTuple):
     name: str
     fields: list[str]
     employer_org_id: str | None
+    employer_name: str
     status: str
     region_code: str
 
@@ -51,9 +52,15 @@ class ExpertDrawRepository:
         whatever its status: the algorithm itself excludes the inactive, so the record shows why."""
         # Only the columns a candidate needs: pools run to thousands in a province.
         query = (
-            # A candidate needs six columns; sqlmodel types select() for up to four.
+            # A candidate needs seven columns; sqlmodel types select() for up to four.
             select(  # type: ignore[call-overload]
-                Expert.id, Expert.name, Expert.fields, Expert.employer_org_id, Expert.status, Expert.region_code
+                Expert.id,
+                Expert.name,
+                Expert.fields,
+                Expert.employer_org_id,
+                Expert.employer_name,
+                Expert.status,
+                Expert.region_code,
             )
             .where(col(Expert.id).in_(self._pool_ids(region_code, fields, today)))
             .order_by(col(Expert.id))
@@ -69,6 +76,7 @@ class ExpertDrawRepository:
         query = (
             select(ExpertDrawSelection.expert_id, func.count())
             .where(ExpertDrawSelection.year == year)
+            .where(col(ExpertDrawSelection.declined_at).is_(None))  # a declined draw is no load
             .where(col(ExpertDrawSelection.expert_id).in_(self._pool_ids(region_code, fields, today)))
             .group_by(col(ExpertDrawSelection.expert_id))
         )
@@ -88,6 +96,7 @@ class ExpertDrawRepository:
         project_id: str | None,
         region_subtree: str | None,
         decision_body_org_id: str | None,
+        expert_id: str | None = None,
     ) -> Sequence[ExpertDraw]:
         query = select(ExpertDraw)
         if project_id is not None:
@@ -97,6 +106,9 @@ class ExpertDrawRepository:
             visible.append(col(ExpertDraw.project_region_code).startswith(region_prefix(region_subtree)))
         if decision_body_org_id is not None:
             visible.append(col(ExpertDraw.decision_body_org_id) == decision_body_org_id)
+        if expert_id is not None:
+            drew_them = select(ExpertDrawSelection.draw_id).where(ExpertDrawSelection.expert_id == expert_id)
+            visible.append(col(ExpertDraw.id).in_(drew_them))
         if visible:
             query = query.where(or_(*visible))
         after = page.after([col(ExpertDraw.drawn_at), col(ExpertDraw.id)], descending=True)
@@ -122,3 +134,34 @@ class ExpertDrawRepository:
         # Now, not at commit: a concurrent draw for the same project trips the unique key here.
         await self.session.flush()
         return draw
+
+    async def selection_for_update(self, draw_id: str, expert_id: str) -> ExpertDrawSelection | None:
+        query = (
+            select(ExpertDrawSelection)
+            .where(ExpertDrawSelection.draw_id == draw_id, ExpertDrawSelection.expert_id == expert_id)
+            .with_for_update()
+        )
+        return (await self.session.exec(query)).first()
+
+    async def declined(self, draw_ids: Sequence[str]) -> dict[str, list[ExpertDrawSelection]]:
+        """The declined selections of these draws, by draw, in declining order."""
+        if not draw_ids:
+            return {}
+        query = (
+            select(ExpertDrawSelection)
+            .where(col(ExpertDrawSelection.draw_id).in_(list(draw_ids)))
+            .where(col(ExpertDrawSelection.declined_at).is_not(None))
+            .order_by(col(ExpertDrawSelection.declined_at), col(ExpertDrawSelection.id))
+        )
+        by_draw: dict[str, list[ExpertDrawSelection]] = {}
+        for row in (await self.session.exec(query)).all():
+            by_draw.setdefault(row.draw_id, []).append(row)
+        return by_draw
+
+    async def accounts(self, expert_ids: Sequence[str]) -> dict[str, str | None]:
+        """Expert id -> the expert's platform account (user id), None for those without one."""
+        query = select(Expert.id, Expert.user_id).where(col(Expert.id).in_(list(expert_ids)))
+        return {expert_id: user_id for expert_id, user_id in (await self.session.exec(query)).all()}
+
+    async def expert_of_account(self, user_id: str) -> str | None:
+        return (await self.session.exec(select(Expert.id).where(Expert.user_id == user_id))).first()

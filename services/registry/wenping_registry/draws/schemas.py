@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from wenping_shared import Text
+from wenping_shared import MultiLineText, Text
 from wenping_shared.contracts.vocab import ExpertField
 
 from .algorithm import SEED_MAX
@@ -57,8 +57,10 @@ class DrawnExpert(BaseModel):
     name: str
     fields: list[str]
     employer_org_id: str | None
+    employer_name: str | None = Field(description="工作单位名称（含非平台单位）；早于记录单位名称的抽取为 null")
     region_code: str
-    draws_this_year: int = Field(description="抽取时本年度已被抽取次数")
+    draws_this_year: int = Field(description="抽取时本年度已被抽取次数（谢绝的不计）")
+    declined: bool = Field(default=False, description="该专家已谢绝本次抽取")
 
 
 class PoolEntry(BaseModel):
@@ -68,6 +70,7 @@ class PoolEntry(BaseModel):
     name: str
     fields: list[str]
     employer_org_id: str | None
+    employer_name: str | None = Field(description="工作单位名称（含非平台单位）")
     status: str
     region_code: str
     draws_this_year: int
@@ -75,6 +78,25 @@ class PoolEntry(BaseModel):
     chosen: bool
     excluded_for: list[str] = Field(description="排除原因（代码）")
     excluded_for_labels: list[str]
+
+
+class DeclineCreate(BaseModel):
+    """The drawn expert declines (谢绝) the draw, saying why."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: MultiLineText = Field(min_length=2, max_length=500, description="谢绝理由")
+
+
+class DrawDecline(BaseModel):
+    """A chosen expert who declined, and who replaced them (by a draw of its own)."""
+
+    expert_id: str
+    name: str
+    declined_at: dt.datetime
+    reason: str
+    replacement_draw_id: str | None = Field(description="替补抽取记录；无符合条件的替补专家时为 null")
+    replacement_expert_id: str | None
 
 
 class ExclusionCount(BaseModel):
@@ -105,8 +127,11 @@ class ExpertDrawPublic(BaseModel):
     pool_size: int
     exclusion_counts: list[ExclusionCount] = Field(description="各排除原因的人数（一人可有多项原因）")
     chosen: list[DrawnExpert]
+    declines: list[DrawDecline] = Field(description="谢绝记录（含替补抽取）")
+    replaces_draw_id: str | None = Field(description="替补抽取：所替补的原抽取记录")
+    replaces_expert_id: str | None = Field(description="替补抽取：谢绝的专家")
     pool: list[PoolEntry] | None = Field(
-        description="候选名单（抽取时每位候选专家的状态）；仅 GET /api/v1/expert-draws/{id} 返回，其余为 null"
+        description="候选名单（抽取时每位候选专家的状态）；仅 GET /api/v1/expert-draws/{id} 向专家以外的调用方返回，其余为 null"
     )
 
 

@@ -121,11 +121,12 @@ class ExpertRepository:
             self.session.add(ExpertFieldEntry(expert_id=expert.id, field=value))
 
     async def draw_counts(self, expert_id: str, year: int) -> tuple[int, int]:
-        """(draws this year, draws in total) of one expert."""
+        """(draws this year, draws in total) of one expert: accepted draws, a declined one not counted."""
         rows = (
             await self.session.exec(
                 select(ExpertDrawSelection.year, func.count())
                 .where(ExpertDrawSelection.expert_id == expert_id)
+                .where(col(ExpertDrawSelection.declined_at).is_(None))
                 .group_by(col(ExpertDrawSelection.year))
             )
         ).all()

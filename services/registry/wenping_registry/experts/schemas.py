@@ -140,6 +140,7 @@ class ParticipationEntry(BaseModel):
     project_number: str | None
     project_title: str | None
     drawn_at: dt.datetime
+    declined_at: dt.datetime | None = Field(default=None, description="谢绝时间（谢绝的抽取不计入负载）")
 
 
 class ExpertPublic(BaseModel):
@@ -166,6 +167,6 @@ class ExpertPublic(BaseModel):
 
 
 class ExpertDetail(ExpertPublic):
-    draws_this_year: int = Field(description="本年度被抽取次数")
-    draws_total: int = Field(description="累计被抽取次数")
+    draws_this_year: int = Field(description="本年度被抽取次数（谢绝的不计）")
+    draws_total: int = Field(description="累计被抽取次数（谢绝的不计）")
     participation: list[ParticipationEntry] = Field(description="参与记录（最近 50 次抽取，新的在前）")

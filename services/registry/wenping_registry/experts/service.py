@@ -148,6 +148,7 @@ class ExpertService:
                     project_number=draw.project_number,
                     project_title=draw.project_title,
                     drawn_at=selection.drawn_at,
+                    declined_at=selection.declined_at,
                 )
                 for selection, draw in history
             ],
