@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +17,17 @@ from ..projects.models import Project
 from ..reports.models import ReportRound
 from ..tracking.models import EffectEvaluation, Incident
 from .models import AppraisalScheme
+
+
+async def count_by_project(
+    session: AsyncSession, project_id: Any, project_ids: Sequence[str], *where: ColumnElement[bool]
+) -> dict[str, int]:
+    """project → how many rows of a table name it (``project_id`` is that table's column), under ``where``:
+    one GROUP BY for a unit's cases of a penalty part."""
+    if not project_ids:
+        return {}
+    query = select(project_id, func.count()).where(project_id.in_(list(project_ids)), *where).group_by(project_id)
+    return {pid: int(n) for pid, n in (await session.exec(query)).all()}
 
 
 class AppraisalRepository:
@@ -43,28 +54,14 @@ class AppraisalRepository:
         return {pid: str(verdict) for pid, verdict in (await self.session.exec(query)).all()}
 
     async def reassessment_returns(self, project_ids: Sequence[str]) -> dict[str, int]:
-        if not project_ids:
-            return {}
-        query = (
-            select(col(ReportRound.project_id), func.count())
-            .where(
-                col(ReportRound.project_id).in_(list(project_ids)),
-                col(ReportRound.verdict) == ReviewVerdict.returned_for_reassessment,
-            )
-            .group_by(col(ReportRound.project_id))
+        return await count_by_project(
+            self.session, col(ReportRound.project_id), project_ids,
+            col(ReportRound.verdict) == ReviewVerdict.returned_for_reassessment,
         )
-        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
 
     async def incidents(self, project_ids: Sequence[str]) -> dict[str, int]:
         """project → incidents reported while it was implemented."""
-        if not project_ids:
-            return {}
-        query = (
-            select(col(Incident.project_id), func.count())
-            .where(col(Incident.project_id).in_(list(project_ids)))
-            .group_by(col(Incident.project_id))
-        )
-        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
+        return await count_by_project(self.session, col(Incident.project_id), project_ids)
 
     async def evaluated(self, project_ids: Sequence[str]) -> set[str]:
         if not project_ids:
