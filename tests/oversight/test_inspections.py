@@ -25,6 +25,15 @@ async def _post(system: WenpingSystem, path: str, user: str, body: dict[str, Any
     return await system.intake.post(path, json=body or {}, headers=await system.auth(user))
 
 
+async def _act(system: WenpingSystem, finding: dict[str, Any], action: str, user: str,
+               body: dict[str, Any] | None = None) -> Any:
+    """A rectification transition with If-Match: the finding's current version, as its inspection shows it."""
+    shown = await system.intake.get(f"/api/v1/inspections/{finding['inspection_id']}", headers=await system.auth("jx.supervisor"))
+    version = next(f["version"] for f in shown.json()["findings"] if f["id"] == finding["id"])
+    headers = {**await system.auth(user), "If-Match": f'"{version}"'}
+    return await system.intake.post(f"/api/v1/inspections/findings/{finding['id']}/{action}", json=body or {}, headers=headers)
+
+
 async def _rectification_reminders(system: WenpingSystem, user: str, project_id: str) -> list[dict[str, Any]]:
     response = await system.intake.get("/api/v1/reminders", headers=await system.auth(user),
                                        params={"kind": "rectification_deadline", "within_days": 30, "limit": 200})
@@ -80,35 +89,37 @@ async def test_rectification_state_machine_reminders_ledger_and_audit(system: We
         assert (reminders[late["id"]]["severity"], reminders[due["id"]]["severity"]) == ("overdue", "upcoming")
     assert await _rectification_reminders(system, "tx.filer", project["id"]) == []
 
-    finding = f"/api/v1/inspections/findings/{late['id']}"
-    early = await _post(system, f"{finding}/accept", "jx.supervisor")
+    early = await _act(system, late, "accept", "jx.supervisor")
     assert (early.status_code, early.json()["code"]) == (409, "inspection.invalid_transition")
     assert "待整改" in early.json()["detail"] and "已报告整改" in early.json()["detail"]
-    assert (await _post(system, f"{finding}/report", "tx.filer", {"report": "x"})).status_code == 404
-    not_unit = await _post(system, f"{finding}/report", "jx.supervisor", {"report": "x"})
+    assert (await _act(system, late, "report", "tx.filer", {"report": "x"})).status_code == 404
+    not_unit = await _act(system, late, "report", "jx.supervisor", {"report": "x"})
     assert (not_unit.status_code, not_unit.json()["code"]) == (403, "inspection.rectification_forbidden")
-    not_supervisor = await _post(system, f"{finding}/accept", "js.zjj.filer")
-    assert not_supervisor.status_code == 403
+    assert (await _act(system, late, "accept", "js.zjj.filer")).status_code == 403
+    path = f"/api/v1/inspections/findings/{late['id']}/report"
+    bare = await system.intake.post(path, json={"report": "x"}, headers=await system.auth("js.zjj.filer"))
+    assert (bare.status_code, bare.json()["code"]) == (428, "request.if_match_required")
+    stale = await system.intake.post(path, json={"report": "x"}, headers={**await system.auth("js.zjj.filer"), "If-Match": '"7"'})
+    assert stale.status_code == 412
 
-    reported = await _post(system, f"{finding}/report", "js.zjj.filer", {"report": "已补齐公示材料并重新公示 7 日"})
+    reported = await _act(system, late, "report", "js.zjj.filer", {"report": "已补齐公示材料并重新公示 7 日"})
     assert reported.status_code == 200, reported.text
     assert (reported.json()["state"], reported.json()["overdue"]) == ("reported", False)
-    again = await _post(system, f"{finding}/report", "js.zjj.filer", {"report": "再报"})
+    assert reported.headers["etag"] == f'"{reported.json()["version"]}"'
+    again = await _act(system, late, "report", "js.zjj.filer", {"report": "再报"})
     assert (again.status_code, again.json()["code"]) == (409, "inspection.invalid_transition")
     assert [r["finding_id"] for r in await _rectification_reminders(system, "js.zjj.filer", project["id"])] == [due["id"]]
 
-    bare = await _post(system, f"{finding}/return", "jx.supervisor", {})
-    assert bare.status_code == 422 and "理由" in bare.json()["detail"]
+    no_reason = await _act(system, late, "return", "jx.supervisor")
+    assert no_reason.status_code == 422 and "理由" in no_reason.json()["detail"]
     new_deadline = today + dt.timedelta(days=7)
-    returned = await _post(system, f"{finding}/return", "jx.supervisor",
-                           {"note": "公示照片不清晰", "deadline": new_deadline.isoformat()})
+    returned = await _act(system, late, "return", "jx.supervisor", {"note": "公示照片不清晰", "deadline": new_deadline.isoformat()})
     assert (returned.json()["state"], returned.json()["deadline"]) == ("returned", new_deadline.isoformat())
     assert late["id"] in {r["finding_id"] for r in await _rectification_reminders(system, "js.zjj.filer", project["id"])}
-    assert (await _post(system, f"{finding}/report", "js.zjj.filer", {"report": "已补拍照片"})).status_code == 200
-    accepted = await _post(system, f"{finding}/accept", "jx.supervisor", {"note": "整改到位"})
+    assert (await _act(system, late, "report", "js.zjj.filer", {"report": "已补拍照片"})).status_code == 200
+    accepted = await _act(system, late, "accept", "jx.supervisor", {"note": "整改到位"})
     assert (accepted.json()["state"], accepted.json()["decided_by"] is not None) == ("accepted", True)
-    after = await _post(system, f"{finding}/return", "jx.supervisor", {"note": "x"})
-    assert after.status_code == 409
+    assert (await _act(system, late, "return", "jx.supervisor", {"note": "x"})).status_code == 409
 
     shown = (await system.intake.get(f"/api/v1/inspections/{inspection['id']}", headers=await system.auth("js.zjj.filer"))).json()
     assert shown["open_rectifications"] == 1

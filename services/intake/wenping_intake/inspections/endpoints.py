@@ -6,9 +6,9 @@ import asyncio
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from wenping_shared import Page, PageParamsDep
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
 from . import circular as document
@@ -32,7 +32,13 @@ CircularId = Annotated[str, Path(description="通报 id")]
 FindingId = Annotated[str, Path(description="督查发现的问题 id")]
 InspectionId = Annotated[str, Path(description="督查记录 id")]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "不存在或不可见（含其他辖区的）"}}
-_TRANSITION: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 409: {"description": "整改当前状态不允许此操作（inspection.invalid_transition）"}}
+_TRANSITION: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    409: {"description": "整改当前状态不允许此操作（inspection.invalid_transition）"},
+    412: {"description": "If-Match 与该问题当前的 ETag（\"version\"）不符：已被他人处理，请重新获取"},
+    428: {"description": "缺少 If-Match"},
+}
+_IF_MATCH = "须携带 If-Match：该问题的 ETag，即 \"<version>\"（GET /api/v1/inspections/{id} 的 findings[].version）；应答带新的 ETag。"
 
 
 @router.post(
@@ -146,36 +152,51 @@ async def get_inspection(inspection_id: InspectionId, session: SessionDep, princ
     "/findings/{finding_id}/report",
     response_model=FindingPublic,
     summary="报告整改情况（被督查单位）",
-    description="被督查单位（项目责任单位）的报备员报告整改情况：待整改或退回重新整改 → 已报告整改。写入项目台账（rectification_reported）。",
+    description="被督查单位（项目责任单位）的报备员报告整改情况：待整改或退回重新整改 → 已报告整改。写入项目台账（rectification_reported）。" + _IF_MATCH,
     responses={403: {"description": "非被督查单位的报备员"}, **_TRANSITION},
 )
 async def report_rectification(
-    finding_id: FindingId, data: RectificationReport, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationReport, request: Request, response: Response, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await InspectionService(session).report(principal, finding_id, data)
+    finding = await InspectionService(session).report(
+        principal, finding_id, data, lambda etag: check_if_match(request, etag)
+    )
+    response.headers["ETag"] = etag_for(finding.version)
+    return finding
 
 
 @router.post(
     "/findings/{finding_id}/accept",
     response_model=FindingPublic,
     summary="验收整改（维稳办负责人）",
-    description="已报告整改 → 已验收。写入项目台账（rectification_accepted）。",
+    description="已报告整改 → 已验收。写入项目台账（rectification_accepted）。" + _IF_MATCH,
     responses={403: {"description": "非维稳办负责人"}, **_TRANSITION},
 )
 async def accept_rectification(
-    finding_id: FindingId, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await InspectionService(session).accept(principal, finding_id, data)
+    finding = await InspectionService(session).accept(
+        principal, finding_id, data, lambda etag: check_if_match(request, etag)
+    )
+    response.headers["ETag"] = etag_for(finding.version)
+    return finding
 
 
 @router.post(
     "/findings/{finding_id}/return",
     response_model=FindingPublic,
     summary="退回重新整改（维稳办负责人）",
-    description="已报告整改 → 退回重新整改（须说明理由 note，可另定整改时限 deadline），被督查单位再次报告。写入项目台账（rectification_returned）。",
+    description="已报告整改 → 退回重新整改（须说明理由 note，可另定整改时限 deadline），被督查单位再次报告。写入项目台账（rectification_returned）。" + _IF_MATCH,
     responses={403: {"description": "非维稳办负责人"}, 422: {"description": "未说明理由或时限早于今天"}, **_TRANSITION},
 )
 async def return_rectification(
-    finding_id: FindingId, data: RectificationDecision, session: SessionDep, principal: CurrentPrincipal
+    finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await InspectionService(session).send_back(principal, finding_id, data)
+    finding = await InspectionService(session).send_back(
+        principal, finding_id, data, lambda etag: check_if_match(request, etag)
+    )
+    response.headers["ETag"] = etag_for(finding.version)
+    return finding

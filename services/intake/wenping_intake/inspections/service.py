@@ -7,12 +7,12 @@ project's ledger."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, UnprocessableEntity, local_today, region_contains, utcnow
+from wenping_shared import PageParams, Principal, UnprocessableEntity, etag_for, local_today, region_contains, utcnow
 from wenping_shared.contracts.vocab import InspectionCheck, RectificationState, label_of
 from wenping_shared.official_document import document_number_for, format_cn_date
 
@@ -48,6 +48,8 @@ from .schemas import (
 )
 
 R = RectificationState
+#: The endpoint's If-Match check, given the finding's current ETag (``check_if_match``).
+Precondition = Callable[[str], None]
 
 
 def ensure_supervisor(principal: Principal) -> str:
@@ -188,10 +190,11 @@ class InspectionService:
 
     # --- rectification ---------------------------------------------------------------------------
 
-    async def _finding(self, principal: Principal, finding_id: str) -> InspectionFinding:
+    async def _finding(self, principal: Principal, finding_id: str, precondition: Precondition) -> InspectionFinding:
         finding = await self.inspections.finding_for_update(finding_id)
         if finding is None or not sees(principal, finding.region_code, finding.org_id) or not finding.problem:
             raise FindingNotFound()
+        precondition(etag_for(finding.version))
         return finding
 
     @staticmethod
@@ -215,8 +218,10 @@ class InspectionService:
         await self.session.flush()
         return finding_public(finding, local_today())
 
-    async def report(self, principal: Principal, finding_id: str, data: RectificationReport) -> FindingPublic:
-        finding = await self._finding(principal, finding_id)
+    async def report(
+        self, principal: Principal, finding_id: str, data: RectificationReport, precondition: Precondition
+    ) -> FindingPublic:
+        finding = await self._finding(principal, finding_id, precondition)
         if principal.kind != "user" or not principal.has_role("filer") or principal.org_id != finding.org_id:
             raise RectificationForbidden()
         self._require_state(finding, OWED, "报告整改情况")
@@ -225,18 +230,22 @@ class InspectionService:
         finding.reported_by = principal.subject
         return await self._transition(principal, finding, R.reported, "rectification_reported", {"report": data.report[:500]})
 
-    async def accept(self, principal: Principal, finding_id: str, data: RectificationDecision) -> FindingPublic:
+    async def accept(
+        self, principal: Principal, finding_id: str, data: RectificationDecision, precondition: Precondition
+    ) -> FindingPublic:
         ensure_supervisor(principal)
-        finding = await self._finding(principal, finding_id)
+        finding = await self._finding(principal, finding_id, precondition)
         self._require_state(finding, (R.reported.value,), "验收")
         finding.decision_note = data.note
         finding.decided_at = utcnow()
         finding.decided_by = principal.subject
         return await self._transition(principal, finding, R.accepted, "rectification_accepted", {"note": data.note})
 
-    async def send_back(self, principal: Principal, finding_id: str, data: RectificationDecision) -> FindingPublic:
+    async def send_back(
+        self, principal: Principal, finding_id: str, data: RectificationDecision, precondition: Precondition
+    ) -> FindingPublic:
         ensure_supervisor(principal)
-        finding = await self._finding(principal, finding_id)
+        finding = await self._finding(principal, finding_id, precondition)
         self._require_state(finding, (R.reported.value,), "退回重新整改")
         if not data.note:
             raise UnprocessableEntity(
