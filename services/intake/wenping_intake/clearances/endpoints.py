@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -54,6 +56,19 @@ def _check(answer: ClearanceAnswer) -> ClearanceCheck:
     )
 
 
+async def _printed(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, project_number: str,
+    render: Callable[[dict[str, Any], str, str], bytes], media_type: str, suffix: str,
+) -> Response:
+    """The valid clearance's paper form (its QR code verifies at this service's check URL), as a download."""
+    answer = await ClearanceService(session, _key(request)).printable(principal, project_number)
+    assert answer.clearance is not None and answer.token is not None
+    verify_url = str(request.base_url).rstrip("/") + f"/api/v1/clearances/{quote(project_number, safe='')}"
+    content = await asyncio.to_thread(render, answer.clearance.claims, answer.token, verify_url)
+    filename = f"clearance-{project_number}.{suffix}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @router.get(
     "/jwks.json",
     summary="稳评备案证明的公开密钥（JWKS）",
@@ -92,12 +107,7 @@ async def check_clearance(
 async def clearance_form(
     project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    answer = await ClearanceService(session, _key(request)).printable(principal, project_number)
-    assert answer.clearance is not None and answer.token is not None
-    verify_url = str(request.base_url).rstrip("/") + f"/api/v1/clearances/{quote(project_number, safe='')}"
-    content = await asyncio.to_thread(clearance_docx, answer.clearance.claims, answer.token, verify_url)
-    filename = f"clearance-{project_number}.docx"
-    return Response(content, media_type=DOCX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return await _printed(request, session, principal, project_number, clearance_docx, DOCX_MEDIA_TYPE, "docx")
 
 
 @router.get(
@@ -111,10 +121,6 @@ async def clearance_form(
 async def clearance_form_pdf(
     project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    answer = await ClearanceService(session, _key(request)).printable(principal, project_number)
-    assert answer.clearance is not None and answer.token is not None
-    verify_url = str(request.base_url).rstrip("/") + f"/api/v1/clearances/{quote(project_number, safe='')}"
     font = request.app.state.settings.document_font
-    content = await asyncio.to_thread(clearance_pdf, answer.clearance.claims, answer.token, verify_url, font)
-    filename = f"clearance-{project_number}.pdf"
-    return Response(content, media_type=PDF_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    render = functools.partial(clearance_pdf, font_path=font)
+    return await _printed(request, session, principal, project_number, render, PDF_MEDIA_TYPE, "pdf")
