@@ -10,6 +10,7 @@ serious or critical violations. Bounded: one browser, a few dozen pages, under t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -32,6 +33,9 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "portal"
+#: The issue note's pictures, written when WENPING_PORTAL_SCREENSHOTS=1 (each role's main page at
+#: 1280x800, the printed letter, a phone): the story is what produces them.
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 FGW = "嘉兴市发展和改革委员会"
 AGENCY = "嘉兴和谐社会风险评估咨询有限公司"
@@ -127,7 +131,7 @@ class Story:
         self.shots: list[Path] = []
 
     async def person(self, username: str, phone: bool = False) -> Any:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
         context = await self.browser.new_context(viewport=viewport, locale="zh-CN")
         context.set_default_timeout(30_000)
         page = await context.new_page()
@@ -137,6 +141,21 @@ class Story:
         await page.click("button:has-text('登录')")
         await page.wait_for_load_state()
         return page
+
+    async def showcase(self, page: Any, name: str) -> None:
+        if os.environ.get("WENPING_PORTAL_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+    async def letter(self, page: Any, url: str) -> None:
+        """The letter's PDF as the filer downloads it, its first page as a picture (pdftoppm)."""
+        answer = await page.request.get(url)
+        assert answer.ok and (await answer.body())[:5] == b"%PDF-", answer.status
+        if os.environ.get("WENPING_PORTAL_SCREENSHOTS") == "1":
+            pdf = ARTIFACTS / "letter.pdf"
+            pdf.write_bytes(await answer.body())
+            await asyncio.to_thread(subprocess.run, ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                                                     str(pdf), str(SCREENSHOTS / "letter-pdf-page-1")], check=True, timeout=60)
 
     async def check(self, page: Any, name: str, full_page: bool = True) -> None:
         from axe_playwright_python.async_playwright import Axe
@@ -272,7 +291,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
     sections = _report_sections(title, planned, _registry_experts(stack["registry"]))
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=stack["chromium"], args=["--no-sandbox"])
+        browser = await playwright.chromium.launch(executable_path=stack["chromium"], args=["--no-sandbox", "--lang=zh-CN"])
         story = Story(browser, portal)
         try:
             # The filer files the project, files it, starts the assessment and commissions the agency.
@@ -319,6 +338,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await expect(agency.locator("#failed-items")).to_contain_text("C06.6")
             await agency.locator(f'[id="{_field_id(unanswered)}"]').scroll_into_view_if_needed()
             await story.check(agency, "agency-2-editor-precheck-flags-defect", full_page=False)
+            await story.showcase(agency, "agency-report-editor")
             # Fixing it: the live precheck (as typed, before saving) already shows it passing.
             await agency.fill(f'[id="{_field_id(unanswered)}"]', answer)
             await expect(agency.locator('[id="pre-C06.6"]')).to_have_attribute("data-result", "pass")
@@ -339,6 +359,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await expect(reviewer.locator("#preview")).to_contain_text("措施具体可行")
             await expect(reviewer.locator("#provisional")).to_have_text("退回修改")
             await story.check(reviewer, "reviewer-2-review-with-letter-preview", full_page=False)
+            await story.showcase(reviewer, "reviewer-review-page")
             await reviewer.click("button:has-text('作出审查结论')")
             await expect(reviewer.locator("#review-verdict")).to_have_text("退回修改")
 
@@ -348,6 +369,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             await expect(filer.locator("#letter")).to_contain_text("措施缺少资金保障")
             await expect(filer.locator("#project-status")).to_have_text("退回整改")
             await story.check(filer, "filer-4-reads-the-letter")
+            await story.letter(filer, portal + await filer.locator("#letter-pdf").get_attribute("href"))
 
             # The agency revises the measures and resubmits.
             await agency.goto(project_url + "/report")
@@ -371,13 +393,18 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
             supervisor = await story.person("jx.supervisor")
             await expect(supervisor.locator("h1")).to_contain_text("工作台")
             await story.check(supervisor, "supervisor-1-dashboard")
+            await story.showcase(supervisor, "supervisor-dashboard")
             admin = await story.person("zj.admin")
             await expect(admin.locator("h1")).to_have_text("专家库")
             await story.check(admin, "admin-1-experts")
+            await story.showcase(admin, "admin-experts")
             await admin.goto(portal + "/admin/agencies")
             await story.check(admin, "admin-2-agencies")
             phone = await story.person("jx.fgw.filer", phone=True)
             await story.check(phone, "filer-6-my-projects-phone")
+            await story.showcase(phone, "filer-my-projects-phone")
+            await filer.goto(portal + "/projects")
+            await story.showcase(filer, "filer-my-projects")
             overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"the phone page scrolls sideways by {overflow}px"
         except Exception:

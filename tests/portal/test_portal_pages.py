@@ -100,6 +100,7 @@ async def test_supervisor_dashboard_has_server_drawn_charts(person: Any) -> None
     assert re.search(r"嘉兴市 <span class=\"muted\">330400</span>", page.text), page.text[-3000:]
     assert 'id="appraisal"' in page.text and "年度考核" in page.text and "等次" in page.text
     assert 'id="inspections"' in page.text and "督查与整改" in page.text
+    assert 'id="risk-board"' in page.text and "风险监测看板" in page.text and "否决预警" in page.text
     assert (await supervisor.get("/reminders")).status_code == 200
     assert (await supervisor.get("/decision-lists")).status_code == 200
 
@@ -108,6 +109,7 @@ async def test_admin_pages(person: Any) -> None:
     admin = await person("zj.admin")
     experts = await admin.get("/admin/experts")
     assert experts.status_code == 200 and "导出 Excel" in experts.text
+    assert '嘉兴市 <span class="muted">330400</span>' in experts.text  # region codes with their names
     export = await admin.client.get("/admin/experts/export.xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
     for path in ("/admin/agencies", "/admin/users", "/admin/draws"):

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from wenping_shared.contracts import vocab
 
 from ..deps import ApiDep, Csrf, SessionDep, role_guard
+from ..regions import region_names
 from ..rendering import page
 from ..upstream import Api, Refused
 
@@ -36,7 +37,7 @@ async def experts(request: Request, api: ApiDep, q: str = "", field: str = "", s
     return page(request, "admin/experts.html", title="专家库", experts=answer["items"], next_cursor=answer.get("next_cursor"),
                 filters={"q": q, "field": field, "status": status},
                 fields=[(m.value, vocab.label(m)) for m in vocab.ExpertField],
-                statuses=[(m.value, vocab.label(m)) for m in vocab.ExpertStatus])
+                statuses=[(m.value, vocab.label(m)) for m in vocab.ExpertStatus], regions=await region_names(request, api))
 
 
 @router.get("/experts/export.xlsx", dependencies=[AdminOnly])
@@ -140,7 +141,7 @@ async def users(request: Request, api: ApiDep, cursor: str = "") -> Response:
     answer = await api.get("registry", "/api/v1/users", cursor=cursor, limit=50)
     orgs = await api.get("registry", "/api/v1/organizations", limit=200)
     return page(request, "admin/users.html", title="用户", users=answer["items"], next_cursor=answer.get("next_cursor"),
-                orgs=orgs["items"], roles=ROLES)
+                orgs=orgs["items"], roles=ROLES, regions=await region_names(request, api))
 
 
 @router.post("/users", dependencies=[Csrf, AdminOnly])

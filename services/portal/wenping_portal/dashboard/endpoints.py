@@ -11,20 +11,12 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from ..deps import ApiDep, role_guard
+from ..regions import region_names
 from ..rendering import page
 from ..upstream import Api, Refused
 from .charts import bar_chart, gauge
 
 router = APIRouter(tags=["dashboard"])
-
-
-async def region_names(request: Request, api: Api) -> dict[str, str]:
-    """Region code -> name (the registry's regions; they change with a new seed, not by the minute)."""
-    names: dict[str, str] | None = getattr(request.app.state, "region_names", None)
-    if names is None:
-        names = {r["code"]: r["name"] for r in await api.get("registry", "/api/v1/regions")}
-        request.app.state.region_names = names
-    return names
 
 
 async def _optional(api: Api, service: str, path: str, **params: Any) -> Any:
@@ -44,6 +36,8 @@ async def dashboard(request: Request, api: ApiDep, year: str = "") -> Response:
     appraisal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else dt.date.today().year
     appraisal = await _optional(api, "intake", "/api/v1/appraisals", year=appraisal_year)
     inspections = await _optional(api, "intake", "/api/v1/inspections", limit=10)
+    board = await _optional(api, "intake", "/api/v1/risk-watch/board", projects_per_cell=3,
+                            year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None)
     # bar_chart and gauge escape every text they place in the SVG (charts.py), so the markup is safe
     # to mark as such (bandit B704 justified).
     charts = {
@@ -56,7 +50,7 @@ async def dashboard(request: Request, api: ApiDep, year: str = "") -> Response:
     }
     return page(request, "dashboard/dashboard.html", title="工作台", stats=stats, charts=charts,
                 reminders=reminders, year=year, regions=await region_names(request, api), appraisal=appraisal,
-                appraisal_year=appraisal_year, inspections=inspections)
+                appraisal_year=appraisal_year, inspections=inspections, board=board)
 
 
 @router.get("/reminders")

@@ -247,9 +247,12 @@ async def record_evaluation(
     return RedirectResponse(f"/projects/{project_id}#tracking", status_code=303)
 
 
-@router.get("/projects/{project_id}/reviews/{review_id}/letter.docx")
-async def letter_docx(project_id: str, review_id: str, api: ApiDep) -> Response:
-    answer = await api.response("review", "GET", f"/api/v1/reviews/{review_id}/feedback.docx")
-    filename = quote("审查反馈意见.docx")
+@router.get("/projects/{project_id}/reviews/{review_id}/letter.{kind}")
+async def letter_file(project_id: str, review_id: str, kind: str, api: ApiDep) -> Response:
+    """The feedback letter as Word (to edit and print) or PDF (fonts embedded: prints anywhere)."""
+    if kind not in ("docx", "pdf"):
+        raise Refused(404, "没有这种格式的反馈意见")
+    answer = await api.response("review", "GET", f"/api/v1/reviews/{review_id}/feedback.{kind}")
+    filename = quote(f"审查反馈意见.{kind}")
     return Response(answer.content, media_type=answer.headers.get("content-type", "application/octet-stream"),
-                    headers={"Content-Disposition": f"attachment; filename=\"feedback.docx\"; filename*=UTF-8''{filename}"})
+                    headers={"Content-Disposition": f"attachment; filename=\"feedback.{kind}\"; filename*=UTF-8''{filename}"})
