@@ -90,6 +90,7 @@ from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsD
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
 from ._series import next_in_series
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
+from ._state import app_state
 from ._types import MultiLineText, Text, UTCDateTime, printable
 from ._validation import CrossFieldError
 from ._visibility import (
@@ -171,6 +172,7 @@ __all__ = [
     "WenpingError",
     "WrongAudience",
     "WrongIssuer",
+    "app_state",
     "audit_router",
     "audit_tables",
     "audit_trail",

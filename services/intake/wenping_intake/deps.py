@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
@@ -12,6 +12,7 @@ from wenping_shared import (
     OutboxRelay,
     Principal,
     ServiceClient,
+    app_state,
     authenticate,
     db_session,
     rate_limited,
@@ -20,25 +21,10 @@ from wenping_shared import (
 from .config import IntakeSettings
 from .database import RateWindow
 
-
-# async def, each of them: FastAPI runs a plain-def dependency in the thread pool (a thread hop per
-# request for an attribute read; pyinstrument showed it under load).
-async def _settings(request: Request) -> IntakeSettings:
-    return request.app.state.settings
-
-
-async def _peers(request: Request) -> ServiceClient:
-    return request.app.state.peers
-
-
-async def _outbox(request: Request) -> OutboxRelay:
-    return request.app.state.outbox
-
-
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
-SettingsDep = Annotated[IntakeSettings, Depends(_settings)]
-PeersDep = Annotated[ServiceClient, Depends(_peers)]
-OutboxDep = Annotated[OutboxRelay, Depends(_outbox)]
+SettingsDep = Annotated[IntakeSettings, Depends(app_state("settings"))]
+PeersDep = Annotated[ServiceClient, Depends(app_state("peers"))]
+OutboxDep = Annotated[OutboxRelay, Depends(app_state("outbox"))]
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
