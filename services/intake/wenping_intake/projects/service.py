@@ -137,14 +137,16 @@ async def new_project(
     now: dt.datetime | None = None,
 ) -> Project:
     """A numbered project as every filing path creates it (single filing, designation, decision list).
-    The caller sets the status it starts in and adds it to the session."""
+    The caller sets the status it starts in and adds it to the session.
+
+    The number is taken last: its counter row stays locked until the filing commits, so concurrent
+    filings of a region and year queue on it; building the row first keeps that wait short."""
     now = now or utcnow()
     year = local_date(now).year
-    seq, number = await next_number(session, region_code, year)
     project = Project(
-        number=number,
+        number="",
         year=year,
-        seq=seq,
+        seq=0,
         title=fields.title,
         category=fields.category.value,
         initiation=fields.initiation.value,
@@ -157,6 +159,7 @@ async def new_project(
         updated_at=now,
     )
     apply_fields(project, fields)
+    project.seq, project.number = await next_number(session, region_code, year)
     return project
 
 
