@@ -24,6 +24,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+
+def _form_responses(media_type: str, more: dict[int | str, dict[str, Any]] | None = None) -> dict[int | str, dict[str, Any]]:
+    """A printable form's responses: the file, or 409 while no valid clearance exists."""
+    return {**_ERRORS, 200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+            409: {"description": "证明未签发或已撤销"}, **(more or {})}
+
 def _key(request: Request) -> ClearanceKey:
     key: ClearanceKey = request.app.state.clearance_key
     return key
@@ -101,8 +107,7 @@ async def check_clearance(
     summary="打印稳评备案证明（.docx，含二维码）",
     description="有效证明的纸质版：证明内容与核验码，二维码为签名文本（可离线核验）。证明未签发或已撤销时答 409。",
     response_class=Response,
-    responses={**_ERRORS, 200: {"content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
-               409: {"description": "证明未签发或已撤销"}},
+    responses=_form_responses(DOCX_MEDIA_TYPE),
 )
 async def clearance_form(
     project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal
@@ -115,8 +120,7 @@ async def clearance_form(
     summary="打印稳评备案证明（PDF，内嵌字体，含二维码）",
     description="与 .docx 相同的纸质版，PDF 内嵌中文字体。证明未签发或已撤销时答 409；服务器缺少字体时答 503。",
     response_class=Response,
-    responses={**_ERRORS, 200: {"content": {PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
-               409: {"description": "证明未签发或已撤销"}, 503: {"description": "服务器缺少生成 PDF 所需的中文字体"}},
+    responses=_form_responses(PDF_MEDIA_TYPE, {503: {"description": "服务器缺少生成 PDF 所需的中文字体"}}),
 )
 async def clearance_form_pdf(
     project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal
