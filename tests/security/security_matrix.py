@@ -75,6 +75,18 @@ ROUTES: dict[tuple[str, str, str], Route] = {
         SERVICE, "project",
         lambda i: {"event": "opened", "review_id": i["review"], "round": 1},
         writers=roles("service:review")),
+    ("intake", "POST", "/api/v1/projects/{project_id}/drawn-experts"): Route(
+        SERVICE, "project",
+        lambda i: {"project_id": i["project"], "draw_id": "matrix-draw", "assignments": [
+            {"expert_id": "matrix-expert", "expert_name": "矩阵专家", "region_code": "330400",
+             "draw_id": "matrix-draw", "drawn_at": "2026-01-01T00:00:00+08:00"}]},
+        writers=roles("service:registry")),
+    ("intake", "POST", "/api/v1/projects/{project_id}/expert-opinions"): Route(
+        WRITE, "project", lambda i: {"text": "矩阵专家意见"}, writers=roles("expert")),
+    ("intake", "GET", "/api/v1/projects/{project_id}/expert-opinions"): Route(READ, "project"),
+    ("intake", "PUT", "/api/v1/projects/{project_id}/expert-opinions/{opinion_id}/adoption"): Route(
+        WRITE, "project", lambda i: {"adoption": "adopted", "reason": "矩阵理由"}, writers=roles("filer", "agency"),
+        if_match=True),
     ("intake", "POST", "/api/v1/files"): Route(OPEN),  # creates the caller's own upload; no object named
     ("intake", "GET", "/api/v1/files/{file_id}"): Route(READ, "file"),
     ("intake", "GET", "/api/v1/files/{file_id}/content"): Route(READ, "file"),
@@ -95,6 +107,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/api/v1/projects/{project_id}/evaluation"): Route(READ, "project"),
     ("intake", "GET", "/api/v1/reminders"): Route(LIST),
     ("intake", "GET", "/api/v1/stats/summary"): Route(LIST),
+    ("intake", "GET", "/api/v1/stats/expert-opinions"): Route(LIST),
     ("intake", "GET", "/api/v1/webhooks/event-types"): Route(OPEN),
     ("intake", "POST", "/api/v1/webhooks/subscriptions"): Route(
         WRITE, None, lambda i: {"url": "https://example.org/hook", "event_types": ["project.filed"]},
@@ -223,6 +236,8 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("registry", "GET", "/api/v1/expert-draws"): Route(LIST),
     ("registry", "GET", "/api/v1/expert-draws/{draw_id}"): Route(READ, "draw"),
     ("registry", "GET", "/api/v1/expert-draws/{draw_id}/verify"): Route(READ, "draw"),
+    ("registry", "POST", "/api/v1/expert-draws/{draw_id}/declines"): Route(
+        WRITE, "draw", lambda i: {"reason": "矩阵谢绝理由"}, writers=roles("expert")),
     ("registry", "GET", "/api/v1/agencies"): Route(OPEN),  # the graded agencies are public (备案 lists are published)
     ("registry", "POST", "/api/v1/agencies"): Route(
         WRITE, None, lambda i: {"name": "矩阵机构", "credit_code": "91330483MA2B3C4D5D", "region_code": "330483"},
