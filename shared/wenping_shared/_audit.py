@@ -177,10 +177,14 @@ def checkpoint_signature(chain: AuditChainFields, key: bytes) -> str:
 
 
 async def _locked_head(session: AsyncSession, chain: type[AuditChainFields]) -> AuditChainFields:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    await session.exec(insert(chain).values(id=1, seq=0, hash=GENESIS, purged_count=0).on_conflict_do_nothing())  # type: ignore[call-overload]
-    return (await session.exec(select(chain).where(chain.id == 1).with_for_update())).one()
+    locked = select(chain).where(chain.id == 1).with_for_update()
+    head = (await session.exec(locked)).first()
+    if head is None:  # the first record of a new trail: two writers may both get here
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        await session.exec(insert(chain).values(id=1, seq=0, hash=GENESIS, purged_count=0).on_conflict_do_nothing())  # type: ignore[call-overload]
+        head = (await session.exec(locked)).one()
+    return head
 
 
 async def append(session: AsyncSession, records: Sequence[AuditRecordFields]) -> None:

@@ -6,6 +6,10 @@ service databases). The trail tampered with is review's."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -166,3 +170,19 @@ async def test_writers_in_separate_processes_keep_one_chain(system: WenpingSyste
     assert sorted(int(r.object_id or "") for r in probes) == list(range(40))
     assert len({r.seq for r in probes}) == 40
     assert (await verify(system))["intact"] is True
+
+
+def test_the_command_line_verifies_and_purges(system: WenpingSystem) -> None:
+    env = {**os.environ, "WENPING_REVIEW_DATABASE_URL": system.settings[SERVICE].resolved_database_url,
+           "WENPING_REVIEW_LOG_LEVEL": "WARNING"}
+
+    def command(name: str) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-m", "wenping_review", name], env=env, capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout.strip().removeprefix("review: ")))
+
+    verified = command("audit-verify")
+    assert verified["intact"] is True and verified["checked"] >= 1
+    # Nothing in this run's trail is 185 days old: the purge removes nothing.
+    assert command("audit-purge")["purged"] == 0
