@@ -121,6 +121,15 @@ def _report_sections(title: str, planned: str, experts: list[str]) -> dict[str, 
     }
 
 
+def _small_png(path: Path) -> None:
+    """A palette of 256 colours: a page of text looks the same at about a third of the bytes."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 class Story:
     """One browser, a context per person, a screenshot and an axe check per page."""
 
@@ -146,6 +155,7 @@ class Story:
         if os.environ.get("WENPING_PORTAL_SCREENSHOTS") == "1":
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            await asyncio.to_thread(_small_png, SCREENSHOTS / f"{name}.png")
 
     async def letter(self, page: Any, url: str) -> None:
         """The letter's PDF as the filer downloads it, its first page as a picture (pdftoppm)."""
@@ -156,6 +166,7 @@ class Story:
             pdf.write_bytes(await answer.body())
             await asyncio.to_thread(subprocess.run, ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                                                      str(pdf), str(SCREENSHOTS / "letter-pdf-page-1")], check=True, timeout=60)
+            await asyncio.to_thread(_small_png, SCREENSHOTS / "letter-pdf-page-1.png")
 
     async def check(self, page: Any, name: str, full_page: bool = True) -> None:
         from axe_playwright_python.async_playwright import Axe
