@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, func, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,25 +49,26 @@ class RiskWatchRepository:
         return (await self.session.exec(query)).all()
 
     async def board_projects(
-        self, principal: Principal, region_code: str, year: int | None, phase_of: Mapping[str, str], per_cell: int
-    ) -> Sequence[Any]:
-        """(project, level, phase): the ``per_cell`` most recently changed projects of each cell, in one query."""
-        level = func.coalesce(col(Project.risk_level), UNKNOWN_LEVEL)
-        phase = case(dict(phase_of), value=col(Project.status), else_="closed")
-        rank = func.row_number().over(
-            partition_by=(level, phase), order_by=(col(Project.updated_at).desc(), col(Project.id).desc())
-        )
-        cells = (
-            select(col(Project.id).label("id"), level.label("level"), phase.label("phase"), rank.label("rank"))
-            .where(*_board_clauses(principal, region_code, year))
-            .subquery()
-        )
-        query = (
-            select(Project, cells.c.level, cells.c.phase)
-            .join(cells, cells.c.id == col(Project.id))
-            .where(cells.c.rank <= per_cell)
-            .order_by(cells.c.level, cells.c.phase, cells.c.rank)
-        )
+        self, principal: Principal, region_code: str, year: int | None, cells: Sequence[tuple[str, str]], per_cell: int,
+    ) -> Sequence[Project]:
+        """The ``per_cell`` newest projects of each (level, status) named (those the counts found
+        non-empty): one UNION ALL of small LIMIT queries, each walking the (status, created_at) index
+        from the newest down until it has its projects, instead of a window over the whole subtree."""
+        if per_cell == 0 or not cells:
+            return []
+        clauses = _board_clauses(principal, region_code, year)
+        newest = []
+        for level, status in cells:
+            risk = col(Project.risk_level).is_(None) if level == UNKNOWN_LEVEL else col(Project.risk_level) == level
+            newest.append(
+                select(col(Project.id).label("id"))
+                .where(*clauses, col(Project.status) == status, risk)
+                .order_by(col(Project.created_at).desc())
+                .limit(per_cell)
+                .subquery()
+            )
+        ids = union_all(*(select(part.c.id) for part in newest)).subquery()
+        query = select(Project).where(col(Project.id).in_(select(ids.c.id)))
         return (await self.session.exec(query)).all()
 
     # --- the register ----------------------------------------------------------------------------

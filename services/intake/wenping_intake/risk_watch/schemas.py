@@ -39,6 +39,7 @@ class BoardProject(BaseModel):
     region_code: str
     responsible_org_name: str | None
     decision_outcome: Recommendation | None
+    created_at: dt.datetime
     updated_at: dt.datetime
 
 
@@ -46,7 +47,7 @@ class BoardCell(BaseModel):
     phase: RiskPhase
     phase_label: str
     count: int = Field(description="该风险等级、该阶段的项目数")
-    projects: list[BoardProject] = Field(description="其中最近变动的项目（最多 projects_per_cell 个）")
+    projects: list[BoardProject] = Field(description="其中最新报备的项目（按创建时间倒序，最多 projects_per_cell 个）")
 
 
 class BoardLevel(BaseModel):

@@ -204,18 +204,26 @@ class RiskWatchService:
         region = _reader_region(principal, region_code, BOARD_ROLES)
         counts: dict[tuple[str, str], int] = {}
         by_status: dict[str, int] = {}
-        for level, status, n in await self.watch.board_counts(principal, region, year):
+        rows = await self.watch.board_counts(principal, region, year)
+        for level, status, n in rows:
             key = (str(level), PHASE_OF.get(str(status), RiskPhase.closed.value))
             counts[key] = counts.get(key, 0) + int(n)
             by_status[str(status)] = by_status.get(str(status), 0) + int(n)
         listed: dict[tuple[str, str], list[BoardProject]] = {}
-        for project, level, phase in await self.watch.board_projects(principal, region, year, PHASE_OF, per_cell):
-            listed.setdefault((str(level), str(phase)), []).append(BoardProject(
+        # Only the non-empty (level, status) pairs are listed; newest first within each cell (the
+        # query gave each status's newest, a phase keeps its own).
+        nonempty = [(str(level), str(status)) for level, status, n in rows if n and str(status) in PHASE_OF]
+        projects = await self.watch.board_projects(principal, region, year, nonempty, per_cell)
+        for project in sorted(projects, key=lambda p: (p.created_at, p.id), reverse=True):
+            cell = (project.risk_level or WatchLevel.unknown.value, PHASE_OF[project.status])
+            if len(listed.get(cell, [])) >= per_cell:
+                continue
+            listed.setdefault(cell, []).append(BoardProject(
                 id=project.id, number=project.number, title=project.title, status=ProjectStatus(project.status),
                 status_label=label_of(ProjectStatus, project.status), region_code=project.region_code,
                 responsible_org_name=project.responsible_org_name,
                 decision_outcome=Recommendation(project.decision_outcome) if project.decision_outcome else None,
-                updated_at=project.updated_at,
+                created_at=project.created_at, updated_at=project.updated_at,
             ))
         levels = []
         for level in WatchLevel:
