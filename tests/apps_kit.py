@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -83,21 +84,40 @@ async def databases(prefix: str, run_id: str) -> AsyncIterator[dict[str, str]]:
         yield {}
         return
     names = {name: f"{prefix}_{run_id}_{name}" for name in SERVICES}
-    conn = await _admin()
-    try:
-        for name in SERVICES:
-            await conn.execute(f'CREATE DATABASE "{names[name]}"')
-    finally:
-        await conn.close()
+
+    async def each(statement: str) -> None:
+        conn = await _admin()
+        try:
+            for database in names.values():
+                await conn.execute(statement.format(database))
+        finally:
+            await conn.close()
+
+    await each('CREATE DATABASE "{}"')
     try:
         yield {name: f"postgresql+asyncpg://postgres@127.0.0.1:5432/{db}" for name, db in names.items()}
     finally:
-        conn = await _admin()
-        try:
-            for name in SERVICES:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{names[name]}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        await each('DROP DATABASE IF EXISTS "{}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def served(app: Any, **options: Any) -> AsyncIterator[str]:
+    """``app`` served by a real uvicorn in this process on a free port (no lifespan: the app is
+    started already), stopped afterwards. Yields its base URL."""
+    config = uvicorn.Config(app, **{"host": "127.0.0.1", **options, "port": 0, "loop": "asyncio", "lifespan": "off",
+                                    "log_level": "warning"})
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(250):
+            if server.started:
+                break
+            await asyncio.sleep(0.02)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 15)
 
 
 def service_settings(

@@ -10,18 +10,15 @@ in this process; schemathesis itself runs as the `st` command.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from apps_kit import SUITE, databases, migrate_and_seed, service_settings, started
+from apps_kit import SUITE, databases, migrate_and_seed, served, service_settings, started
 from system_kit import RoutingTransport
 
 from wenping_shared.demo import DEMO_PASSWORD, INTEGRATION_CLIENT
@@ -40,23 +37,6 @@ RUNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@contextlib.asynccontextmanager
-async def _served(app: Any) -> AsyncIterator[str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning", loop="asyncio")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(250):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 15)
-
-
 @pytest.fixture(scope="module")
 async def fuzz_urls(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[dict[str, str], dict[str, str]]]:
     async with databases("wp_test", "fz" + uuid.uuid4().hex[:8]) as urls:
@@ -66,9 +46,9 @@ async def fuzz_urls(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[t
         async with started(settings, transport, transport.apps):
             tokens = await _tokens(transport)
             async with (
-                _served(transport.apps["intake"].app) as i,
-                _served(transport.apps["review"].app) as v,
-                _served(transport.apps["registry"].app) as r,
+                served(transport.apps["intake"].app) as i,
+                served(transport.apps["review"].app) as v,
+                served(transport.apps["registry"].app) as r,
             ):
                 yield {"intake": i, "review": v, "registry": r}, tokens
 

@@ -5,13 +5,11 @@ and a tiny app that answers the client address it was given."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import uvicorn
+from apps_kit import served
 
 from wenping_registry.config import RegistrySettings
 from wenping_shared.cli import serve_options
@@ -25,22 +23,8 @@ async def _echo_client(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": client[0].encode()})
 
 
-@contextlib.asynccontextmanager
-async def serving(settings: RegistrySettings) -> AsyncIterator[str]:
-    options = {**serve_options(settings), "port": 0, "loop": "asyncio", "lifespan": "off", "log_level": "warning"}
-    server = uvicorn.Server(uvicorn.Config(_echo_client, **options))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started, "uvicorn did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
+def serving(settings: RegistrySettings) -> contextlib.AbstractAsyncContextManager[str]:
+    return served(_echo_client, **serve_options(settings))
 
 
 async def test_forwarded_for_is_ignored_by_default() -> None:
