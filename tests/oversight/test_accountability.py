@@ -9,9 +9,12 @@ from typing import Any
 
 from inspection_kit import inspect, inspection_body, ledger_actions, problem, tx_supervisor
 from oversight_kit import JS_ZJJ, Spec, year_of_projects
+from sqlmodel import col, select
 from system_kit import WenpingSystem
 
-from wenping_shared import local_today
+from wenping_intake.projects.models import Project
+from wenping_intake.tracking.models import TrackedMeasure
+from wenping_shared import local_today, utcnow
 
 YEAR = 2015
 
@@ -117,3 +120,36 @@ async def test_unrectified_findings_are_grounds_and_the_appraisal_counts_them(sy
     assert parts["accountability_actions"]["numerator"] == 1
     assert [p["id"] for p in parts["accountability_actions"]["projects"]] == [project["id"]]
     assert parts["open_rectifications"]["points"] < 0 and parts["accountability_actions"]["points"] < 0
+
+
+async def test_implementation_grounds_from_tracking(system: WenpingSystem) -> None:
+    """Decided to implement before any approval, a measure long overdue, an incident reported during
+    implementation: each proposed with its reference, and an action may rest on it."""
+    year, today = 2017, local_today()
+    [project] = await year_of_projects(system, "js.zjj.filer", year, [Spec(status="implement")])
+    async with system.apps["intake"].state.sessionmaker() as session:
+        row = (await session.exec(select(Project).where(col(Project.id) == project["id"]))).one()
+        row.decided_at = utcnow() - dt.timedelta(days=60)
+        session.add(row)
+        session.add(TrackedMeasure(project_id=row.id, measure_key="text:late", content="设立群众诉求受理窗口",
+                                   deadline=today - dt.timedelta(days=45)))
+        await session.commit()
+    incident = await system.intake.post(f"/api/v1/projects/{project['id']}/incidents", headers=await system.auth("js.zjj.filer"),
+                                        json={"occurred_on": (today - dt.timedelta(days=2)).isoformat(), "people_involved": 12,
+                                              "description": "部分商户到现场聚集反映搬迁补偿", "response": "现场解释并登记诉求"})
+    assert incident.status_code == 201, incident.text
+
+    found = {g["ground"]: g for g in await _grounds(system, await system.auth("jx.supervisor"), year=year)
+             if g["project_id"] == project["id"]}
+    assert set(found) == {"implemented_before_approval", "measure_deadline_missed", "incident"}
+    assert "尚未审查通过" in found["implemented_before_approval"]["detail"]
+    assert "逾期 45 天仍未完成" in found["measure_deadline_missed"]["detail"]
+    assert found["incident"]["ground_ref"] == incident.json()["id"]
+    assert found["incident"]["since"] == (today - dt.timedelta(days=2)).isoformat()
+
+    await _record(system, _action(project["id"], kind="criticism", ground="incident", ground_ref=incident.json()["id"],
+                                  officials_count=0, officials_level=None, official_names=[]))
+    await _record(system, _action(project["id"], ground="implemented_before_approval"))
+    wrong_ref = await _record(system, _action(project["id"], ground="measure_deadline_missed", ground_ref="x"), expect=422)
+    assert "ground_ref 不符" in wrong_ref["detail"]
+    await _record(system, _action(project["id"], ground="measure_deadline_missed", ground_ref=found["measure_deadline_missed"]["ground_ref"]))

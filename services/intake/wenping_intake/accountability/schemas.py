@@ -15,9 +15,9 @@ NAMES_RULE = (
 )
 GROUND_RULE = (
     "每项措施须有依据（ground）：built_before_assessed 未评先建（报备时已实施）、implemented_before_approval "
-    "审查通过前已决策实施、deadline_missed 超过评估完成时限（超出 margin_days 天）、measure_deadline_missed "
-    "防范化解措施逾期未完成、incident 跟踪期间发生事件、finding_not_rectified 督查问题未整改；除 incident 外，"
-    "系统核对该依据在该项目上成立（ground_ref 指明督查问题、措施或事件的 id），不成立的答 422。"
+    "审查通过前已决策实施、deadline_missed 超过评估完成时限、measure_deadline_missed "
+    "防范化解措施逾期未完成、incident 跟踪期间发生事件、finding_not_rectified 督查问题未整改；"
+    "系统核对该依据在该项目上成立（ground_ref 指明督查问题、措施或事件的 id），不成立的答 422；平台未记录的事件可不填 ground_ref 而以 ground_detail 说明。"
 )
 
 
@@ -30,7 +30,7 @@ class AccountabilityCreate(BaseModel):
     kind: AccountabilityKind = Field(description="interview 约谈、criticism 通报批评、accountability 问责")
     ground: AccountabilityGround = Field(description="依据")
     ground_ref: Text | None = Field(None, max_length=64, description="依据所指的督查问题、措施或事件 id")
-    ground_detail: MultiLineText | None = Field(None, max_length=2000, description="依据说明（incident 依据必填）")
+    ground_detail: MultiLineText | None = Field(None, max_length=2000, description="依据说明（incident 依据未填 ground_ref 时必填）")
     decided_on: dt.date = Field(description="决定日期（不晚于今天）")
     description: MultiLineText = Field(min_length=1, max_length=4000, description="措施内容")
     officials_count: int = Field(0, ge=0, le=1000, description="被问责人数（问责时至少 1 人）")
@@ -43,8 +43,8 @@ class AccountabilityCreate(BaseModel):
             raise ValueError("问责须填写被问责人数（officials_count 至少 1）和级别（officials_level）")
         if len(self.official_names) > self.officials_count:
             raise ValueError("被问责人员姓名不能多于被问责人数")
-        if self.ground == AccountabilityGround.incident and not self.ground_detail:
-            raise ValueError("以跟踪期间发生事件为依据的，须填写依据说明（ground_detail）")
+        if self.ground == AccountabilityGround.incident and not self.ground_ref and not self.ground_detail:
+            raise ValueError("以平台未记录的事件为依据的，须填写依据说明（ground_detail）；已报告的事件填 ground_ref")
         return self
 
 
