@@ -145,6 +145,12 @@ async def test_reviewer_sees_45_items_by_category_and_judges_with_the_etag(perso
     assert page.status_code == 200, page.text[-3000:]
     assert page.text.count('class="item"') == 45
     assert "C06 意见征求（五必听）" in page.text and "依据：" in page.text and "反馈意见预览" in page.text
+    # Only what needs reading: the items passed automatically are hidden.
+    focused = await reviewer.get(f"/reviews/{review_id}", params={"show": "open"})
+    shown = re.findall(r'<article class="item" id="item-([^"]+)"', focused.text)
+    assert 0 < len(shown) < 45 and "显示全部 45 项" in focused.text and "C01.1" not in shown
+    before = (await system.review.get(f"/api/v1/reviews/{review_id}", headers=await system.auth("jx.reviewer"))).json()
+    assert before["pending_items"] and set(shown) >= set(before["pending_items"])
     judged = await reviewer.post(f"/reviews/{review_id}/items/C09.3", {"result": "fail", "comment": "措施缺少资金保障"})
     assert judged.status_code == 200 and "C09.3 已判定" in judged.text
     assert "措施缺少资金保障" in judged.text  # in the item and in the letter preview

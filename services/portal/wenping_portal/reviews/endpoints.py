@@ -44,21 +44,28 @@ def letter_preview(review: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _review_page(request: Request, api: Any, review_id: str, status_code: int = 200, **extra: Any) -> Response:
+def needs_a_look(item: dict[str, Any]) -> bool:
+    """Items a reviewer has to read: manual ones, failed or pending ones, and any changed by hand."""
+    return item["mode"] != "auto" or item["result"] in ("fail", "pending") or bool(item.get("overridden"))
+
+
+async def _review_page(request: Request, api: Any, review_id: str, status_code: int = 200, *, only_open: bool = False,
+                       **extra: Any) -> Response:
     review, _ = await api.etag("review", f"/api/v1/reviews/{review_id}")
+    shown = [i for i in review["items"] if needs_a_look(i)] if only_open else review["items"]
     letter = None
     if review["status"] == "decided":
         letter = await api.get("review", f"/api/v1/reviews/{review_id}/feedback")
     return page(
         request, "reviews/detail.html", status_code, title=f"审查 · {review.get('project_title') or review['report_title']}",
-        review=review, groups=grouped(review["items"]), preview=letter_preview(review), letter=letter,
-        judgements=JUDGEMENTS, **extra,
+        review=review, groups=grouped(shown), preview=letter_preview(review), letter=letter,
+        judgements=JUDGEMENTS, only_open=only_open, **extra,
     )
 
 
 @router.get("/reviews/{review_id}", dependencies=[ReviewersOnly])
-async def review_page(request: Request, review_id: str, api: ApiDep) -> Response:
-    return await _review_page(request, api, review_id)
+async def review_page(request: Request, review_id: str, api: ApiDep, show: str = "") -> Response:
+    return await _review_page(request, api, review_id, only_open=show == "open")
 
 
 @router.post("/reviews/{review_id}/items/{code}", dependencies=[Csrf, ReviewersOnly])
