@@ -141,7 +141,8 @@ class ServiceSettings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'service.db'}"
+        """``database_url``, or the service's SQLite file in its data directory (``intake.db``, ...)."""
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / f'{self.service_name}.db'}"
 
     def production_problems(self) -> list[str]:
         """Why this configuration must not run in production (empty when it may)."""

@@ -52,7 +52,3 @@ class IntakeSettings(ServiceSettings):
                 "提供稳评备案证明签名私钥，不得使用自动生成的开发密钥"
             )
         return problems
-
-    @property
-    def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'intake.db'}"

@@ -59,10 +59,6 @@ class RegistrySettings(ServiceSettings):
         return _deep_merge(default.model_dump(), value)
 
     @property
-    def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'registry.db'}"
-
-    @property
     def dev_key_path(self) -> Path:
         return self.data_dir / "jwt-signing-key.dev.pem"
 

@@ -19,7 +19,3 @@ class ReviewSettings(ServiceSettings):
     client_secret: str = "wenping-dev-review-secret"
     #: The CJK font PDF letters embed (a .ttf, .otf or .ttc; Debian's fonts-noto-cjk by default).
     document_font: Path = Path(DEFAULT_DOCUMENT_FONT)
-
-    @property
-    def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'review.db'}"
