@@ -11,7 +11,8 @@ Coverage does not depend on anyone remembering to audit: it happens at two centr
 - **Apart** (``AuditMiddleware``, when the response starts, before the client sees it): whatever
   the transaction did not record: refusals (401, 403, 404, 429) on any method, failed writes (the
   request's transaction rolled back, so its record commits alone), successful writes that used no
-  database session, and exports (a GET answering a file: xlsx, docx, pdf, csv, zip). A failed
+  database session, exports (a GET answering a file: xlsx, docx, pdf, csv, zip) and reads of the
+  trail itself. A failed
   write of such a record is logged at ERROR (``audit write failed``) and the answer still goes out:
   the refusal or read has already happened and hiding its answer would not undo it.
 
@@ -81,6 +82,7 @@ class AuditResult(LabelledEnum):
     denied = "denied", "拒绝"
     failed = "failed", "失败"
 _STAGED = "wenping_audit_staged"
+AUDIT_PREFIX = "/api/v1/audit/"
 _BATCH = 1000
 
 
@@ -544,6 +546,8 @@ class AuditMiddleware:
             pass
         elif status < 300 and content_type.startswith(EXPORT_MEDIA_TYPES):
             kind = "export"
+        elif getattr(scope.get("route"), "path", "").startswith(AUDIT_PREFIX):
+            kind = "audit_read"  # who read the trail is in the trail too
         else:
             return
         record = _request_record(trail.model, scope, status, location=_header(message, b"location"), kind=kind)
@@ -607,7 +611,7 @@ def audit_router(service: str) -> APIRouter:
     service's name in the path lets one gateway route each service's trail."""
     from ._db import db_session  # _db imports this module
 
-    router = APIRouter(prefix=f"/api/v1/audit/{service}", tags=["audit"])
+    router = APIRouter(prefix=f"{AUDIT_PREFIX}{service}", tags=["audit"])
     request_session = Depends(db_session, scope="function")
 
     @router.get(

@@ -73,6 +73,9 @@ async def test_a_state_change_is_recorded_with_its_transaction(system: WenpingSy
     assert listed.status_code == 200, listed.text
     [item] = listed.json()["items"]
     assert item["request_id"] == rid and item["seq"] == record.seq and item["hash"] == record.hash
+    # Reading the trail is in the trail.
+    read = await the_record(system, "intake", listed.headers["x-request-id"])
+    assert (read.actor, read.action, read.detail) == (user_id("zj.admin"), "GET /api/v1/audit/intake", {"kind": "audit_read"})
 
 
 async def test_a_failed_change_leaves_no_success_record(system: WenpingSystem, peer_down: Any) -> None:
