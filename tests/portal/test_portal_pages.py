@@ -249,6 +249,12 @@ async def test_agency_drafts_a_report_by_section_and_precheck_flags_what_is_miss
     assert draft.report["overview"] == {
         "category": "project", "interests": ["demolition", "employment"], "investment_wan_yuan": 1250.5,
         "stakeholder_groups": ["被征收居民", "沿街商户", "周边居民"], "affected_population": 3860, "prior_approvals": [{}]}
+    # A row button only ever names a list of records of the contract in its own section.
+    for bogus in ({"add": "overview.category"}, {"add": "consultations"}, {"remove": "overview.interests.0"}):
+        await agency.post(f"{editor_path}/sections/overview", {"r.overview.category": "project", **bogus})
+    after = await portal_app.state.drafts.get(project["id"], org_id(AGENCY))
+    assert after.report["overview"] == {"category": "project", "stakeholder_groups": [], "interests": [], "prior_approvals": []}
+    assert after.report["consultations"] == draft.report["consultations"]
 
 
 async def test_the_agency_picker_offers_only_agencies_that_may_take_the_project(person: Any, system: Any) -> None:

@@ -113,7 +113,7 @@ async def save_section(request: Request, project_id: str, key: str, session: Ses
     if added and sections.row_path_valid(section, added) and sections.add_row(report, added):
         rows = sections.rows_at(report, added)
         anchor = "row-" + f"{added}.{len(rows) - 1}".replace(".", "-")
-    elif removed and sections.row_path_valid(section, removed):
+    elif removed and sections.row_path_valid(section, removed, row=True):
         sections.remove_row(report, removed)
     assert session.user is not None and session.user.org_id is not None
     saved = await _drafts(request).save(project_id, session.user.org_id, report, session.user.username)

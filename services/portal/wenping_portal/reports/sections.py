@@ -296,8 +296,36 @@ def remove_row(report: dict[str, Any], path: str) -> bool:
     return True
 
 
-def row_path_valid(section: Section, path: str) -> bool:
-    return re.fullmatch(r"[a-z_]+(\.[a-z_0-9]+)*", path) is not None and path.split(".")[0] in section.keys
+def row_path_valid(section: Section, path: str, *, row: bool = False) -> bool:
+    """The path names a list of records of the contract in this section (``row``: one record of it)."""
+    parts = path.split(".")
+    if row:
+        if len(parts) < 2 or not parts[-1].isdigit():
+            return False
+        parts = parts[:-1]
+    if not parts or parts[0] not in section.keys:
+        return False
+    model: type[BaseModel] = contract.Report
+    expect_index = False
+    plain: Any = None
+    for part in parts:
+        if expect_index:
+            if not part.isdigit():
+                return False
+            expect_index = False
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return False
+        plain = _plain(info.annotation)
+        if typing.get_origin(plain) is list:
+            plain = _plain(typing.get_args(plain)[0])
+            expect_index = True
+        if isinstance(plain, type) and issubclass(plain, BaseModel):
+            model = plain
+        else:
+            return False
+    return expect_index  # ends on a list of records
 
 
 # ---------------------------------------------------------------- what the services are sent
