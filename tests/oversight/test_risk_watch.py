@@ -177,16 +177,23 @@ async def test_a_rejected_high_risk_decision_is_registered_and_a_similar_filing_
     place = f"嘉善县魏塘街道{tag}村"
     (warned,) = await _file(system, "js.zjj.filer", {"title": f"嘉善县{tag}垃圾焚烧发电项目"})
     (low,) = await _file(system, "js.zjj.filer", {"title": f"低风险{tag}事项"})
+    (deferred,) = await _file(system, "js.zjj.filer", {"title": f"高风险暂缓{tag}事项"})
     await _put(system, warned, status="approved", risk_level="high", location=place)
     await _put(system, low, status="approved", risk_level="low", location=place)
+    await _put(system, deferred, status="approved", risk_level="high")
 
     await _act(system, warned, "js.zjj.filer", "decide", outcome="reject")
     await _act(system, low, "js.zjj.filer", "decide", outcome="defer")  # low risk: not a warning
+    await _act(system, deferred, "js.zjj.filer", "decide", outcome="defer")
 
     register = await _get(system, "/api/v1/risk-watch/warnings", "jx.supervisor", region_code="330421", limit=200)
-    entries = [e for e in register["items"] if e["project_id"] in (warned, low)]
-    assert len(entries) == 1
-    entry = entries[0]
+    entries = {e["project_id"]: e for e in register["items"] if e["project_id"] in (warned, low, deferred)}
+    assert set(entries) == {warned, deferred}
+    assert (entries[deferred]["outcome_label"], entries[deferred]["place"]) == ("暂缓实施", None)
+    only_deferred = await _get(system, "/api/v1/risk-watch/warnings", "jx.reviewer", outcome="defer", limit=200)
+    assert deferred in {e["project_id"] for e in only_deferred["items"]} and all(
+        e["outcome"] == "defer" for e in only_deferred["items"])
+    entry = entries[warned]
     assert (entry["project_id"], entry["place"], entry["risk_level"], entry["outcome"], entry["outcome_label"],
             entry["regime_label"]) == (warned, place, "high", "reject", "不予实施", "否决预警")
     assert (await _ledger(system, warned, "jx.supervisor"))[-2:] == ["decide", "warning_registered"]
