@@ -289,21 +289,24 @@ class Fleet:
             if done.returncode != 0:
                 raise RuntimeError(f"{name} would refuse production mode: {done.stdout}{done.stderr[-1000:]}")
 
+    def _spawn(self, name: str) -> tuple[subprocess.Popen[bytes], float]:
+        """Start one service as production would; (process, seconds to /readyz)."""
+        log = (self.work / f"{name}.log").open("ab")
+        command = [sys.executable, "-m", f"wenping_{name}", "serve"]
+        if name == PROFILE:
+            # The whole run of this service under pyinstrument, written when it stops (SIGINT).
+            command[1:1] = ["-m", "pyinstrument", "-o", str(RESULTS / f"profile-{name}-{self.backend}.txt")]
+        process = subprocess.Popen(command, env=self.env(name), stdout=log, stderr=log)
+        try:
+            return process, round(wait_ready(self.base(name) + "/readyz", process), 2)
+        except RuntimeError:
+            print((self.work / f"{name}.log").read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
+            raise
+
     def start(self) -> None:
         for name in SERVICES:
-            env = self.env(name)
-            log = (self.work / f"{name}.log").open("wb")
-            command = [sys.executable, "-m", f"wenping_{name}", "serve"]
-            if name == PROFILE:
-                # The whole run of this service under pyinstrument, written when it stops (SIGINT).
-                command[1:1] = ["-m", "pyinstrument", "-o", str(RESULTS / f"profile-{name}-{self.backend}.txt")]
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+            process, self.cold_start_s[name] = self._spawn(name)
             self.processes.append(process)
-            try:
-                self.cold_start_s[name] = round(wait_ready(self.base(name) + "/readyz", process), 2)
-            except RuntimeError:
-                print((self.work / f"{name}.log").read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
-                raise
         log = (self.work / "bare.log").open("wb")
         bare = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE), "--host", "127.0.0.1",
@@ -322,6 +325,15 @@ class Fleet:
             if "Error" in text or "Traceback" in text:
                 out[log.stem] = text[-2000:]
         return out
+
+    def restart(self, name: str) -> subprocess.Popen[bytes]:
+        """Stop one service (SIGINT) and start a fresh process in its place, on the same port."""
+        index = SERVICES.index(name)
+        old = self.processes[index]
+        old.send_signal(signal.SIGINT)
+        old.wait(timeout=20)
+        self.processes[index], _ = self._spawn(name)
+        return self.processes[index]
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -416,9 +428,11 @@ def _rss_mb(pid: int, field: str) -> float:
 
 
 def export_memory(fleet: Fleet, auth: str) -> dict[str, Any]:
-    """GET /api/v1/projects/export.xlsx of every project (a service token sees them all), the
-    intake process's resident memory before and its peak (VmHWM) after, from /proc."""
-    pid = fleet.processes[SERVICES.index("intake")].pid
+    """GET /api/v1/projects/export.xlsx of every project (a service token sees them all) from a
+    fresh intake process (as after a deploy: the load runs before leave their connections' caches
+    behind, and VmHWM is a process's lifetime peak): its resident memory before, and its peak
+    (VmHWM, start-up included) after, from /proc."""
+    pid = fleet.restart("intake").pid
     before = _rss_mb(pid, "VmRSS")
     started = time.perf_counter()
     request = urllib.request.Request(fleet.base("intake") + "/api/v1/projects/export.xlsx", headers={"Authorization": auth})

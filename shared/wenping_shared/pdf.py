@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
-
-from fontTools.ttLib import TTCollection
-from fpdf import FPDF
+from typing import TYPE_CHECKING, TypeVar
 
 from ._errors import DocumentFontMissing
+
+if TYPE_CHECKING:  # fpdf (with fontTools and Pillow) is imported where a PDF is made: ~50 MB and ~1 s of start-up
+    from fpdf import FPDF
 
 __all__ = ["DEFAULT_DOCUMENT_FONT", "FONT_FAMILY", "DocumentFontMissing", "cjk_pdf"]
 
 DEFAULT_DOCUMENT_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 FONT_FAMILY = "cjk"
 
-D = TypeVar("D", bound=FPDF)
+D = TypeVar("D", bound="FPDF")
 
 
 @lru_cache(maxsize=8)
@@ -31,6 +31,8 @@ def _face_index(path: str) -> int:
     draws some characters with Japanese shapes)."""
     if not path.lower().endswith((".ttc", ".otc")):
         return 0
+    from fontTools.ttLib import TTCollection
+
     collection = TTCollection(path, lazy=True)
     for index, font in enumerate(collection.fonts):
         name = str(font["name"].getDebugName(4) or "")

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from ..exports.xlsx import print_for_office
 from .schemas import AppraisalTable, Indicator, UnitScore
 
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 _INDICATORS = list(Indicator)
 
 
 def _ranking(sheet: Worksheet, title: str, today: dt.date, rows: list[UnitScore]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     header = ["名次", "名称", "区划", "总分", "等次", *(i.label for i in _INDICATORS), "方案版本"]
     print_for_office(sheet, title, today, len(header))
     sheet.append(header)
@@ -32,7 +34,7 @@ def _ranking(sheet: Worksheet, title: str, today: dt.date, rows: list[UnitScore]
         ])
     for line in sheet.iter_rows():
         for cell in line:
-            cell.border = _BOX
+            cell.border = box
             cell.alignment = Alignment(wrap_text=True, vertical="center")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -41,6 +43,9 @@ def _ranking(sheet: Worksheet, title: str, today: dt.date, rows: list[UnitScore]
 
 
 def export(table: AppraisalTable, today: dt.date) -> bytes:
+    # openpyxl where a workbook is made, not at every start-up.
+    from openpyxl import Workbook
+
     book = Workbook()
     heading = f"{table.year} 年度稳评工作考核（{table.region_code}，方案 {table.scheme.region_code}.v{table.scheme.version}）"
     first = book.active

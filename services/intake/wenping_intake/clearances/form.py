@@ -9,12 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import qrcode
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from fpdf import FPDF
-from fpdf.enums import WrapMode
 from qrcode.constants import ERROR_CORRECT_L
 
 from wenping_shared import printable
@@ -35,6 +29,9 @@ def _qr_png(data: str) -> bytes:
 
 
 def _cell(cell: Any, text: str) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     cell.text = text
     for paragraph in cell.paragraphs:
         for run in paragraph.runs:
@@ -75,6 +72,10 @@ def _note(verify_url: str) -> str:
 
 def clearance_pdf(claims: dict[str, Any], token: str, verify_url: str, font_path: str | Path) -> bytes:
     """The same form as a PDF (font embedded). Blocking: call in a thread."""
+    # fpdf and python-docx are imported where a form is printed, not at every start-up (~60 MB).
+    from fpdf import FPDF
+    from fpdf.enums import WrapMode
+
     pdf = cjk_pdf(font_path, FPDF)
     pdf.set_margins(25, 25, 25)
     pdf.set_auto_page_break(True, margin=20)
@@ -99,6 +100,11 @@ def clearance_pdf(claims: dict[str, Any], token: str, verify_url: str, font_path
 
 def clearance_docx(claims: dict[str, Any], token: str, verify_url: str) -> bytes:
     """Blocking (QR rendering, document building): call in a thread."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
     document = Document()
     style = document.styles["Normal"]
     style.font.name = _FONT

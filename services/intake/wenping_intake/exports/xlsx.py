@@ -7,11 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from wenping_shared import local_date, local_today, printable
 from wenping_shared.contracts.vocab import (
     AssessorKind,
@@ -67,6 +62,13 @@ class LedgerWorkbook:
     def __init__(
         self, title: str, region_names: Mapping[str, str] | None = None, exported_on: dt.date | None = None
     ) -> None:
+        # openpyxl where an export is written, not at every start-up.
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self._text_cell = WriteOnlyCell
         self.workbook = Workbook(write_only=True)
         self.workbook.properties.title = title
         self.sheet: Any = self.workbook.create_sheet("电子台账")
@@ -93,6 +95,8 @@ class LedgerWorkbook:
 
     def save(self, stream: IO[bytes]) -> None:
         # The filter spans the rows written; write-only sheets take it at save time.
+        from openpyxl.utils import get_column_letter
+
         last = get_column_letter(len(COLUMNS))
         self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
         self.workbook.save(stream)
@@ -102,7 +106,7 @@ class LedgerWorkbook:
             return value
         # Titles stored before input refused control characters must not make the export fail for
         # good, and a title like "=HYPERLINK(...)" must stay text, never become a formula.
-        cell = WriteOnlyCell(self.sheet, value=printable(value))
+        cell = self._text_cell(self.sheet, value=printable(value))
         cell.data_type = "s"
         return cell
 

@@ -7,10 +7,6 @@ import io
 import zipfile
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-
 from wenping_shared.contracts.vocab import ProjectCategory
 
 from ..errors import TargetImportUnreadable
@@ -35,6 +31,10 @@ def column_title(field: str) -> str:
 
 
 def template(year: int, example_region: str) -> bytes:
+    # openpyxl where a workbook is made or read, not at every start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
@@ -72,6 +72,9 @@ def _cell(value: Any) -> Any:
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     """(Excel row number, field values) of every non-empty data row of the first sheet."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

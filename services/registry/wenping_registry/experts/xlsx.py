@@ -38,19 +38,16 @@ import io
 import re
 import zipfile
 from collections.abc import Container, Iterable, Mapping
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ConfigDict, Field
 
 from wenping_shared import local_today, printable
 from wenping_shared.contracts.vocab import LABELS, ExpertField, ExpertStatus
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is made or read, not at every start-up (~0.5 s)
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
 SHEET_NAME: Final = "专家名单"
 NOTES_SHEET_NAME: Final = "说明"
@@ -169,6 +166,12 @@ def id_number_problem(id_number: str, today: dt.date | None = None) -> str | Non
 
 def build_template() -> bytes:
     """The import template: header row, one example row, and a 说明 sheet describing columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new Workbook always has one ordinary sheet
@@ -244,6 +247,9 @@ def parse_import(
     ``organizations`` maps an organisation's name *and* its id to its id; given, every
     工作单位 must be found in it. ``known_region_codes``, given, must contain every 所属地区.
     """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     not_xlsx = ParsedImport(errors=(SheetProblem(row=None, column=None, message="文件不是有效的 Excel（.xlsx）文件"),))
     if not data.startswith(b"PK"):
         return not_xlsx
@@ -513,6 +519,10 @@ def write_export_to(
     Laid out for printing like the ledger: landscape A4 fitted to the width, header row frozen,
     filterable and repeated on every page, title and export date in the page header.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=True)
     wb.properties.title = "专家名单"
     ws = wb.create_sheet(SHEET_NAME)
@@ -567,6 +577,8 @@ def write_export(rows: Iterable[ExpertSheetRow], include_personal_data: bool) ->
 
 def _out_cell(ws: Any, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
     # Rows stored before input refused control characters must not make the export fail for good.
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value=printable(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         # Always a text cell: a name like "=HYPERLINK(...)" must never become a formula, and

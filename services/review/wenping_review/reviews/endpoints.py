@@ -11,7 +11,6 @@ from wenping_shared.contracts.vocab import label
 
 from ..deps import CurrentPrincipal, IntakeSourceDep, RegistrySourceDep, SessionDep
 from ..feedback import letter_title, render_docx, render_text
-from ..feedback.pdf import render_pdf
 from .public import review_summary
 from .repository import ReviewFilters
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewStatus, ReviewSummary
@@ -176,6 +175,8 @@ async def feedback_docx(review_id: ReviewId, principal: CurrentPrincipal, review
 )
 async def feedback_pdf(review_id: ReviewId, request: Request, principal: CurrentPrincipal, reviews: ReviewsDep) -> Response:
     letter = await reviews.feedback_letter(principal, review_id)
+    from ..feedback.pdf import render_pdf  # fpdf at first use: ~50 MB and ~1 s off every start-up
+
     data = await asyncio.to_thread(render_pdf, letter, request.app.state.settings.document_font)
     filename = f"{letter_title(letter)}.pdf"
     return Response(
