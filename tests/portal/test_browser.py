@@ -302,7 +302,7 @@ async def test_the_whole_story_in_a_real_browser(stack: dict[str, str]) -> None:
     sections = _report_sections(title, planned, _registry_experts(stack["registry"]))
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=stack["chromium"], args=["--no-sandbox", "--lang=zh-CN"])
+        browser = await playwright.chromium.launch(executable_path=stack["chromium"], args=["--no-sandbox"])
         story = Story(browser, portal)
         try:
             # The filer files the project, files it, starts the assessment and commissions the agency.
