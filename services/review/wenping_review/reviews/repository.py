@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, region_prefix
+from wenping_shared import PageParams, next_in_series, region_prefix
 
 from .access import ListScope
 from .models import DocumentNumberSequence, Review, ReviewAudit, ReviewItem
@@ -93,17 +92,8 @@ class ReviewRepository:
         """Allocate the next number of the series in one atomic upsert (no gaps under
         concurrency on either database)."""
         table: Any = DocumentNumberSequence.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
-        dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = (
-            insert(table)
-            .values(issuing_region_code=issuing_region_code, year=year, last_number=1)
-            .on_conflict_do_update(
-                index_elements=["issuing_region_code", "year"], set_={"last_number": table.c.last_number + 1}
-            )
-            .returning(table.c.last_number)
-        )
-        return int((await self.session.exec(stmt)).scalar_one())
+        key = {"issuing_region_code": issuing_region_code, "year": year}
+        return await next_in_series(self.session, table, key, "last_number")
 
     async def insert_items(self, rows: list[dict[str, Any]]) -> None:
         table: Any = ReviewItem.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__; Core, not ORM bulk: one executemany
