@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from wenping_shared import Principal, check_if_match, etag_for, require_service, run_idempotent
 from wenping_shared.contracts import messages
@@ -16,6 +16,7 @@ from .service import ExpertOpinionService, opinion_public
 
 router = APIRouter(prefix="/api/v1/projects", tags=["expert-opinions"])
 
+OpinionId = Annotated[str, Path(description="专家意见 id")]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或调用方无权看到"}}
 
 
@@ -87,7 +88,7 @@ async def list_opinions(project_id: str, session: SessionDep, principal: Current
 )
 async def record_adoption(
     project_id: str,
-    opinion_id: str,
+    opinion_id: OpinionId,
     data: AdoptionRecord,
     request: Request,
     response: Response,
