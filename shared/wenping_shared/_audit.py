@@ -81,6 +81,8 @@ class AuditResult(LabelledEnum):
     success = "success", "成功"
     denied = "denied", "拒绝"
     failed = "failed", "失败"
+
+
 _STAGED = "wenping_audit_staged"
 AUDIT_PREFIX = "/api/v1/audit/"
 _BATCH = 1000
@@ -98,7 +100,7 @@ class AuditRecordFields(SQLModel):
     action: str = Field(max_length=200, index=True)
     object_type: str | None = Field(default=None, max_length=64)
     object_id: str | None = Field(default=None, max_length=128, index=True)
-    result: str = Field(max_length=16, description="success | denied | failed")
+    result: str = Field(max_length=16, description="success | denied | failed (AuditResult)")
     status: int | None = None
     request_id: str | None = Field(default=None, max_length=128)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
