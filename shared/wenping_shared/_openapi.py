@@ -230,7 +230,10 @@ class _RouteFacts:
     def __init__(self, route: Any, text: str, declared_body: bool) -> None:
         source = _source(route)
         self.authenticated = _authenticated(route)
-        self.idempotent = "run_idempotent" in source or "Idempotency-Key" in text
+        # Or through a dependency that runs the route's change once per key (``idempotent = True``).
+        self.idempotent = "run_idempotent" in source or "Idempotency-Key" in text or any(
+            getattr(call, "idempotent", False) for call in _dependency_calls(route.dependant)
+        )
         self.if_match = "check_if_match" in source or "If-Match" in text
         self.etag = self.if_match or "ETag" in source or "etag" in source or "ETag" in text
         self.has_path_params = bool(route.dependant.path_params)

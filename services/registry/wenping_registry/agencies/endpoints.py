@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
 from wenping_shared.contracts import messages
@@ -13,6 +15,7 @@ from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLev
 from ..audit.service import refusals_audited
 from ..database import IdempotencyRecord
 from ..deps import AdminPrincipal, CurrentPrincipal, ReviewService, SessionDep, SessionmakerDep, SettingsDep
+from .models import Agency
 from .schemas import (
     AgencyCreate,
     AgencyPublic,
@@ -27,6 +30,38 @@ from .schemas import (
     PractitionerPublic,
 )
 from .service import AgencyService, grading_public, misconduct_public, performance_public
+
+
+class AgencyAdmin:
+    """An admin changing one agency: the change runs once per Idempotency-Key, on the agency as the
+    admin may touch it (``managed``; ``visible`` where any admin of its province may act), and a
+    refusal is audited under ``action``."""
+
+    #: The OpenAPI document declares the Idempotency-Key header on the routes that depend on it.
+    idempotent = True
+
+    def __init__(
+        self, request: Request, session: SessionDep, sessionmaker: SessionmakerDep, principal: AdminPrincipal,
+        settings: SettingsDep,
+    ) -> None:
+        self.request, self.session, self.sessionmaker = request, session, sessionmaker
+        self.principal, self.settings = principal, settings
+
+    async def change(
+        self, agency_id: str, action: str, change: Callable[[AgencyService, Agency], Awaitable[BaseModel]], *,
+        visible_is_enough: bool = False,
+    ) -> Response:
+        async def work() -> BaseModel:
+            service = AgencyService(self.session, self.settings)
+            async with refusals_audited(self.session, self.sessionmaker, self.principal, action, "agency", agency_id):
+                find = service.visible if visible_is_enough else service.managed
+                return await change(service, await find(self.principal, agency_id))
+
+        return await run_idempotent(self.request, self.session, self.principal, IdempotencyRecord, work)
+
+
+AgencyAdminDep = Annotated[AgencyAdmin, Depends()]
+
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"])
 
@@ -90,17 +125,11 @@ async def update_agency(
 
 @router.post("/agencies/{agency_id}/gradings", response_model=GradingPublic, status_code=201,
              summary="等级评定（A-D，有效期与评定依据）")
-async def create_grading(
-    agency_id: str, data: GradingCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
-    principal: AdminPrincipal, settings: SettingsDep,
-) -> Response:
-    async def work() -> GradingPublic:
-        service = AgencyService(session, settings)
-        async with refusals_audited(session, sessionmaker, principal, "agency.grade", "agency", agency_id):
-            agency = await service.managed(principal, agency_id)
-            return grading_public(await service.grade(principal, agency, data))
+async def create_grading(agency_id: str, data: GradingCreate, admin: AgencyAdminDep) -> Response:
+    async def grade(service: AgencyService, agency: Agency) -> GradingPublic:
+        return grading_public(await service.grade(admin.principal, agency, data))
 
-    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+    return await admin.change(agency_id, "agency.grade", grade)
 
 
 @router.get("/agencies/{agency_id}/gradings", response_model=list[GradingPublic], summary="等级评定记录")
@@ -136,17 +165,11 @@ async def list_practitioners(
 
 @router.post("/agencies/{agency_id}/practitioners", response_model=PractitionerPublic, status_code=201,
              summary="登记从业人员（含资格证书）")
-async def create_practitioner(
-    agency_id: str, data: PractitionerCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
-    principal: AdminPrincipal, settings: SettingsDep,
-) -> Response:
-    async def work() -> PractitionerPublic:
-        service = AgencyService(session, settings)
-        async with refusals_audited(session, sessionmaker, principal, "agency.practitioner.create", "agency", agency_id):
-            agency = await service.managed(principal, agency_id)
-            return await service.add_practitioner(principal, agency, data)
+async def create_practitioner(agency_id: str, data: PractitionerCreate, admin: AgencyAdminDep) -> Response:
+    async def add(service: AgencyService, agency: Agency) -> PractitionerPublic:
+        return await service.add_practitioner(admin.principal, agency, data)
 
-    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+    return await admin.change(agency_id, "agency.practitioner.create", add)
 
 
 @router.get("/agencies/{agency_id}/misconduct", response_model=list[MisconductPublic], summary="不良行为记录")
@@ -159,18 +182,12 @@ async def list_misconduct(
 
 @router.post("/agencies/{agency_id}/misconduct", response_model=MisconductPublic, status_code=201,
              summary="登记不良行为（全省范围内限制承接）")
-async def create_misconduct(
-    agency_id: str, data: MisconductCreate, request: Request, session: SessionDep, sessionmaker: SessionmakerDep,
-    principal: AdminPrincipal, settings: SettingsDep,
-) -> Response:
-    async def work() -> MisconductPublic:
-        service = AgencyService(session, settings)
-        # Any admin of the agency's province may record what happened in their own subtree.
-        async with refusals_audited(session, sessionmaker, principal, "agency.misconduct.create", "agency", agency_id):
-            agency = await service.visible(principal, agency_id)
-            return misconduct_public(await service.record_misconduct(principal, agency, data))
+async def create_misconduct(agency_id: str, data: MisconductCreate, admin: AgencyAdminDep) -> Response:
+    async def record(service: AgencyService, agency: Agency) -> MisconductPublic:
+        return misconduct_public(await service.record_misconduct(admin.principal, agency, data))
 
-    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+    # Any admin of the agency's province may record what happened in their own subtree.
+    return await admin.change(agency_id, "agency.misconduct.create", record, visible_is_enough=True)
 
 
 @router.post("/agencies/{agency_id}/performance", response_model=PerformancePublic, status_code=201,
