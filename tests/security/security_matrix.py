@@ -130,9 +130,9 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/api/v1/inspections"): Route(LIST),
     ("intake", "GET", "/api/v1/inspections/{inspection_id}"): Route(READ, "project"),
     ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/report"): Route(
-        WRITE, "project", lambda i: {"report": "矩阵整改"}, writers=roles("filer")),
+        WRITE, "project", lambda i: {"report": "矩阵整改"}, writers=roles("filer"), if_match=True),
     ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/accept"): Route(
-        WRITE, "project", lambda i: {"note": "矩阵"}, writers=roles("supervisor")),
+        WRITE, "project", lambda i: {"note": "矩阵"}, writers=roles("supervisor"), if_match=True),
     ("intake", "POST", "/api/v1/inspections/findings/{finding_id}/return"): Route(
         WRITE, "project", lambda i: {"note": "矩阵"}, writers=roles("supervisor"), if_match=True),
     ("intake", "POST", "/api/v1/inspections/circulars"): Route(
