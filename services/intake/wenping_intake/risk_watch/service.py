@@ -60,8 +60,8 @@ REGIME = MappingProxyType({
     WatchLevel.low: MonitoringRegime.routine,
     WatchLevel.unknown: MonitoringRegime.pending,
 })
-#: Decisions that enter a high-risk project in the register.
-WARNED_OUTCOMES = frozenset({S.deferred, S.rejected})
+#: Decisions that enter a high-risk project in the register, by the status they leave it in.
+WARNED_OUTCOMES = MappingProxyType({S.deferred: Recommendation.defer, S.rejected: Recommendation.reject})
 BOARD_ROLES = ("supervisor",)
 REGISTER_ROLES = ("supervisor", "reviewer")
 
@@ -128,7 +128,7 @@ async def register_decision(session: AsyncSession, project: Project, actor: Prin
         project_id=project.id, project_number=project.number, title=project.title,
         place=place[:500] if place else None, region_code=project.region_code,
         responsible_org_id=project.responsible_org_id, responsible_org_name=project.responsible_org_name,
-        risk_level=project.risk_level, outcome=project.decision_outcome or project.status, decided_by=actor.subject,
+        risk_level=project.risk_level, outcome=WARNED_OUTCOMES[S(project.status)].value, decided_by=actor.subject,
     )
     RiskWatchRepository(session).add(entry)
     await ledger.append(
@@ -150,8 +150,8 @@ async def flag_filings(session: AsyncSession, actor: Principal, projects: Sequen
         filing = _side(project)
         flagged = []
         for entry in registers[province]:
-            match = similarity.compare(filing, _entry_side(entry))
-            if match is None or entry.project_id == project.id:
+            match = None if entry.project_id == project.id else similarity.compare(filing, _entry_side(entry))
+            if match is None:
                 continue
             flag = WarningFlag(
                 project_id=project.id, warning_id=entry.id, matched_fields=[f.value for f in match.matched],
