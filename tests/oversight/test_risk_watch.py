@@ -20,6 +20,7 @@ from wenping_intake.appraisals.schemas import DEFAULT_PENALTIES, DEFAULT_WEIGHTS
 from wenping_intake.projects.models import Project
 from wenping_intake.reports.models import ReportRound
 from wenping_intake.risk_watch import similarity
+from wenping_shared import local_today
 from wenping_shared.contracts.samples import complete_report
 from wenping_shared.demo import INTEGRATION_CLIENT, org_id
 
@@ -51,7 +52,7 @@ async def _put(system: WenpingSystem, project_id: str, *, location: str | None =
             project.report_rounds = 1
             session.add(ReportRound(
                 project_id=project_id, round=1, report={"overview": {"location": location}},
-                submitted_on=dt.date.today(), submitted_by="test", assessor_kind="self",
+                submitted_on=local_today(), submitted_by="test", assessor_kind="self",
                 review_id=f"rv-{uuid.uuid4().hex[:12]}", verdict="approved", decided_at=dt.datetime.now(dt.UTC),
             ))
         await session.commit()
@@ -297,7 +298,7 @@ async def _incident_story(system: WenpingSystem, subscription_id: str, client: d
     await _put(system, implementing, year=INCIDENT_YEAR, status="implement", risk_level="medium", decided_at=decided)
     before = await _appraised(system)
     path = f"/api/v1/projects/{implementing}/incidents"
-    today = dt.date.today()
+    today = local_today()  # the platform's day (Asia/Shanghai), as the service dates incidents
     body = {"occurred_on": (today - dt.timedelta(days=1)).isoformat(), "people_involved": 45,
             "description": "部分村民聚集到施工现场，要求提高补偿标准", "response": "属地街道当日约谈，暂停施工并公开补偿方案"}
 
