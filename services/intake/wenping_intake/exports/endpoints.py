@@ -23,7 +23,7 @@ from ..deps import CurrentPrincipal, limited
 from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters
 from .regions import region_names
-from .repository import Key, ledger_dates, project_batch
+from .repository import Key, ledger_dates, project_batch, scanning
 from .xlsx import LedgerWorkbook
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
@@ -56,7 +56,7 @@ async def write_export(
     after: Key | None = None
     while True:
         # Each batch is its own short transaction: on SQLite a long read would hold the writer lock.
-        async with sessionmaker() as session:
+        async with sessionmaker() as session, scanning(session):
             projects = await project_batch(session, principal, filters, today, after, BATCH)
             dates = await ledger_dates(session, [p.id for p in projects])
         if not projects:
