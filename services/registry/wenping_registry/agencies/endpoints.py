@@ -63,6 +63,19 @@ class AgencyAdmin:
 AgencyAdminDep = Annotated[AgencyAdmin, Depends()]
 
 
+class AgencyReader:
+    """A caller reading what belongs to one agency it may see."""
+
+    def __init__(self, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep) -> None:
+        self.service, self.principal = AgencyService(session, settings), principal
+
+    async def agency(self, agency_id: str) -> Agency:
+        return await self.service.visible(self.principal, agency_id)
+
+
+AgencyReaderDep = Annotated[AgencyReader, Depends()]
+
+
 router = APIRouter(prefix="/api/v1", tags=["agencies"])
 
 
@@ -133,11 +146,8 @@ async def create_grading(agency_id: str, data: GradingCreate, admin: AgencyAdmin
 
 
 @router.get("/agencies/{agency_id}/gradings", response_model=list[GradingPublic], summary="等级评定记录")
-async def list_gradings(
-    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> list[GradingPublic]:
-    service = AgencyService(session, settings)
-    return await service.gradings(await service.visible(principal, agency_id))
+async def list_gradings(agency_id: str, reader: AgencyReaderDep) -> list[GradingPublic]:
+    return await reader.service.gradings(await reader.agency(agency_id))
 
 
 @router.get("/agencies/{agency_id}/eligibility", response_model=messages.EligibilityAnswer, summary="承接资格判断")
@@ -156,11 +166,8 @@ async def agency_eligibility(
 
 
 @router.get("/agencies/{agency_id}/practitioners", response_model=list[PractitionerPublic], summary="从业人员及证书")
-async def list_practitioners(
-    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> list[PractitionerPublic]:
-    service = AgencyService(session, settings)
-    return await service.practitioners(await service.visible(principal, agency_id))
+async def list_practitioners(agency_id: str, reader: AgencyReaderDep) -> list[PractitionerPublic]:
+    return await reader.service.practitioners(await reader.agency(agency_id))
 
 
 @router.post("/agencies/{agency_id}/practitioners", response_model=PractitionerPublic, status_code=201,
@@ -173,11 +180,8 @@ async def create_practitioner(agency_id: str, data: PractitionerCreate, admin: A
 
 
 @router.get("/agencies/{agency_id}/misconduct", response_model=list[MisconductPublic], summary="不良行为记录")
-async def list_misconduct(
-    agency_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep
-) -> list[MisconductPublic]:
-    service = AgencyService(session, settings)
-    return await service.misconduct(await service.visible(principal, agency_id))
+async def list_misconduct(agency_id: str, reader: AgencyReaderDep) -> list[MisconductPublic]:
+    return await reader.service.misconduct(await reader.agency(agency_id))
 
 
 @router.post("/agencies/{agency_id}/misconduct", response_model=MisconductPublic, status_code=201,
