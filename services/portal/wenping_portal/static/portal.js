@@ -43,8 +43,12 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.dataset || !form.dataset.swap || form.dataset.plain) { return; }
-    event.preventDefault();
     var submitter = event.submitter || null;
+    if (submitter && submitter.name === "remove" && !window.confirm("删除这一行？已填写的内容将一并删除。")) {
+      event.preventDefault();
+      return;
+    }
+    event.preventDefault();
     // Taken before the buttons are disabled: a disabled button's name and value are not sent.
     var body = submitter ? new FormData(form, submitter) : new FormData(form);
     var buttons = form.querySelectorAll('button[type="submit"]');
