@@ -4,11 +4,12 @@ A module of its own (not conftest): test modules import it by a name no other fo
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select, update
 from system_kit import WenpingSystem, docx_bytes
 
 from wenping_intake.projects.models import Project
@@ -69,6 +70,21 @@ class Projects:
     async def count(self) -> int:
         async with self.system.apps["intake"].state.sessionmaker() as session:
             return int((await session.exec(select(func.count()).select_from(Project))).one())
+
+
+async def tied_projects(system: WenpingSystem, projects: Projects, user: str, tie: dt.datetime) -> tuple[list[str], list[Any]]:
+    """Seven new projects of ``user``'s organisation, five of them created at one instant (only the
+    id orders those); (their ids, the organisation's project rows in list order, newest first)."""
+    created = [await projects.create(user) for _ in range(7)]
+    ids = [p["id"] for p in created]
+    async with system.apps["intake"].state.sessionmaker() as session:
+        await session.exec(update(Project).where(col(Project.id).in_(ids[:5])).values(created_at=tie))  # type: ignore[call-overload]
+        await session.commit()
+        rows = (await session.exec(
+            select(Project).where(col(Project.responsible_org_id) == created[0]["responsible_org_id"])
+            .order_by(col(Project.created_at).desc(), col(Project.id).desc())
+        )).all()
+    return ids, list(rows)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

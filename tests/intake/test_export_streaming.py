@@ -8,32 +8,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from intake_kit import Projects
-from sqlmodel import col, select, update
+from intake_kit import Projects, tied_projects
 from test_export_xlsx import export
 
 from wenping_intake.exports import endpoints as export_endpoints
 from wenping_intake.exports.repository import SCAN_CACHE_KIB, scanning
-from wenping_intake.projects.models import Project
 
 
 async def test_batches_cover_every_project_once_across_equal_timestamps(
     system: Any, projects: Projects, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created = [await projects.create("zy.filer") for _ in range(7)]
-    ids = [p["id"] for p in created]
-    tie = dt.datetime(2026, 3, 2, 8, 0, 0, 654321, tzinfo=dt.UTC)
-    async with system.apps["intake"].state.sessionmaker() as session:
-        await session.exec(update(Project).where(col(Project.id).in_(ids[:5])).values(created_at=tie))  # type: ignore[call-overload]
-        await session.commit()
-        numbers = (await session.exec(
-            select(Project.number).where(col(Project.responsible_org_id) == created[0]["responsible_org_id"])
-            .order_by(col(Project.created_at).desc(), col(Project.id).desc())
-        )).all()
+    ids, in_order = await tied_projects(system, projects, "zy.filer", dt.datetime(2026, 3, 2, 8, 0, 0, 654321, tzinfo=dt.UTC))
     monkeypatch.setattr(export_endpoints, "BATCH", 2)  # batch boundaries fall inside the tie
     rows = await export(system, "zy.filer")
-    assert [r[0] for r in rows[1:]] == list(numbers)
-    assert {p["number"] for p in created} <= set(numbers)
+    assert [r[0] for r in rows[1:]] == [p.number for p in in_order]
+    assert set(ids) <= {p.id for p in in_order}
 
 
 async def test_scanning_restores_the_connection(system: Any) -> None:

@@ -6,24 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from intake_kit import Projects
-from sqlmodel import col, select, update
-
-from wenping_intake.projects.models import Project
+from intake_kit import Projects, tied_projects
 
 
 async def test_pages_cover_every_row_once_in_order_across_equal_timestamps(system: Any, projects: Projects) -> None:
-    created = [await projects.create("zy.filer") for _ in range(7)]
-    ids = [p["id"] for p in created]
-    tie = dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC)
-    async with system.apps["intake"].state.sessionmaker() as session:
-        # Five of them share one instant, so only the id breaks the tie.
-        await session.exec(update(Project).where(col(Project.id).in_(ids[:5])).values(created_at=tie))  # type: ignore[call-overload]
-        await session.commit()
-        rows = (await session.exec(
-            select(Project.id).where(col(Project.responsible_org_id) == created[0]["responsible_org_id"])
-            .order_by(col(Project.created_at).desc(), col(Project.id).desc())
-        )).all()
+    # Five of them share one instant, so only the id breaks the tie.
+    ids, projects_in_order = await tied_projects(system, projects, "zy.filer", dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC))
+    rows = [p.id for p in projects_in_order]
     headers = await system.auth("zy.filer")
     seen: list[str] = []
     cursor: str | None = None
