@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, UnprocessableEntity, local_date, local_today, region_contains
+from wenping_shared import PageParams, Principal, local_date, local_today, region_contains
 from wenping_shared.contracts.vocab import (
     AccountabilityGround,
     AccountabilityKind,
@@ -26,6 +26,7 @@ from ..errors import (
     AccountabilitySupervisorOnly,
 )
 from ..inspections.repository import InspectionRepository, sees
+from ..inspections.service import not_in_future
 from ..ledger import service as ledger
 from ..projects.access import ensure_visible
 from ..projects.models import Project
@@ -161,9 +162,7 @@ class AccountabilityService:
         if principal.kind != "user" or not principal.has_role("supervisor") or not principal.region_code:
             raise AccountabilitySupervisorOnly()
         today = local_today()
-        if data.decided_on > today:
-            raise UnprocessableEntity("请求数据校验失败：decided_on 不能晚于今天",
-                                      errors=[{"loc": ["decided_on"], "msg": "不能晚于今天", "type": "value_error"}])
+        not_in_future("decided_on", data.decided_on, today)
         project = ensure_visible(principal, await self.projects.get_for_update(data.project_id))
         await self._check_ground(project, data, today)
         action = AccountabilityAction(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
+from wenping_shared import Page, PageParamsDep, Principal, check_if_match, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
 from . import circular as document
@@ -22,7 +23,7 @@ from .schemas import (
     RectificationDecision,
     RectificationReport,
 )
-from .service import InspectionService
+from .service import InspectionService, Precondition
 
 router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 
@@ -148,6 +149,16 @@ async def get_inspection(inspection_id: InspectionId, session: SessionDep, princ
     return await InspectionService(session).get(principal, inspection_id)
 
 
+async def _rectify(
+    step: Callable[[InspectionService, Principal, str, Any, Precondition], Awaitable[FindingPublic]],
+    finding_id: str, data: Any, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal,
+) -> FindingPublic:
+    """One rectification step under If-Match (the finding's ETag), answering the new ETag."""
+    finding = await step(InspectionService(session), principal, finding_id, data, lambda etag: check_if_match(request, etag))
+    response.headers["ETag"] = etag_for(finding.version)
+    return finding
+
+
 @router.post(
     "/findings/{finding_id}/report",
     response_model=FindingPublic,
@@ -159,11 +170,7 @@ async def report_rectification(
     finding_id: FindingId, data: RectificationReport, request: Request, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    finding = await InspectionService(session).report(
-        principal, finding_id, data, lambda etag: check_if_match(request, etag)
-    )
-    response.headers["ETag"] = etag_for(finding.version)
-    return finding
+    return await _rectify(InspectionService.report, finding_id, data, request, response, session, principal)
 
 
 @router.post(
@@ -177,11 +184,7 @@ async def accept_rectification(
     finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    finding = await InspectionService(session).accept(
-        principal, finding_id, data, lambda etag: check_if_match(request, etag)
-    )
-    response.headers["ETag"] = etag_for(finding.version)
-    return finding
+    return await _rectify(InspectionService.accept, finding_id, data, request, response, session, principal)
 
 
 @router.post(
@@ -195,8 +198,4 @@ async def return_rectification(
     finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    finding = await InspectionService(session).send_back(
-        principal, finding_id, data, lambda etag: check_if_match(request, etag)
-    )
-    response.headers["ETag"] = etag_for(finding.version)
-    return finding
+    return await _rectify(InspectionService.send_back, finding_id, data, request, response, session, principal)

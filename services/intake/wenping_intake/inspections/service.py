@@ -114,12 +114,16 @@ def circular_public(circular: Circular, rows: Sequence[tuple[InspectionFinding, 
     )
 
 
-def _not_in_future(field: str, day: dt.date, today: dt.date) -> None:
+def field_problem(field: str, message: str) -> UnprocessableEntity:
+    """A 422 on one body field, worded as the validation errors are."""
+    return UnprocessableEntity(
+        f"请求数据校验失败：{field} {message}", errors=[{"loc": [field], "msg": message, "type": "value_error"}]
+    )
+
+
+def not_in_future(field: str, day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise UnprocessableEntity(
-            f"请求数据校验失败：{field} 不能晚于今天",
-            errors=[{"loc": [field], "msg": "不能晚于今天", "type": "value_error"}],
-        )
+        raise field_problem(field, "不能晚于今天")
 
 
 class InspectionService:
@@ -140,7 +144,7 @@ class InspectionService:
     async def record(self, principal: Principal, data: InspectionCreate) -> InspectionPublic:
         ensure_supervisor(principal)
         today = local_today()
-        _not_in_future("inspected_on", data.inspected_on, today)
+        not_in_future("inspected_on", data.inspected_on, today)
         # A project outside the supervisor's subtree does not exist for them (404, not 403).
         project = ensure_visible(principal, await self.projects.get_for_update(data.project_id))
         inspection = Inspection(
@@ -248,16 +252,10 @@ class InspectionService:
         finding = await self._finding(principal, finding_id, precondition)
         self._require_state(finding, (R.reported.value,), "退回重新整改")
         if not data.note:
-            raise UnprocessableEntity(
-                "请求数据校验失败：note 退回重新整改须说明理由",
-                errors=[{"loc": ["note"], "msg": "退回重新整改须说明理由", "type": "value_error"}],
-            )
+            raise field_problem("note", "退回重新整改须说明理由")
         if data.deadline is not None:
             if data.deadline < local_today():
-                raise UnprocessableEntity(
-                    "请求数据校验失败：deadline 新的整改时限不能早于今天",
-                    errors=[{"loc": ["deadline"], "msg": "新的整改时限不能早于今天", "type": "value_error"}],
-                )
+                raise field_problem("deadline", "新的整改时限不能早于今天")
             finding.deadline = data.deadline
         finding.decision_note = data.note
         finding.decided_at = utcnow()
