@@ -37,7 +37,8 @@ async def announce_due_reminders(session: AsyncSession, *, limit: int = 1000) ->
         for reminder in page.items:
             if reminder.severity == ReminderSeverity.upcoming:
                 continue
-            key = f"{reminder.kind.value}:{reminder.measure_id or reminder.project_id}:{reminder.due_date}:{reminder.severity.value}"
+            subject = reminder.measure_id or reminder.finding_id or reminder.project_id  # a project owes several rectifications
+            key = f"{reminder.kind.value}:{subject}:{reminder.due_date}:{reminder.severity.value}"
             if await repository.reminder_announced(key):
                 continue
             project = await session.get(Project, reminder.project_id)
