@@ -30,7 +30,7 @@ class WenpingError(Exception):
 
     One problem, one subclass, declared in one line: it states its ``code``, ``status`` and
     ``title`` once as class keywords (and, when the sentence never varies, its Chinese ``message``):
-    ``class DecisionListNotFound(NotFound, code="decision_list.not_found", message="..."): ...``,
+    ``class DecisionListNotFound(NotFound, code=..., message=...): ...``,
     inheriting what it does not state from its base (its status, its title). So a raise site
     names the problem instead of spelling a code string, and a typo is an ``AttributeError``,
     not a new code. Each service declares its own problems in ``wenping_<service>/errors.py``;
@@ -53,7 +53,7 @@ class WenpingError(Exception):
         message: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """A problem is declared in one line: ``class X(Conflict, code="x.y", message="..."): ...``."""
+        """A problem is declared in one line: ``class X(Conflict, code=..., message=...): ...``."""
         super().__init_subclass__(**kwargs)
         stated = {"status": status, "code": code, "title": title, "message": message}
         for name, value in stated.items():
