@@ -8,8 +8,11 @@ rows (not the objects' attribute history) also catches what a flush changes belo
 approval date reports/models.py writes with a Core UPDATE when a round is approved. New projects
 contribute their own values (nothing below the ORM changes a project in the flush that creates it).
 
-Amounts are added with UPSERT count = count + amount (stats/repository.py), so concurrent
-transactions add up, and roll back with the transaction that made them.
+The differences of a transaction's flushes are summed in the session and added once, just before
+its commit (one UPSERT per table, count = count + amount, keys sorted; stats/repository.py): the
+tally rows, which every filing of a region and year shares, are locked only from there to the
+commit, concurrent transactions add up, and a rolled-back transaction adds nothing. (Intake uses no
+savepoints; amounts made inside a rolled-back savepoint would still be added.)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from wenping_shared.contracts.vocab import ReviewVerdict
@@ -42,6 +46,7 @@ Key = tuple[str, str, int, str]  # facet, region, year, value
 Amounts = tuple[int, ...]  # in TALLY_COUNTS order
 ONE: Amounts = (1, 0, 0, 0, 0, 0)
 _PENDING = "wenping_intake.stats.tallies"
+_SUMS = "wenping_intake.stats.tallies.sums"
 
 
 def contributions(project: Any) -> dict[Key, Amounts]:
@@ -112,22 +117,49 @@ def _after_flush(session: Session, _context: Any) -> None:
     if pending is None:
         return
     touched, before, counted = pending
-    connection = session.connection()
-    amounts: dict[Key, list[int]] = defaultdict(lambda: [0] * len(TALLY_COUNTS))
+    amounts, reasons = session.info.setdefault(_SUMS, _new_sums())
     _add(amounts, before, -1)
-    _add(amounts, _rows(connection, touched), 1)
+    _add(amounts, _rows(session.connection(), touched), 1)
     _add(amounts, (obj for obj in session.new if isinstance(obj, Project)), 1)
+    _add_reasons(reasons, counted, [obj for obj in session.new if isinstance(obj, ReturnReason)])
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()  # the last changes first (commit itself would flush only after this hook)
+    sums = session.info.pop(_SUMS, None)
+    if sums is None:
+        return
+    amounts, reasons = sums
+    connection = session.connection()
     rows = [
         {"facet": k[0], "region_code": k[1], "year": k[2], "value": k[3], **dict(zip(TALLY_COUNTS, v, strict=True))}
         for k, v in sorted(amounts.items())
         if any(v)
     ]
-    dialect = connection.dialect.name
     if rows:
-        connection.execute(add_to_tallies(dialect, rows))
-    reasons = _reason_rows(counted, [obj for obj in session.new if isinstance(obj, ReturnReason)])
-    if reasons:
-        connection.execute(add_to_reason_tallies(dialect, reasons))
+        connection.execute(add_to_tallies(connection.dialect.name, rows))
+    reason_rows = [
+        {"region_code": k[0], "year": k[1], "category_code": k[2], **dict(zip(REASON_COUNTS, v, strict=True))}
+        for k, v in sorted(reasons.items())
+        if any(v)
+    ]
+    if reason_rows:
+        connection.execute(add_to_reason_tallies(connection.dialect.name, reason_rows))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed (sums added) or rolled back (sums dropped)
+        session.info.pop(_SUMS, None)
+        session.info.pop(_PENDING, None)
+
+
+ReasonKey = tuple[str, int, str]  # region, year, checklist category
+
+
+def _new_sums() -> tuple[dict[Key, list[int]], dict[ReasonKey, list[int]]]:
+    return defaultdict(lambda: [0] * len(TALLY_COUNTS)), defaultdict(lambda: [0, 0])
 
 
 def _add(amounts: dict[Key, list[int]], projects: Iterable[Any], sign: int) -> None:
@@ -138,10 +170,9 @@ def _add(amounts: dict[Key, list[int]], projects: Iterable[Any], sign: int) -> N
                 total[i] += sign * value
 
 
-def _reason_rows(counted: set[tuple[str, str]], reasons: list[ReturnReason]) -> list[dict[str, Any]]:
+def _add_reasons(totals: dict[ReasonKey, list[int]], counted: set[tuple[str, str]], reasons: list[ReturnReason]) -> None:
     """Failed items per (region, year, category); a review once per category it failed in.
     (``year`` is filled from the project on insert, reports/models.py, so it is read after the flush.)"""
-    totals: dict[tuple[str, int, str], list[int]] = defaultdict(lambda: [0, 0])
     for reason in reasons:
         total = totals[(reason.region_code, int(reason.year or 0), reason.category_code)]
         total[0] += 1
@@ -149,7 +180,3 @@ def _reason_rows(counted: set[tuple[str, str]], reasons: list[ReturnReason]) -> 
         if pair not in counted:
             counted.add(pair)
             total[1] += 1
-    return [
-        {"region_code": k[0], "year": k[1], "category_code": k[2], **dict(zip(REASON_COUNTS, v, strict=True))}
-        for k, v in sorted(totals.items())
-    ]
