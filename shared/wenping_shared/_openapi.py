@@ -291,23 +291,22 @@ def _complete_operation(
         op["security"] = [{"bearer": []}, {"oauth2": []}]
 
     responses: dict[str, Any] = op.setdefault("responses", {})
-    wanted_errors = {"422"} if (facts.has_body or route.dependant.query_params) else set()
-    if facts.has_body or facts.paginated:
-        wanted_errors.add("400")
-    if facts.authenticated:
-        wanted_errors |= {"401", "403"}
-    if facts.has_path_params:
-        wanted_errors.add("404")
-    if facts.writes and facts.authenticated:
-        wanted_errors.add("409")
-    if facts.if_match:
-        wanted_errors |= {"412", "428"}
-    if facts.rate_limited:
-        wanted_errors.add("429")
-    if facts.has_body:
-        wanted_errors.add("413")
-    for status in wanted_errors:
-        responses.setdefault(status, {"description": _STATUS_TEXT[status]})
+    # Each error status a route may answer, and when.
+    errors_when = {
+        "400": facts.has_body or facts.paginated,
+        "401": facts.authenticated,
+        "403": facts.authenticated,
+        "404": facts.has_path_params,
+        "409": facts.writes and facts.authenticated,
+        "412": facts.if_match,
+        "413": facts.has_body,
+        "422": facts.has_body or bool(route.dependant.query_params),
+        "428": facts.if_match,
+        "429": facts.rate_limited,
+    }
+    for status, wanted in errors_when.items():
+        if wanted:
+            responses.setdefault(status, {"description": _STATUS_TEXT[status]})
     for status, response in responses.items():
         if status[0] in "45":
             response["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM}}}
