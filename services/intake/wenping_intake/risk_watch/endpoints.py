@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from wenping_shared import Page, PageParamsDep
 from wenping_shared.contracts.vocab import Recommendation
@@ -15,6 +15,7 @@ from .service import RiskWatchService
 
 router = APIRouter(prefix="/api/v1/risk-watch", tags=["risk-watch"])
 
+WarningId = Annotated[str, Path(description="预警台账条目 id")]
 _REGION = Query(pattern=r"^\d{6}$", description="区划（含下级），须在调用方辖区内；不填为调用方辖区")
 _SUBTREE: dict[int | str, dict[str, Any]] = {403: {"description": "无权查看，或区划不在本辖区范围内（oversight.outside_subtree）"}}
 
@@ -73,5 +74,5 @@ async def list_warnings(
     description="条目及此后被标记为与之相近的报备项目（仅列调用方可见的）。本辖区以外的条目答 404。",
     responses={**_SUBTREE, 404: {"description": "条目不存在或不在本辖区"}},
 )
-async def get_warning(warning_id: str, session: SessionDep, principal: CurrentPrincipal) -> WarningDetail:
+async def get_warning(warning_id: WarningId, session: SessionDep, principal: CurrentPrincipal) -> WarningDetail:
     return await RiskWatchService(session).warning(principal, warning_id)
