@@ -47,14 +47,16 @@ class WarningFlagFacts(Message):
     """A new filing closely resembles an entry of the warning register (预警台账: a high-risk
     decision rejected or deferred); intake records it at filing and hands it to the reviewer."""
 
-    warning_id: Text = Field(min_length=1, max_length=64)
-    matched_fields: list[WarningMatchField] = Field(default_factory=list, max_length=3)
-    score: float = Field(ge=0, le=1, allow_inf_nan=False)
-    title_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
-    place_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
-    organization_score: float = Field(0, ge=0, le=1, allow_inf_nan=False)
-    warned_region_code: Text | None = Field(default=None, max_length=6)
-    warned_outcome: Text | None = Field(default=None, max_length=32)
+    warning_id: Text = Field(min_length=1, max_length=64, description="预警台账条目 id")
+    matched_fields: list[WarningMatchField] = Field(
+        default_factory=list, max_length=3, description="相近的字段：title 事项名称、place 地点、organization 责任单位"
+    )
+    score: float = Field(ge=0, le=1, allow_inf_nan=False, description="相近程度（0.6×名称 + 0.2×地点 + 0.2×单位）")
+    title_score: float = Field(0, ge=0, le=1, allow_inf_nan=False, description="事项名称的相似度（双字 Jaccard）")
+    place_score: float = Field(0, ge=0, le=1, allow_inf_nan=False, description="地点的相似度（同一区划为 1）")
+    organization_score: float = Field(0, ge=0, le=1, allow_inf_nan=False, description="责任单位的相似度（同一单位为 1）")
+    warned_region_code: Text | None = Field(default=None, max_length=6, description="台账条目所在行政区划")
+    warned_outcome: Text | None = Field(default=None, max_length=32, description="台账条目的决策结果：defer 暂缓实施、reject 不予实施")
 
 
 class ProjectFacts(Message):
@@ -77,7 +79,9 @@ class ProjectFacts(Message):
     agency_org_id: Text | None = Field(default=None, max_length=64)
     implementing_org_id: Text | None = Field(default=None, max_length=64)
     #: Optional with a default: a hand-off staged before the risk watch still parses.
-    warning_flags: list[WarningFlagFacts] = Field(default_factory=list, max_length=50)
+    warning_flags: list[WarningFlagFacts] = Field(
+        default_factory=list, max_length=50, description="报备时与预警台账相近的条目（风险监测）"
+    )
 
 
 class DocumentFileRef(Message):

@@ -186,13 +186,13 @@ class IncidentPublic(BaseModel):
     id: str
     project_id: str
     region_code: str
-    occurred_on: dt.date
-    people_involved: int
-    scale: IncidentScale
-    scale_label: str
-    description: str
-    response: str
-    reported_by: str
-    reported_by_name: str | None
-    reported_by_org_id: str | None
-    reported_at: dt.datetime
+    occurred_on: dt.date = Field(description="事件发生日期")
+    people_involved: int = Field(description="涉及人数")
+    scale: IncidentScale = Field(description="规模等级（由涉及人数确定）")
+    scale_label: str = Field(description="规模等级的中文名")
+    description: str = Field(description="事件经过")
+    response: str = Field(description="处置措施")
+    reported_by: str = Field(description="报告人（账号）")
+    reported_by_name: str | None = Field(description="报告人姓名")
+    reported_by_org_id: str | None = Field(description="报告人所属单位")
+    reported_at: dt.datetime = Field(description="报告时间")
