@@ -144,6 +144,14 @@ class ServiceSettings(BaseSettings):
         """``database_url``, or the service's SQLite file in its data directory (``intake.db``, ...)."""
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / f'{self.service_name}.db'}"
 
+    def supplied_key_problems(self, field: str, what: str = "") -> list[str]:
+        """In production a signing key is supplied (``<field>`` or ``<field>_file``), never the
+        development key generated at start-up."""
+        if self.environment != "production" or getattr(self, field) or getattr(self, f"{field}_file"):
+            return []
+        name = str(self.model_config.get("env_prefix", "")) + field.upper()
+        return [f"生产模式须通过 {name}_FILE 或 {name} 提供{what}签名私钥，不得使用自动生成的开发密钥"]
+
     def production_problems(self) -> list[str]:
         """Why this configuration must not run in production (empty when it may)."""
         problems: list[str] = []

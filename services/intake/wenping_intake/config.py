@@ -45,10 +45,4 @@ class IntakeSettings(ServiceSettings):
         return self.data_dir / "clearance-signing-key.dev.pem"
 
     def production_problems(self) -> list[str]:
-        problems = super().production_problems()
-        if self.environment == "production" and not (self.clearance_private_key_file or self.clearance_private_key):
-            problems.append(
-                "生产模式须通过 WENPING_INTAKE_CLEARANCE_PRIVATE_KEY_FILE 或 WENPING_INTAKE_CLEARANCE_PRIVATE_KEY "
-                "提供稳评备案证明签名私钥，不得使用自动生成的开发密钥"
-            )
-        return problems
+        return super().production_problems() + self.supplied_key_problems("clearance_private_key", "稳评备案证明")

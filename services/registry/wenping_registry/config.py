@@ -63,13 +63,7 @@ class RegistrySettings(ServiceSettings):
         return self.data_dir / "jwt-signing-key.dev.pem"
 
     def production_problems(self) -> list[str]:
-        problems = super().production_problems()
-        if self.environment == "production" and not (self.jwt_private_key_file or self.jwt_private_key):
-            problems.append(
-                "生产模式须通过 WENPING_REGISTRY_JWT_PRIVATE_KEY_FILE 或 WENPING_REGISTRY_JWT_PRIVATE_KEY 提供签名私钥，"
-                "不得使用自动生成的开发密钥"
-            )
-        return problems
+        return super().production_problems() + self.supplied_key_problems("jwt_private_key")
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
