@@ -41,8 +41,7 @@ def upgrade_to_head(script_location: Path, database_url: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     from alembic import command
 
-    # "heads": parallel branches (merged before release) upgrade together.
-    command.upgrade(alembic_config(script_location, database_url), "heads")
+    command.upgrade(alembic_config(script_location, database_url), "head")
 
 
 def _render_item(type_: str, obj: object, _: object) -> str | Literal[False]:

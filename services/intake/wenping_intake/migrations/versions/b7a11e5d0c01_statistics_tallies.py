@@ -10,7 +10,7 @@ from wenping_shared.migration_columns import integer, string
 from wenping_shared.migration_ops import create_table, drop_tables, index
 
 revision: str = 'b7a11e5d0c01'
-down_revision: str | None = '2526d4dc3d3a'
+down_revision: str | None = 'c4a11d7e0001'
 
 #: Finished statuses (never overdue): projects/lifecycle.py FINISHED_STATUSES.
 _FINISHED = "('closed', 'withdrawn', 'rejected')"

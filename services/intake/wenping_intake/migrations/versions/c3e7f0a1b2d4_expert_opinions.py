@@ -10,7 +10,7 @@ from wenping_shared.migration_columns import integer, string, text, timestamp
 from wenping_shared.migration_ops import create_table, drop_tables, index
 
 revision: str = 'c3e7f0a1b2d4'
-down_revision: str | None = '2526d4dc3d3a'
+down_revision: str | None = 'e5c1a7b2d901'
 
 
 def upgrade() -> None:

@@ -5,7 +5,7 @@ Create Date: 2026-11-29 07:40:00
 from wenping_shared.migration_ops import create_audit_tables, drop_audit_tables
 
 revision: str = 'c4a11d7e0001'
-down_revision: str | None = '2526d4dc3d3a'
+down_revision: str | None = 'c3e7f0a1b2d4'
 
 
 def upgrade() -> None:

@@ -9,7 +9,7 @@ from wenping_shared.migration_columns import date, floating, integer, json, stri
 from wenping_shared.migration_ops import create_table, drop_tables, index
 
 revision: str = 'e5c1a7b2d901'
-down_revision: str | None = '2526d4dc3d3a'
+down_revision: str | None = 'd1f4a9c3e7b2'
 
 
 def upgrade() -> None:

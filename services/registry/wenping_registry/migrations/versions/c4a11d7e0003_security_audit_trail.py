@@ -14,7 +14,7 @@ from wenping_shared.migration_columns import json, string, timestamp
 from wenping_shared.migration_ops import create_audit_tables, create_table, drop_audit_tables, drop_tables, index
 
 revision: str = 'c4a11d7e0003'
-down_revision: str | None = 'a7e1c0de0003'
+down_revision: str | None = '495c3217f3c9'
 
 _COLUMNS = ("at", "actor", "actor_roles", "action", "object_type", "object_id", "result", "request_id")
 old = sa.table(
