@@ -15,6 +15,7 @@ from ._audit import (
     AuditTrail,
     audit_router,
     audit_tables,
+    changes_nothing,
     new_audit_record,
     stage_audit_record,
 )
@@ -175,6 +176,7 @@ __all__ = [
     "app_state",
     "audit_router",
     "audit_tables",
+    "changes_nothing",
     "audit_trail",
     "authenticate",
     "check_if_match",

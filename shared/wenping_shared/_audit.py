@@ -248,6 +248,8 @@ class RequestAudit:
     #: Set by a refusal that knows better what was refused (a rate limit).
     action: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    #: A POST that computes an answer and changes nothing (precheck): audited only when refused or failed.
+    changes_nothing: bool = False
 
 
 _request_audit: ContextVar[RequestAudit | None] = ContextVar("wenping_request_audit", default=None)
@@ -265,6 +267,15 @@ def note_principal(principal: Principal) -> None:
     audit = _request_audit.get()
     if audit is not None:
         audit.principal = principal
+
+
+def changes_nothing() -> None:
+    """Route dependency of a POST that only computes an answer (e.g. precheck): its successes are
+    not state changes, so they are not chained (each would queue on the chain's head for nothing);
+    its refusals and failures still are."""
+    audit = _request_audit.get()
+    if audit is not None:
+        audit.changes_nothing = True
 
 
 def mark_recorded() -> None:
@@ -384,7 +395,8 @@ class AuditTrail:
         for record in records:
             record.status = record.status or status
         created = session.info.pop(_CREATED, None)
-        if not records and scope.get("method") in WRITE_METHODS:
+        audit = _request_audit.get()
+        if not records and scope.get("method") in WRITE_METHODS and not (audit and audit.changes_nothing):
             records = [_request_record(self.model, scope, status, created=created)]
         await append(session, records)
         return bool(records)
@@ -544,7 +556,7 @@ class AuditMiddleware:
         method = scope.get("method", "")
         content_type = _header(message, b"content-type") or ""
         kind: str | None = None
-        if method in WRITE_METHODS or status in REFUSALS or status >= 500:
+        if status in REFUSALS or status >= 500 or (method in WRITE_METHODS and not audit.changes_nothing):
             pass
         elif status < 300 and content_type.startswith(EXPORT_MEDIA_TYPES):
             kind = "export"
@@ -699,6 +711,7 @@ __all__ = [
     "append",
     "audit_router",
     "audit_tables",
+    "changes_nothing",
     "checkpoint_signature",
     "mark_recorded",
     "new_audit_record",

@@ -156,6 +156,8 @@ async def test_rate_limit_refusals_are_recorded_in_every_service(system: Wenping
     assert (record.actor, record.action, record.result, record.status) == (
         user_id("agency.zy"), "rate_limit.prechecks", "denied", 429)
     assert record.detail["retry_after"] == int(answers[-1].headers["Retry-After"])
+    # The allowed precheck changed nothing, so it is not chained (only its refusal is).
+    assert await records_of(system, "review", rids[0]) == []
 
 
 async def test_exports_draws_and_configuration_changes(system: WenpingSystem) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from wenping_shared import Principal, require_roles
+from wenping_shared import Principal, changes_nothing, require_roles
 
 from ..deps import IntakeSourceDep, RegistrySourceDep, limited
 from ..region_configs.service import RegionConfigCache
@@ -30,7 +30,7 @@ async def _prechecks(request: Request, registry: RegistrySourceDep, intake: Inta
     description="不带 project_id 时，需要项目信息的条目（C01.2、C02.1、C02.2）为 not_applicable 并说明原因。"
     "报送日期按今天计算。",
     responses={404: {"description": "project_id 所指的项目不存在或调用方无权看到"}},
-    dependencies=[limited("prechecks")],
+    dependencies=[Depends(changes_nothing), limited("prechecks")],
 )
 async def precheck(
     data: PrecheckRequest,
