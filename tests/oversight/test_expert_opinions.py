@@ -126,3 +126,37 @@ async def test_adoption_rates_per_expert_project_and_region(system: WenpingSyste
     # Another unit's filer sees none of these projects, so none of their figures.
     other = (await system.intake.get("/api/v1/stats/expert-opinions", headers=await system.auth("js.zjj.filer"))).json()
     assert "330483" not in {row["key"] for row in other["by_region"]}
+
+
+async def test_drawn_expert_reads_the_projects_sub_resources_until_declining(system: WenpingSystem) -> None:
+    """A drawn expert reads what anyone who sees the project reads (report rounds, the report's
+    file, tracking, ledger); not another project's; nothing once they declined."""
+    await expert_accounts(system, 2, "environment")
+    filer = "jx.fgw.filer"
+    project, other = [await assessing_project(system, filer) for _ in range(2)]
+    drawn = await draw(system, project["id"], "environment", 1)
+    [expert] = chosen(drawn)
+    files: dict[str, str] = {}
+    for p in (project, other):
+        submitted = await submit_report(system, p["id"], filer)
+        assert submitted.status_code == 201, submitted.text
+        files[p["id"]] = submitted.json()["document_file_id"]
+
+    def routes(pid: str) -> list[str]:
+        return [f"/api/v1/projects/{pid}/reports", f"/api/v1/projects/{pid}/reports/1", f"/api/v1/files/{files[pid]}",
+                f"/api/v1/files/{files[pid]}/content", f"/api/v1/projects/{pid}/tracking",
+                f"/api/v1/projects/{pid}/incidents", f"/api/v1/projects/{pid}/ledger"]
+
+    async def statuses(pid: str) -> list[int]:
+        headers = await system.auth(expert.username)
+        return [(await system.intake.get(route, headers=headers)).status_code for route in routes(pid)]
+
+    assert await statuses(project["id"]) == [200] * 7
+    assert await statuses(other["id"]) == [404] * 7
+
+    declined = await system.registry.post(f"/api/v1/expert-draws/{drawn['id']}/declines",
+                                          json={"reason": "与项目单位有合作关系，申请回避"},
+                                          headers=await system.auth(expert.username))
+    assert declined.status_code == 201, declined.text
+    await system.drain_outboxes()
+    assert await statuses(project["id"]) == [404] * 7

@@ -18,7 +18,7 @@ from wenping_shared import Principal, region_contains, utcnow
 from wenping_shared.contracts.vocab import OverallLevel, ProjectStatus, Recommendation, label_of
 
 from ..ledger import service as ledger
-from ..projects.access import can_see
+from ..projects.access import sees_loaded
 from ..projects.models import Project
 from ..webhooks.events import publish
 from ..webhooks.schemas import EventType
@@ -160,14 +160,14 @@ class ClearanceAnswer:
         return "revoked" if self.clearance.status == "revoked" else "valid"
 
 
-def _may_read(principal: Principal, project: Project) -> bool:
+async def _may_read(session: AsyncSession, principal: Principal, project: Project) -> bool:
     if principal.kind == "client":
         return (
             READ_SCOPE in principal.scopes
             and bool(principal.region_code)
             and region_contains(principal.region_code or "", project.region_code)
         )
-    return can_see(principal, project)
+    return await sees_loaded(session, principal, project)
 
 
 class ClearanceService:
@@ -180,7 +180,7 @@ class ClearanceService:
         if principal.kind == "client" and READ_SCOPE not in principal.scopes:
             raise ClearanceReadForbidden()
         project = await self.clearances.project_by_number(project_number)
-        if project is None or not _may_read(principal, project):
+        if project is None or not await _may_read(self.session, principal, project):
             raise ClearanceProjectNotFound()
         clearance = await self.clearances.latest(project.id)
         if clearance is None:

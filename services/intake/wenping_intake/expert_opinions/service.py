@@ -25,7 +25,7 @@ from ..errors import (
     OpinionsUnanswered,
 )
 from ..ledger import service as ledger
-from ..projects.access import ensure_visible, is_agency_of, is_filer_of, visible_filter
+from ..projects.access import drawn_experts_for, ensure_visible, is_agency_of, is_filer_of, visible_filter
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from .models import ExpertOpinion, ProjectExpert
@@ -46,14 +46,6 @@ def is_expert(principal: Principal) -> bool:
 def is_assessor_of(principal: Principal, project: Project) -> bool:
     """Whoever submits the project's report rounds: the commissioned agency, else the filer."""
     return is_agency_of(principal, project) if project.assessor_kind == "agency" else is_filer_of(principal, project)
-
-
-async def drawn_experts_for(session: AsyncSession, principal: Principal, project: Project | None) -> set[str]:
-    """The accounts of the project's current experts, looked up only for an expert caller
-    (what ``sees_project`` needs to let a drawn expert see the project)."""
-    if project is None or not is_expert(principal):
-        return set()
-    return await ExpertOpinionRepository(session).current_subjects(project.id)
 
 
 async def ensure_opinions_answered(session: AsyncSession, project_id: str) -> None:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from wenping_shared import Principal
 
 from ..errors import FileNotFound, UploadForbidden
-from ..projects.access import can_see
+from ..projects.access import sees_loaded
 from ..projects.models import Project
 from ..reports.models import ReportRound
 from .models import StoredFile
@@ -69,8 +69,9 @@ class FileService:
             .join(ReportRound, col(ReportRound.project_id) == col(Project.id))
             .where(col(ReportRound.document_file_id) == file_id)
         )
-        if any(can_see(principal, p) for p in projects.all()):
-            return record
+        for project in projects.all():
+            if await sees_loaded(self.session, principal, project):
+                return record
         raise FileNotFound()
 
     def path_of(self, record: StoredFile) -> Path:

@@ -1,6 +1,8 @@
 """Who sees which project, for intake: the shared rule (``wenping_shared`` ``sees_project``) as a
-query filter for lists, statistics, reminders and exports (``visible_filter``), and for one loaded
-object (``can_see``). A project the caller cannot see answers 404, never 403.
+query filter for lists, statistics, reminders and exports (``visible_filter``), for one loaded
+object (``can_see``, ``sees_loaded``), and for every read of a project or its sub-resources
+(``visible_project``: also lets a drawn expert in). A project the caller cannot see answers 404,
+never 403.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
     READ_SCOPE,
@@ -22,7 +25,7 @@ from wenping_shared import (
     sees_project,
 )
 
-from ..expert_opinions.repository import drawn_project_ids
+from ..expert_opinions.repository import ExpertOpinionRepository, drawn_project_ids
 from .models import Project
 
 
@@ -57,11 +60,34 @@ def can_see(principal: Principal, project: Project, drawn_experts: Collection[st
 
 
 def ensure_visible(principal: Principal, project: Project | None, drawn_experts: Collection[str] = ()) -> Project:
-    """``drawn_experts``: the project's current experts' accounts (``expert_opinions.service.
-    drawn_experts_for``); without them an expert caller sees nothing."""
+    """``drawn_experts``: the project's current experts' accounts (``drawn_experts_for``);
+    without them an expert caller sees nothing (what a change of the project wants)."""
     if project is None or not can_see(principal, project, drawn_experts):
         raise ProjectNotFound()
     return project
 
 
-__all__ = ["READ_SCOPE", "REGION_READER_ROLES", "can_see", "ensure_visible", "in_region_subtree", "is_agency_of", "is_filer_of", "visible_filter"]
+async def drawn_experts_for(session: AsyncSession, principal: Principal, project: Project | None) -> set[str]:
+    """The accounts of the project's current experts, looked up only for an expert caller
+    (what ``sees_project`` needs to let a drawn expert see the project)."""
+    if project is None or principal.kind != "user" or not principal.has_role("expert"):
+        return set()
+    return await ExpertOpinionRepository(session).current_subjects(project.id)
+
+
+async def sees_loaded(session: AsyncSession, principal: Principal, project: Project) -> bool:
+    """``can_see`` with the project's drawn experts: for a read of something of the project."""
+    return can_see(principal, project, await drawn_experts_for(session, principal, project))
+
+
+async def visible_project(session: AsyncSession, principal: Principal, project_id: str) -> Project:
+    """The project for a read (the project, its report rounds, tracking, incidents, ledger,
+    opinions): whoever sees it by the one rule, drawn experts included; 404 otherwise."""
+    project = await session.get(Project, project_id)
+    return ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
+
+
+__all__ = [
+    "READ_SCOPE", "REGION_READER_ROLES", "can_see", "drawn_experts_for", "ensure_visible", "in_region_subtree",
+    "is_agency_of", "is_filer_of", "sees_loaded", "visible_filter", "visible_project",
+]

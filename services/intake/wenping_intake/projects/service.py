@@ -49,12 +49,11 @@ from ..errors import (
     SupervisorOnly,
     TransitionForbidden,
 )
-from ..expert_opinions.service import drawn_experts_for
 from ..ledger import service as ledger
 from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
 from . import lifecycle
-from .access import ensure_visible, is_filer_of
+from .access import ensure_visible, is_filer_of, visible_project
 from .models import Project
 from .numbering import next_number
 from .org_names import organization_names
@@ -262,8 +261,7 @@ class ProjectService:
     # --- reading -------------------------------------------------------------------------------
 
     async def get_visible(self, principal: Principal, project_id: str) -> Project:
-        project = await self.projects.get(project_id)
-        return ensure_visible(principal, project, await drawn_experts_for(self.session, principal, project))
+        return await visible_project(self.session, principal, project_id)
 
     async def get_visible_for_update(self, principal: Principal, project_id: str) -> Project:
         return ensure_visible(principal, await self.projects.get_for_update(project_id))

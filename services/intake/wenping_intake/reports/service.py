@@ -24,7 +24,7 @@ from ..errors import InvalidTransition, ReportDocumentNotFound, ReportNotAccepte
 from ..expert_opinions.service import ensure_opinions_answered
 from ..files.models import StoredFile
 from ..projects import lifecycle
-from ..projects.access import ensure_visible, is_agency_of, is_filer_of
+from ..projects.access import ensure_visible, is_agency_of, is_filer_of, visible_project
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
@@ -118,11 +118,11 @@ class ReportService:
         return row, document
 
     async def rounds(self, principal: Principal, project_id: str) -> Sequence[ReportRound]:
-        project = ensure_visible(principal, await self.projects.get(project_id))
+        project = await visible_project(self.session, principal, project_id)
         return await self.reports.rounds(project.id)
 
     async def round(self, principal: Principal, project_id: str, number: int) -> tuple[ReportRound, StoredFile | None]:
-        project = ensure_visible(principal, await self.projects.get(project_id))
+        project = await visible_project(self.session, principal, project_id)
         row = await self.reports.round(project.id, number)
         if row is None:
             raise ReportNotFound(f"第 {number} 轮评估报告不存在")

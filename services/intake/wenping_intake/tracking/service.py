@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..ledger import service as ledger
 from ..projects import lifecycle
-from ..projects.access import ensure_visible, is_filer_of
+from ..projects.access import ensure_visible, is_filer_of, visible_project
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..webhooks import events as webhook_events
@@ -183,7 +183,7 @@ class TrackingService:
         self.tracking = TrackingRepository(session)
 
     async def visible_project(self, principal: Principal, project_id: str) -> Project:
-        return ensure_visible(principal, await self.projects.get(project_id))
+        return await visible_project(self.session, principal, project_id)
 
     async def _own_project_for_update(self, principal: Principal, project_id: str, action: str) -> Project:
         project = ensure_visible(principal, await self.projects.get_for_update(project_id))
@@ -432,7 +432,7 @@ class IncidentService:
         return incident_public(incident)
 
     async def list(self, principal: Principal, project_id: str, page: PageParams) -> tuple[list[IncidentPublic], str | None]:
-        project = ensure_visible(principal, await self.projects.get(project_id))
+        project = await visible_project(self.session, principal, project_id)
         rows = await self.tracking.incidents(project.id, page)
         items, cursor = page.page(rows, key=lambda i: [i.reported_at, i.id])
         return [incident_public(i) for i in items], cursor
