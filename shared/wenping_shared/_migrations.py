@@ -94,6 +94,7 @@ def script_heads(script_location: Path) -> frozenset[str]:
     for path in sorted((script_location / "versions").glob("*.py")):
         values: dict[str, Any] = {}
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target: ast.expr
             if isinstance(node, ast.AnnAssign) and node.value is not None:
                 target, value = node.target, node.value
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
