@@ -17,7 +17,7 @@ from ._errors import DocumentFontMissing
 if TYPE_CHECKING:  # fpdf (with fontTools and Pillow) is imported where a PDF is made: ~50 MB and ~1 s of start-up
     from fpdf import FPDF
 
-__all__ = ["DEFAULT_DOCUMENT_FONT", "FONT_FAMILY", "DocumentFontMissing", "cjk_pdf"]
+__all__ = ["DEFAULT_DOCUMENT_FONT", "FONT_FAMILY", "DocumentFontMissing", "cjk_pdf", "kinsoku_lines"]
 
 DEFAULT_DOCUMENT_FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 FONT_FAMILY = "cjk"
@@ -57,3 +57,33 @@ def cjk_pdf(font_path: str | Path, document: type[D]) -> D:
         raise DocumentFontMissing() from exc
     pdf.set_font(FONT_FAMILY, size=12)
     return pdf
+
+
+#: Punctuation a line may not begin with, and brackets a line may not end with (禁则, 避头尾;
+#: GB/T 15834 and the usual Chinese typesetting rule). fpdf2 breaks anywhere.
+NOT_AT_LINE_START = frozenset("，。、；：！？）》」』】〉〕”’…—·%,.;:!?)]}")
+NOT_AT_LINE_END = frozenset("（《「『【〈〔“‘([{")
+
+
+def kinsoku_lines(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` broken into lines no wider than ``width`` in the current font, joined by newlines,
+    so that no line begins with closing punctuation nor ends with an opening bracket: the
+    character before such a break goes down to the next line with it (a slightly shorter line
+    rather than a stray "，" at the start of one). Existing newlines are kept."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for char in paragraph:
+            if not line or pdf.get_string_width(line + char) <= width:
+                line += char
+                continue
+            carry = ""
+            if char in NOT_AT_LINE_START:  # take down characters until the new line starts with a word
+                while len(line) > 1 and (not carry or carry[0] in NOT_AT_LINE_START):
+                    carry, line = line[-1] + carry, line[:-1]
+            while len(line) > 1 and line[-1] in NOT_AT_LINE_END:  # never leave an opening bracket behind
+                carry, line = line[-1] + carry, line[:-1]
+            lines.append(line)
+            line = carry + char
+        lines.append(line)
+    return "\n".join(lines)

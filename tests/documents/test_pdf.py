@@ -119,3 +119,22 @@ async def test_the_clearance_pdf_endpoint_answers_like_the_docx(system: WenpingS
     for form in ("form.docx", "form.pdf"):
         response = await system.intake.get(f"/api/v1/clearances/{fresh}/{form}", headers=gate)
         assert response.status_code == 404 and response.json()["code"] == "clearance.project_not_found", response.text
+
+
+def test_no_printed_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket() -> None:
+    _require_font()
+    from fpdf import FPDF
+
+    from wenping_shared.pdf import NOT_AT_LINE_END, NOT_AT_LINE_START, cjk_pdf, kinsoku_lines
+
+    pdf = cjk_pdf(DEFAULT_DOCUMENT_FONT, FPDF)
+    pdf.set_font("cjk", size=16)
+    width = pdf.get_string_width("字" * 10)
+    # Every offset puts a comma, a closing quote or an opening bracket at each possible break.
+    for shift in range(12):
+        text = "审" * shift + "你单位报送的《报告》（第1轮）已收悉，现将审查意见“反馈”如下：请于期限前修改完善后重新报送。"
+        lines = kinsoku_lines(pdf, text, width).split("\n")
+        assert "".join(lines) == text
+        assert all(pdf.get_string_width(line) <= width for line in lines), lines
+        assert all(line[0] not in NOT_AT_LINE_START for line in lines[1:]), lines
+        assert all(line[-1] not in NOT_AT_LINE_END for line in lines[:-1]), lines

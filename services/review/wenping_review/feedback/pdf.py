@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 
 from wenping_shared import printable
-from wenping_shared.pdf import FONT_FAMILY, cjk_pdf
+from wenping_shared.pdf import FONT_FAMILY, cjk_pdf, kinsoku_lines
 
 from .letter import (
     FeedbackLetter,
@@ -47,10 +47,11 @@ def _paragraph(
     pdf.set_font(FONT_FAMILY, size=size)
     width = TEXT_WIDTH - right_chars * size * PT
     pdf.set_x(LEFT)
+    text = ("\u3000\u3000" if indent else "") + printable(text)
     pdf.multi_cell(
         width,
         LINE,
-        ("\u3000\u3000" if indent else "") + printable(text),
+        kinsoku_lines(pdf, text, width - 2 * pdf.c_margin),
         align=align,
         wrapmode=WrapMode.CHAR,
         new_x="LMARGIN",
