@@ -271,6 +271,8 @@ class Fleet:
             prefix + "DATABASE_URL": self.urls[name], prefix + "PORT": str(self.ports[name]),
             prefix + "DATA_DIR": str(self.work / name), prefix + "ENVIRONMENT": "production" if self.production else "development",
             prefix + "CLIENT_SECRET": SECRETS[name], prefix + "LOG_LEVEL": "WARNING",
+            # Production refuses the development key of the audit trail's purge checkpoints.
+            prefix + "AUDIT_CHECKPOINT_SECRET": f"bench-audit-checkpoint-{name}-{SECRETS[name]}",
         }
         if name == "registry":
             env[prefix + "JWT_PRIVATE_KEY_FILE"] = str(self.key_file)
