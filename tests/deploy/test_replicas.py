@@ -156,6 +156,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         for name in SERVICES:
             for port in ports[name]:
                 wait_ready(name, f"http://127.0.0.1:{port}", deadline)
+        # A relay that called a peer through the gateway before that peer listened made nginx take
+        # both its processes out for fail_timeout (10 s): ready through the gateway too, twice over
+        # (round robin), before the tests start.
+        for name in SERVICES:
+            for _ in ports[name]:
+                wait_ready(name, f"{gateway}/svc/{name}", deadline)
         yield {"gateway": gateway, "ports": ports, "logs": logs, "receiver": receiver, "databases": databases,
                "processes": processes}
     finally:
