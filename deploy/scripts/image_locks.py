@@ -46,8 +46,9 @@ def read_lock() -> dict[str, str]:
 
 
 def imported_modules(package_dir: Path) -> set[str]:
+    """Top-level names imported anywhere in a package folder (or one file)."""
     names: set[str] = set()
-    for path in package_dir.rglob("*.py"):
+    for path in [package_dir] if package_dir.is_file() else package_dir.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -88,10 +89,28 @@ def closure(roots: set[str], pins: dict[str, str]) -> set[str]:
     return seen
 
 
+#: Public modules of the shared library that only some services import (their libraries are not
+#: needed by the others: the registry's image carries no python-docx or fpdf).
+ON_DEMAND = ("official_document", "pdf")
+
+
+def shared_modules(service_modules: set[str], service_dir: Path) -> set[str]:
+    """The shared library's imports a service needs: every module but the on-demand ones, and an
+    on-demand one only where the service's code names it."""
+    shared = ROOT / "shared" / "wenping_shared"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in service_dir.rglob("*.py"))
+    names: set[str] = set()
+    for path in shared.rglob("*.py"):
+        if path.parent == shared and path.stem in ON_DEMAND and f"wenping_shared.{path.stem}" not in source:
+            continue
+        names |= imported_modules(path)
+    return names
+
+
 def subset(service: str, pins: dict[str, str]) -> list[str]:
-    modules = imported_modules(ROOT / "shared" / "wenping_shared") | imported_modules(
-        ROOT / "services" / service / f"wenping_{service}"
-    )
+    service_dir = ROOT / "services" / service / f"wenping_{service}"
+    own = imported_modules(service_dir)
+    modules = own | shared_modules(own, service_dir)
     by_module = metadata.packages_distributions()
     roots = {dist for m in modules for dist in by_module.get(m, [])} | set(ALWAYS)
     roots = {r for r in roots if not canonicalize_name(r).startswith("wenping")}

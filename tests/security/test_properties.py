@@ -57,11 +57,13 @@ PRIVILEGED: dict[tuple[str, str], str] = {
     ("TargetSet", "region_code"): "a supervisor sets targets for regions of its own subtree",
     ("TargetSet", "org_id"): "a supervisor sets targets for organisations of its own subtree",
     ("ExpertAssignment", "region_code"): "registry service only (the drawn expert's region, for the statistics)",
+    ("WarningFlagFacts", "score"): "intake's hand-off only (service token): the similarity intake computed at filing",
+    ("CircularCreate", "region_code"): "a supervisor issues a circular for a region of its own subtree (checked, else 403)",
 }
 #: Messages between services are tolerant readers on purpose (wenping_shared.contracts.messages:
 #: a sender that gains a field must not dead-letter its outbox); only service tokens may send them.
 TOLERANT = {"ReviewEventIn", "FailedItem", "ProjectFacts", "DocumentFileRef", "PerformanceCreate", "ReportHandoff",
-            "ExpertsAssigned", "ExpertAssignment"}
+            "ExpertsAssigned", "ExpertAssignment", "WarningFlagFacts"}
 #: Models of the report contract: the assessment's own content (levels, approvals of other bodies).
 REPORT_CONTENT = {
     "Report", "FilingForm", "PriorApproval", "Overview", "CitedDocument", "AssessmentPlan", "ProcedureStepRecord",

@@ -169,12 +169,12 @@ class ExpertAssignment(Message):
     account (the token ``sub``), absent for an expert without one."""
 
     expert_id: Text = Field(min_length=1, max_length=36)
-    expert_name: Text = Field(min_length=1, max_length=100)
-    subject: Text | None = Field(default=None, max_length=100)
+    expert_name: Text = Field(min_length=1, max_length=100, description="专家姓名")
+    subject: Text | None = Field(default=None, max_length=100, description="专家的平台账号（用户 id），未关联账号时为 null")
     region_code: Text = Field(pattern=r"^\d{6}$")
     draw_id: Text = Field(min_length=1, max_length=36)
     drawn_at: dt.datetime
-    declined_at: dt.datetime | None = None
+    declined_at: dt.datetime | None = Field(default=None, description="谢绝抽取的时间；未谢绝为 null")
 
     @field_validator("drawn_at", "declined_at")
     @classmethod
@@ -187,7 +187,7 @@ class ExpertsAssigned(Message):
 
     project_id: Text = Field(min_length=1, max_length=64)
     draw_id: Text = Field(min_length=1, max_length=36)
-    assignments: list[ExpertAssignment] = Field(min_length=1, max_length=100)
+    assignments: list[ExpertAssignment] = Field(min_length=1, max_length=100, description="本项目抽取到的专家及其状态")
 
 
 # registry → intake (read): may this agency take this project.

@@ -30,16 +30,16 @@ class ExpertOpinionPublic(BaseModel):
     id: str
     project_id: str
     expert_id: str
-    expert_name: str
-    text: str
+    expert_name: str = Field(description="提出意见的专家")
+    text: str = Field(description="意见内容")
     after_round: int = Field(description="提出意见时已报送的报告轮次数")
     answered_by_round: int = Field(description="须在报送该轮报告前记录采纳情况")
     submitted_at: dt.datetime
-    adoption: OpinionAdoption | None
-    adoption_label: str | None
-    adoption_reason: str | None
-    adopted_by: str | None
-    adopted_at: dt.datetime | None
+    adoption: OpinionAdoption | None = Field(description="采纳情况；评估主体尚未答复时为 null")
+    adoption_label: str | None = Field(description="采纳情况的中文名称")
+    adoption_reason: str | None = Field(description="采纳或不采纳的理由")
+    adopted_by: str | None = Field(description="记录采纳情况的人")
+    adopted_at: dt.datetime | None = Field(description="记录采纳情况的时间")
     version: int
 
 
@@ -53,17 +53,17 @@ class AdoptionFigures(BaseModel):
     the answered opinions (adoption recorded); null when none is answered yet."""
 
     key: str = Field(description="专家 id、项目 id 或行政区划代码")
-    name: str | None
-    opinions: int
-    answered: int
-    adopted: int
-    partly_adopted: int
-    not_adopted: int
+    name: str | None = Field(description="专家姓名、项目名称或行政区划名称")
+    opinions: int = Field(description="意见条数")
+    answered: int = Field(description="已记录采纳情况的条数")
+    adopted: int = Field(description="采纳")
+    partly_adopted: int = Field(description="部分采纳")
+    not_adopted: int = Field(description="未采纳")
     adoption_rate: float | None = Field(description="(采纳 + 部分采纳) / 已答复")
     full_adoption_rate: float | None = Field(description="采纳 / 已答复")
 
 
 class ExpertOpinionStats(BaseModel):
-    by_expert: list[AdoptionFigures]
-    by_project: list[AdoptionFigures]
+    by_expert: list[AdoptionFigures] = Field(description="按专家")
+    by_project: list[AdoptionFigures] = Field(description="按项目")
     by_region: list[AdoptionFigures]

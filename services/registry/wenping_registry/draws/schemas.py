@@ -93,10 +93,10 @@ class DrawDecline(BaseModel):
 
     expert_id: str
     name: str
-    declined_at: dt.datetime
+    declined_at: dt.datetime = Field(description="谢绝时间")
     reason: str
     replacement_draw_id: str | None = Field(description="替补抽取记录；无符合条件的替补专家时为 null")
-    replacement_expert_id: str | None
+    replacement_expert_id: str | None = Field(description="补抽到的专家；无人可补时为 null")
 
 
 class ExclusionCount(BaseModel):
