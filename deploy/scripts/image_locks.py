@@ -94,7 +94,7 @@ def closure(roots: set[str], pins: dict[str, str]) -> set[str]:
 ON_DEMAND = ("official_document", "pdf")
 
 
-def shared_modules(service_modules: set[str], service_dir: Path) -> set[str]:
+def shared_modules(service_dir: Path) -> set[str]:
     """The shared library's imports a service needs: every module but the on-demand ones, and an
     on-demand one only where the service's code names it."""
     shared = ROOT / "shared" / "wenping_shared"
@@ -109,8 +109,7 @@ def shared_modules(service_modules: set[str], service_dir: Path) -> set[str]:
 
 def subset(service: str, pins: dict[str, str]) -> list[str]:
     service_dir = ROOT / "services" / service / f"wenping_{service}"
-    own = imported_modules(service_dir)
-    modules = own | shared_modules(own, service_dir)
+    modules = imported_modules(service_dir) | shared_modules(service_dir)
     by_module = metadata.packages_distributions()
     roots = {dist for m in modules for dist in by_module.get(m, [])} | set(ALWAYS)
     roots = {r for r in roots if not canonicalize_name(r).startswith("wenping")}

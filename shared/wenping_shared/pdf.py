@@ -72,10 +72,11 @@ def kinsoku_lines(pdf: FPDF, text: str, width: float) -> str:
     rather than a stray "，" at the start of one). Existing newlines are kept."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0  # the line's width so far, added up char by char (no kerning in CJK text)
         for char in paragraph:
-            if not line or pdf.get_string_width(line + char) <= width:
-                line += char
+            advance = pdf.get_string_width(char)
+            if not line or used + advance <= width:
+                line, used = line + char, used + advance
                 continue
             carry = ""
             if char in NOT_AT_LINE_START:  # take down characters until the new line starts with a word
@@ -85,5 +86,6 @@ def kinsoku_lines(pdf: FPDF, text: str, width: float) -> str:
                 carry, line = line[-1] + carry, line[:-1]
             lines.append(line)
             line = carry + char
+            used = pdf.get_string_width(line)
         lines.append(line)
     return "\n".join(lines)
