@@ -408,6 +408,8 @@ class AuditTrail:
         mark_recorded()
 
     async def verify(self, session: AsyncSession) -> Verification:
+        """Check the chain up to the head as it stood when the check began: records appended by
+        writers while it runs (they commit record and head together) are not mistaken for tampering."""
         head = (await session.exec(select(self.chain).where(self.chain.id == 1))).first() or self.chain()
         checkpoint: dict[str, Any] | None = None
         expected_seq, expected_prev = 1, GENESIS
@@ -426,7 +428,11 @@ class AuditTrail:
                 broken = (expected_seq, "清除检查点的签名不符（检查点被篡改或密钥不符）")
         checked = 0
         while broken is None:
-            query = select(self.model).where(col(self.model.seq) >= expected_seq).order_by(col(self.model.seq))
+            query = (
+                select(self.model)
+                .where(col(self.model.seq) >= expected_seq, col(self.model.seq) <= head.seq)
+                .order_by(col(self.model.seq))
+            )
             batch = (await session.exec(query.limit(_BATCH))).all()
             for record in batch:
                 checked += 1
@@ -443,11 +449,23 @@ class AuditTrail:
                 break
         if broken is None and (expected_seq - 1 != head.seq or expected_prev != head.hash):
             broken = (expected_seq, "链尾与链头记录不符（末尾的记录被删除或链头被修改）")
+        if broken is None and await self._beyond_head(session, head.seq):
+            broken = (head.seq + 1, "链头之后有未接入链的记录（记录被插入）")
         return Verification(
             intact=broken is None, checked=checked, head_seq=head.seq,
             first_broken_seq=broken[0] if broken else None, problem=broken[1] if broken else None,
             checkpoint=checkpoint,
         )
+
+    async def _beyond_head(self, session: AsyncSession, head_seq: int) -> bool:
+        """A record past the head that the head, read again, still does not reach was inserted by
+        hand; one a writer appended meanwhile has its head committed with it."""
+        beyond = select(func.min(col(self.model.seq))).where(col(self.model.seq) > head_seq)
+        first = (await session.exec(beyond)).one()
+        if first is None:
+            return False
+        now = (await session.exec(select(self.chain.seq).where(self.chain.id == 1))).one()
+        return bool(now < first)
 
     async def purge(
         self, sessionmaker: async_sessionmaker[AsyncSession], retention_days: int, *, now: datetime | None = None

@@ -172,6 +172,52 @@ async def test_writers_in_separate_processes_keep_one_chain(system: WenpingSyste
     assert (await verify(system))["intact"] is True
 
 
+async def test_verifying_while_others_write_finds_the_chain_intact(system: WenpingSystem) -> None:
+    """Verifications running while four engines append 40 records: records committed after a
+    verification read the head are not taken for tampering."""
+    model = trail(system).model
+    engines = [create_engine(system.settings[SERVICE].resolved_database_url) for _ in range(4)]
+    try:
+        makers = [create_sessionmaker(e) for e in engines]
+
+        async def writer(k: int) -> None:
+            for i in range(10):
+                async with makers[k]() as session:
+                    await append(session, [new_audit_record(model, "chain-probe", "probe.write", "probe", str(i))])
+                    await session.commit()
+
+        writers = asyncio.gather(*(writer(k) for k in range(4)))
+        outcomes: list[bool] = []
+        while not writers.done():
+            async with system.apps[SERVICE].state.sessionmaker() as session:
+                outcomes.append((await trail(system).verify(session)).intact)
+        await writers
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert outcomes and all(outcomes), outcomes
+
+
+async def test_a_record_inserted_past_the_head_is_detected(
+    system: WenpingSystem, records: list[AuditRecordFields]
+) -> None:
+    model, last = trail(system).model, records[-1]
+    head_seq = (await verify(system))["head_seq"]  # this read is recorded: the head moves by one
+    stray = model.model_validate(
+        {**last.model_dump(), "seq": head_seq + 10, "prev_hash": last.hash, "actor": "intruder"}
+    )
+    async with system.apps[SERVICE].state.sessionmaker() as session:
+        session.add(stray)
+        await session.commit()
+    try:
+        outcome = await verify(system)
+        assert outcome["intact"] is False and "插入" in outcome["problem"]
+    finally:
+        async with system.apps[SERVICE].state.sessionmaker() as session:
+            await session.delete(await session.get(model, head_seq + 10))
+            await session.commit()
+
+
 def test_the_command_line_verifies_and_purges(system: WenpingSystem) -> None:
     env = {**os.environ, "WENPING_REVIEW_DATABASE_URL": system.settings[SERVICE].resolved_database_url,
            "WENPING_REVIEW_LOG_LEVEL": "WARNING"}
