@@ -31,6 +31,7 @@ from ..ledger import service as ledger
 from ..projects.access import ensure_visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
+from ..public import label_or_none, public_view
 from ..targets.repository import TargetRepository
 from ..targets.service import reader_region
 from .models import AccountabilityAction
@@ -54,18 +55,12 @@ def sees_names(principal: Principal, region_code: str) -> bool:
 
 
 def action_public(action: AccountabilityAction, principal: Principal) -> AccountabilityPublic:
-    level = action.officials_level
-    return AccountabilityPublic(
-        id=action.id, project_id=action.project_id, project_number=action.project_number,
-        project_title=action.project_title, region_code=action.region_code, org_id=action.org_id,
-        org_name=action.org_name, kind=AccountabilityKind(action.kind), kind_label=label_of(AccountabilityKind, action.kind),
-        ground=AccountabilityGround(action.ground), ground_label=label_of(AccountabilityGround, action.ground),
-        ground_ref=action.ground_ref, ground_detail=action.ground_detail, decided_on=action.decided_on,
-        description=action.description, officials_count=action.officials_count,
-        officials_level=OfficialLevel(level) if level else None,
-        officials_level_label=label_of(OfficialLevel, level) if level else None,
+    return public_view(
+        AccountabilityPublic, action,
+        kind_label=label_of(AccountabilityKind, action.kind),
+        ground_label=label_of(AccountabilityGround, action.ground),
+        officials_level_label=label_or_none(OfficialLevel, action.officials_level),
         official_names=list(action.official_names) if sees_names(principal, action.region_code) else None,
-        recorded_by=action.recorded_by, created_at=action.created_at,
     )
 
 

@@ -21,6 +21,7 @@ from ..ledger import service as ledger
 from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
 from ..projects.service import ProjectService, new_project
+from ..public import public_view
 from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
 from .closeout import CloseOutState, close_out_reason, close_out_state
@@ -41,20 +42,8 @@ def _item_problem(index: int, field: str, message: str, problem: type[Unprocessa
 
 
 def _list_public(decision_list: DecisionList, counts: CloseOutCounts) -> DecisionListPublic:
-    return DecisionListPublic(
-        id=decision_list.id,
-        title=decision_list.title,
-        batch=FilingBatch(decision_list.batch),
-        batch_label=label_of(FilingBatch, decision_list.batch),
-        year=decision_list.year,
-        region_code=decision_list.region_code,
-        responsible_org_id=decision_list.responsible_org_id,
-        responsible_org_name=decision_list.responsible_org_name,
-        item_count=decision_list.item_count,
-        close_out=counts,
-        created_by=decision_list.created_by,
-        created_at=decision_list.created_at,
-        version=decision_list.version,
+    return public_view(
+        DecisionListPublic, decision_list, batch_label=label_of(FilingBatch, decision_list.batch), close_out=counts
     )
 
 
@@ -172,21 +161,15 @@ class DecisionListService:
             state = close_out_state(project.status, project.deadline, today)
             setattr(counts, state.value, getattr(counts, state.value) + 1)
             items.append(
-                DecisionListItemPublic(
+                public_view(
+                    DecisionListItemPublic, project,
                     position=position,
                     project_id=project.id,
-                    number=project.number,
-                    title=project.title,
-                    category=project.category,
-                    status=project.status,
                     status_label=label_of(ProjectStatus, project.status),
-                    deadline=project.deadline,
-                    planned_decision_date=project.planned_decision_date,
                     close_out_state=state,
                     close_out_label=state.label,
                     close_out_reason=close_out_reason(project.status, reasons.get(project.id)),
                     days_left=_days_left(project.deadline, state, today),
-                    closed_at=project.closed_at,
                 )
             )
         public = _list_public(decision_list, counts)

@@ -28,6 +28,7 @@ from ..ledger import service as ledger
 from ..projects.access import drawn_experts_for, ensure_visible, is_agency_of, is_filer_of, visible_filter
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
+from ..public import label_or_none, public_view
 from .models import ExpertOpinion, ProjectExpert
 from .repository import AdoptionRow, ExpertOpinionRepository
 from .schemas import AdoptionFigures, AdoptionRecord, ExpertOpinionPublic, ExpertOpinionStats, OpinionCreate
@@ -60,34 +61,17 @@ async def ensure_opinions_answered(session: AsyncSession, project_id: str) -> No
 
 
 def opinion_public(row: ExpertOpinion) -> ExpertOpinionPublic:
-    return ExpertOpinionPublic(
-        id=row.id,
-        project_id=row.project_id,
-        expert_id=row.expert_id,
-        expert_name=row.expert_name,
-        text=row.text,
-        after_round=row.after_round,
-        answered_by_round=row.after_round + 1,
-        submitted_at=row.submitted_at,
-        adoption=OpinionAdoption(row.adoption) if row.adoption else None,
-        adoption_label=label_of(OpinionAdoption, row.adoption) if row.adoption else None,
-        adoption_reason=row.adoption_reason,
-        adopted_by=row.adopted_by,
-        adopted_at=row.adopted_at,
-        version=row.version,
+    return public_view(
+        ExpertOpinionPublic, row,
+        answered_by_round=row.after_round + 1, adoption_label=label_or_none(OpinionAdoption, row.adoption),
     )
 
 
 def _figures(row: AdoptionRow) -> AdoptionFigures:
     answered = row.adopted + row.partly_adopted + row.not_adopted
-    return AdoptionFigures(
-        key=row.key,
-        name=row.name,
-        opinions=row.opinions,
+    return public_view(
+        AdoptionFigures, row,
         answered=answered,
-        adopted=row.adopted,
-        partly_adopted=row.partly_adopted,
-        not_adopted=row.not_adopted,
         adoption_rate=round((row.adopted + row.partly_adopted) / answered, 4) if answered else None,
         full_adoption_rate=round(row.adopted / answered, 4) if answered else None,
     )

@@ -31,6 +31,7 @@ from ..ledger import service as ledger
 from ..projects.access import ensure_visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
+from ..public import label_or_none, public_view
 from ..targets.repository import TargetRepository
 from . import circular as document
 from .models import Circular, Inspection, InspectionFinding
@@ -59,20 +60,20 @@ def ensure_supervisor(principal: Principal) -> str:
     return principal.region_code
 
 
+def _check_and_state(finding: InspectionFinding) -> dict[str, str | None]:
+    return {
+        "check_label": label_of(InspectionCheck, finding.check),
+        "state_label": label_or_none(RectificationState, finding.state),
+    }
+
+
 def finding_public(finding: InspectionFinding, today: dt.date) -> FindingPublic:
     owed = finding.state in OWED and finding.deadline is not None
-    return FindingPublic(
-        id=finding.id, inspection_id=finding.inspection_id, project_id=finding.project_id, org_id=finding.org_id,
-        inspected_on=finding.inspected_on, check=InspectionCheck(finding.check),
-        check_label=label_of(InspectionCheck, finding.check), finding=finding.finding, problem=finding.problem,
-        requirement=finding.requirement, deadline=finding.deadline,
-        state=RectificationState(finding.state) if finding.state else None,
-        state_label=label_of(RectificationState, finding.state) if finding.state else None,
+    return public_view(
+        FindingPublic, finding,
+        **_check_and_state(finding),
         overdue=bool(owed and finding.deadline and finding.deadline < today),
         days_left=(finding.deadline - today).days if owed and finding.deadline else None,
-        report=finding.report, reported_at=finding.reported_at, reported_by=finding.reported_by,
-        decision_note=finding.decision_note, decided_at=finding.decided_at, decided_by=finding.decided_by,
-        version=finding.version,
     )
 
 
@@ -82,12 +83,8 @@ def _order(findings: Sequence[InspectionFinding]) -> list[InspectionFinding]:
 
 
 def inspection_public(inspection: Inspection, findings: Sequence[InspectionFinding], today: dt.date) -> InspectionPublic:
-    return InspectionPublic(
-        id=inspection.id, project_id=inspection.project_id, project_number=inspection.project_number,
-        project_title=inspection.project_title, region_code=inspection.region_code, org_id=inspection.org_id,
-        org_name=inspection.org_name, inspected_on=inspection.inspected_on, inspectors=list(inspection.inspectors),
-        summary=inspection.summary, recorded_by=inspection.recorded_by, recorded_by_name=inspection.recorded_by_name,
-        created_at=inspection.created_at,
+    return public_view(
+        InspectionPublic, inspection,
         open_rectifications=sum(1 for f in findings if f.state and f.state != R.accepted),
         findings=[finding_public(f, today) for f in _order(findings)],
     )
@@ -96,21 +93,16 @@ def inspection_public(inspection: Inspection, findings: Sequence[InspectionFindi
 def circular_public(circular: Circular, rows: Sequence[tuple[InspectionFinding, Inspection]]) -> CircularPublic:
     order = {fid: i for i, fid in enumerate(circular.finding_ids)}
     findings = [
-        CircularFinding(
-            finding_id=f.id, project_id=f.project_id, project_number=i.project_number, project_title=i.project_title,
-            org_id=f.org_id, org_name=i.org_name, inspected_on=f.inspected_on, check=InspectionCheck(f.check),
-            check_label=label_of(InspectionCheck, f.check), finding=f.finding, requirement=f.requirement,
-            deadline=f.deadline, state=RectificationState(f.state) if f.state else None,
-            state_label=label_of(RectificationState, f.state) if f.state else None,
+        public_view(
+            CircularFinding, f, **_check_and_state(f),
+            finding_id=f.id, project_number=i.project_number, project_title=i.project_title, org_name=i.org_name,
         )
         for f, i in sorted(rows, key=lambda pair: order.get(pair[0].id, len(order)))
     ]
-    return CircularPublic(
-        id=circular.id, document_number=circular.document_number, year=circular.year, seq=circular.seq,
-        title=circular.title, region_code=circular.region_code, period_start=circular.period_start,
-        period_end=circular.period_end, issuing_office=circular.issuing_office, issued_on=circular.issued_on,
+    return public_view(
+        CircularPublic, circular,
         addressees=[Addressee(org_id=str(a["org_id"]), org_name=a.get("org_name")) for a in circular.addressees],
-        findings=findings, created_by=circular.created_by, created_at=circular.created_at,
+        findings=findings,
     )
 
 

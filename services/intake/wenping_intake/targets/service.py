@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Principal, ServiceClient, region_contains, utcnow
-from wenping_shared.contracts.vocab import ProjectCategory, label_of
+from wenping_shared.contracts.vocab import ProjectCategory
 
 from ..errors import (
     OutsideSubtree,
@@ -20,6 +20,7 @@ from ..errors import (
     TargetOrgNotFound,
 )
 from ..projects.service import ProjectService
+from ..public import label_or_none, public_view
 from . import workbook
 from .models import AssessmentTarget
 from .repository import TargetRepository, scope_key
@@ -47,21 +48,12 @@ def completed_for(target: AssessmentTarget, rows: CompletedRows) -> int:
 
 
 def target_public(target: AssessmentTarget, completed: int) -> TargetPublic:
-    return TargetPublic(
-        id=target.id,
-        year=target.year,
-        region_code=target.region_code,
-        org_id=target.org_id,
-        org_name=target.org_name,
-        category=ProjectCategory(target.category) if target.category else None,
-        category_label=label_of(ProjectCategory, target.category) if target.category else None,
-        target_count=target.target_count,
+    return public_view(
+        TargetPublic, target,
+        category_label=label_or_none(ProjectCategory, target.category),
         completed=completed,
         remaining=max(target.target_count - completed, 0),
         met=completed >= target.target_count,
-        set_by=target.set_by,
-        updated_at=target.updated_at,
-        version=target.version,
     )
 
 

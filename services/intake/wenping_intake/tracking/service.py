@@ -35,6 +35,7 @@ from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_filer_of, visible_project
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
+from ..public import public_view
 from ..webhooks import events as webhook_events
 from ..webhooks.schemas import EventType
 from .models import EffectEvaluation, Incident, TrackedMeasure, TrackingRecord
@@ -96,77 +97,43 @@ def text_key(text: str) -> str:
     return "text:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _days_left(deadline: dt.date | None, status: str, today: dt.date) -> int | None:
-    if deadline is None or status == MeasureStatus.completed:
-        return None
-    return (deadline - today).days
+def _progress(status: str, deadline: dt.date | None, today: dt.date) -> dict[str, Any]:
+    """A measure's state as shown: its status and label, and how its deadline stands today."""
+    days_left = None if deadline is None or status == MeasureStatus.completed else (deadline - today).days
+    return {
+        "status": status,
+        "status_label": label_of(MeasureStatus, status),
+        "overdue": days_left is not None and days_left < 0,
+        "days_left": days_left,
+    }
 
 
 def measure_public(measure: TrackedMeasure, today: dt.date) -> TrackedMeasurePublic:
-    days_left = _days_left(measure.deadline, measure.status, today)
-    return TrackedMeasurePublic(
-        id=measure.id,
-        measure_index=measure.measure_index,
-        content=measure.content,
-        responsible_unit=measure.responsible_unit,
-        deadline=measure.deadline,
-        status=MeasureStatus(measure.status),
-        status_label=label_of(MeasureStatus, measure.status),
-        progress_percent=measure.progress_percent,
-        last_note=measure.last_note,
-        record_count=measure.record_count,
-        overdue=days_left is not None and days_left < 0,
-        days_left=days_left,
-        updated_at=measure.updated_at,
-        completed_at=measure.completed_at,
-    )
+    return public_view(TrackedMeasurePublic, measure, **_progress(measure.status, measure.deadline, today))
 
 
 def untracked_public(measure: ReportMeasure, today: dt.date) -> TrackedMeasurePublic:
-    days_left = _days_left(measure.deadline, MeasureStatus.not_started, today)
     return TrackedMeasurePublic(
         id=None,
         measure_index=measure.index,
         content=measure.content,
         responsible_unit=measure.responsible_unit,
         deadline=measure.deadline,
-        status=MeasureStatus.not_started,
-        status_label=MeasureStatus.not_started.label,
         progress_percent=0,
         last_note=None,
         record_count=0,
-        overdue=days_left is not None and days_left < 0,
-        days_left=days_left,
         updated_at=None,
         completed_at=None,
+        **_progress(MeasureStatus.not_started, measure.deadline, today),
     )
 
 
 def record_public(record: TrackingRecord) -> TrackingRecordPublic:
-    return TrackingRecordPublic(
-        id=record.id,
-        project_id=record.project_id,
-        measure_id=record.measure_id,
-        progress_percent=record.progress_percent,
-        status=MeasureStatus(record.status),
-        status_label=label_of(MeasureStatus, record.status),
-        note=record.note,
-        responsible_unit=record.responsible_unit,
-        deadline=record.deadline,
-        recorded_by=record.recorded_by,
-        recorded_by_name=record.recorded_by_name,
-        recorded_at=record.recorded_at,
-    )
+    return public_view(TrackingRecordPublic, record, status_label=label_of(MeasureStatus, record.status))
 
 
 def evaluation_public(evaluation: EffectEvaluation, project: Project) -> EvaluationPublic:
-    return EvaluationPublic(
-        **evaluation.model_dump(exclude={"id", "project_id"}),
-        id=evaluation.id,
-        project_id=evaluation.project_id,
-        project_status=ProjectStatus(project.status),
-        project_version=project.version,
-    )
+    return public_view(EvaluationPublic, evaluation, project_status=project.status, project_version=project.version)
 
 
 def _wrong_state(project: Project, message: str, problem: type[Conflict]) -> Conflict:
@@ -374,11 +341,7 @@ class TrackingService:
 
 
 def incident_public(incident: Incident) -> IncidentPublic:
-    return IncidentPublic(
-        **incident.model_dump(exclude={"scale", "reported_on"}),
-        scale=IncidentScale(incident.scale),
-        scale_label=label_of(IncidentScale, incident.scale),
-    )
+    return public_view(IncidentPublic, incident, scale_label=label_of(IncidentScale, incident.scale))
 
 
 class IncidentService:
