@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from wenping_shared import Page, PageParamsDep
 
 from ..deps import CurrentPrincipal, SessionDep
+from ..http import described
 from .schemas import GROUND_RULE, NAMES_RULE, AccountabilityCreate, AccountabilityPublic, GroundsBoard
 from .service import AccountabilityService
 
@@ -27,11 +28,10 @@ DEFAULT_MARGIN_DAYS = 30
         "accountability 问责（须填被问责人数和级别，可填姓名）。" + GROUND_RULE + NAMES_RULE
         + "写入项目台账（accountability_action，只记人数和级别，不记姓名）和督查留痕。"
     ),
-    responses={
-        403: {"description": "非维稳办负责人"},
-        404: {"description": "项目不存在或不在本辖区"},
-        422: {"description": "依据在该项目上不成立（accountability.ground_not_found）或数据不合法"},
-    },
+    responses=described({
+        403: "非维稳办负责人", 404: "项目不存在或不在本辖区",
+        422: "依据在该项目上不成立（accountability.ground_not_found）或数据不合法",
+    }),
 )
 async def record_action(data: AccountabilityCreate, session: SessionDep, principal: CurrentPrincipal) -> AccountabilityPublic:
     return await AccountabilityService(session).record(principal, data)
@@ -69,7 +69,7 @@ async def list_actions(
         "系统不会自行采取任何措施。项目依据按项目年度，督查问题按督查日期所在年度；"
         "时限类依据只列超出 margin_days 天的。actions 为已就该依据记录的措施数。" + GROUND_RULE
     ),
-    responses={403: {"description": "非维稳办负责人、审查员或平台管理员，或区划不在本辖区"}},
+    responses=described({403: "非维稳办负责人、审查员或平台管理员，或区划不在本辖区"}),
 )
 async def list_grounds(
     session: SessionDep,
@@ -88,7 +88,7 @@ async def list_grounds(
     response_model=AccountabilityPublic,
     summary="约谈、通报批评或问责记录详情",
     description=NAMES_RULE,
-    responses={404: {"description": "不存在或不可见"}},
+    responses=described({404: "不存在或不可见"}),
 )
 async def get_action(action_id: Annotated[str, Path(description="问责记录 id")], session: SessionDep, principal: CurrentPrincipal) -> AccountabilityPublic:
     return await AccountabilityService(session).get(principal, action_id)

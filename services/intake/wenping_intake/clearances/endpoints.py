@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 
 from ..deps import CurrentPrincipal, SessionDep
+from ..http import Responses, described
 from .form import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, clearance_docx, clearance_pdf
 from .keys import ClearanceKey
 from .schemas import ClearanceCheck, ClearanceStatus
@@ -18,17 +19,16 @@ from .service import ClearanceAnswer, ClearanceService
 
 router = APIRouter(prefix="/api/v1/clearances", tags=["clearances"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "对接客户端未获 clearances:read 授权"},
-    404: {"description": "项目编号不存在或不在调用方辖区内"},
-}
+_ERRORS = described({403: "对接客户端未获 clearances:read 授权", 404: "项目编号不存在或不在调用方辖区内"})
 
 
-
-def _form_responses(media_type: str, more: dict[int | str, dict[str, Any]] | None = None) -> dict[int | str, dict[str, Any]]:
+def _form_responses(media_type: str, more: dict[int, str] | None = None) -> Responses:
     """A printable form's responses: the file, or 409 while no valid clearance exists."""
-    return {**_ERRORS, 200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
-            409: {"description": "证明未签发或已撤销"}, **(more or {})}
+    return {
+        **_ERRORS, 200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}}},
+        **described({409: "证明未签发或已撤销", **(more or {})}),
+    }
+
 
 def _key(request: Request) -> ClearanceKey:
     key: ClearanceKey = request.app.state.clearance_key
@@ -120,7 +120,7 @@ async def clearance_form(
     summary="打印稳评备案证明（PDF，内嵌字体，含二维码）",
     description="与 .docx 相同的纸质版，PDF 内嵌中文字体。证明未签发或已撤销时答 409；服务器缺少字体时答 503。",
     response_class=Response,
-    responses=_form_responses(PDF_MEDIA_TYPE, {503: {"description": "服务器缺少生成 PDF 所需的中文字体"}}),
+    responses=_form_responses(PDF_MEDIA_TYPE, {503: "服务器缺少生成 PDF 所需的中文字体"}),
 )
 async def clearance_form_pdf(
     project_number: str, request: Request, session: SessionDep, principal: CurrentPrincipal

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, run_idempotent
+from wenping_shared import Page, PageParamsDep
 from wenping_shared.contracts.vocab import FilingBatch
 
-from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
+from ..http import OncePerKeyDep, described
 from .schemas import MAX_ITEMS, DecisionListCreate, DecisionListDetail, DecisionListPublic
 from .service import DecisionListService
 
@@ -36,16 +36,13 @@ _CLOSE_OUT = (
         "答 422，errors[].loc 指明事项序号（如 [\"items\", 3, \"title\"]，从 0 开始）。"
         "支持 Idempotency-Key。" + _CLOSE_OUT
     ),
-    responses={403: {"description": "非报备员"}, 503: {"description": "注册服务不可用（不创建任何数据）"}},
+    responses=described({403: "非报备员", 503: "注册服务不可用（不创建任何数据）"}),
 )
 async def create_decision_list(
-    data: DecisionListCreate, request: Request, session: SessionDep, principal: CurrentPrincipal, peers: PeersDep
+    data: DecisionListCreate, once: OncePerKeyDep, session: SessionDep, principal: CurrentPrincipal, peers: PeersDep
 ) -> JSONResponse:
-    async def work() -> DecisionListDetail:
-        return await DecisionListService(session, peers).create(principal, data)
-
-    return await run_idempotent(
-        request, session, principal, IdempotencyRecord, work,
+    return await once(
+        lambda: DecisionListService(session, peers).create(principal, data),
         headers=lambda d: {"Location": f"/api/v1/decision-lists/{d.id}"},
     )
 
@@ -79,7 +76,7 @@ async def list_decision_lists(
     response_model=DecisionListDetail,
     summary="决策清单详情（含各事项销号状态）",
     description=_CLOSE_OUT + "不可见的清单答 404。",
-    responses={404: {"description": "清单不存在或不可见"}},
+    responses=described({404: "清单不存在或不可见"}),
 )
 async def get_decision_list(
     list_id: str, session: SessionDep, principal: CurrentPrincipal, peers: PeersDep

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from wenping_shared import Principal, check_if_match, etag_for, require_service, run_idempotent
+from wenping_shared import Principal, check_if_match, etag_for, require_service
 from wenping_shared.contracts import messages
 
-from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep
+from ..http import OncePerKeyDep, described
 from .schemas import AdoptionRecord, DrawnExpertsAnswer, ExpertOpinionPublic, OpinionCreate
 from .service import ExpertOpinionService, opinion_public
 
 router = APIRouter(prefix="/api/v1/projects", tags=["expert-opinions"])
 
 OpinionId = Annotated[str, Path(description="专家意见 id")]
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或调用方无权看到"}}
+_NOT_FOUND = described({404: "项目不存在或调用方无权看到"})
 
 
 @router.post(
@@ -43,21 +43,15 @@ async def drawn_experts(
     response_model=ExpertOpinionPublic,
     summary="提交专家书面意见（抽取选中且未谢绝的专家本人）",
     description="意见由下一轮评估报告答复：评估方须在报送该轮报告前记录采纳情况。支持 Idempotency-Key。",
-    responses={
-        **_NOT_FOUND,
-        403: {"description": "调用方不是本项目抽取选中且未谢绝的专家"},
-        409: {"description": "项目评估阶段已结束"},
-    },
+    responses={**_NOT_FOUND, **described({403: "调用方不是本项目抽取选中且未谢绝的专家", 409: "项目评估阶段已结束"})},
 )
 async def submit_opinion(
-    project_id: str, data: OpinionCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+    project_id: str, data: OpinionCreate, once: OncePerKeyDep, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
     async def work() -> ExpertOpinionPublic:
         return opinion_public(await ExpertOpinionService(session).submit(principal, project_id, data))
 
-    return await run_idempotent(
-        request, session, principal, IdempotencyRecord, work, headers=lambda o: {"ETag": etag_for(o.version)}
-    )
+    return await once(work, headers=lambda o: {"ETag": etag_for(o.version)})
 
 
 @router.get(
@@ -78,13 +72,10 @@ async def list_opinions(project_id: str, session: SessionDep, principal: Current
         "adoption：adopted 采纳、partly_adopted 部分采纳、not_adopted 未采纳，须说明理由；须携带 If-Match。"
         "答复该意见的报告轮次报送后不能再修改。"
     ),
-    responses={
-        404: {"description": "项目或意见不存在，或调用方无权看到"},
-        403: {"description": "调用方不是本项目的评估方"},
-        409: {"description": "该意见已由已报送的报告轮次答复"},
-        412: {"description": "If-Match 与当前版本不符"},
-        428: {"description": "缺少 If-Match"},
-    },
+    responses=described({
+        404: "项目或意见不存在，或调用方无权看到", 403: "调用方不是本项目的评估方", 409: "该意见已由已报送的报告轮次答复",
+        412: "If-Match 与当前版本不符", 428: "缺少 If-Match",
+    }),
 )
 async def record_adoption(
     project_id: str,

@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from wenping_shared import Principal, ServiceClient, local_today
 
 from ..deps import CurrentPrincipal, limited
+from ..http import XLSX, download
 from ..projects.filters import ProjectFiltersDep
 from ..projects.repository import ProjectFilters
 from .regions import region_names
@@ -28,7 +29,6 @@ from .xlsx import LedgerWorkbook
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 1000
 CHUNK = 64 * 1024
 
@@ -84,7 +84,7 @@ async def write_export(
         "服务端分批读取并以流式写入临时文件，内存占用与项目数无关；响应为 xlsx 文件流，X-Row-Count 为导出的项目数。"
     ),
     response_class=StreamingResponse,
-    responses={200: {"content": {XLSX: {}}, "description": "xlsx 文件"}},
+    responses=download(XLSX, "xlsx 文件"),
     dependencies=[limited("exports")],
 )
 async def export_projects(

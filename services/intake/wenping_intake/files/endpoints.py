@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
+from ..http import described
 from .models import StoredFile
 from .service import FileService
 from .storage import CONTENT_TYPES
@@ -42,7 +43,7 @@ def file_public(record: StoredFile) -> FilePublic:
         "word/document.xml 的 zip），扩展名与内容不符答 415；超过大小上限答 413。保存其 sha256。"
         "返回的 id 用于 POST /api/v1/projects/{id}/reports 的 document_file_id。"
     ),
-    responses={403: {"description": "非报备员或机构人员"}, 413: {"description": "文件过大"}, 415: {"description": "类型不支持"}},
+    responses=described({403: "非报备员或机构人员", 413: "文件过大", 415: "类型不支持"}),
 )
 async def upload_file(
     file: Annotated[UploadFile, File(description="评估报告原件（.docx 或 .pdf）")],
@@ -54,7 +55,7 @@ async def upload_file(
     return file_public(await service.upload(principal, file))
 
 
-@router.get("/{file_id}", response_model=FilePublic, summary="文件信息", responses={404: {"description": "不存在或不可见"}})
+@router.get("/{file_id}", response_model=FilePublic, summary="文件信息", responses=described({404: "不存在或不可见"}))
 async def get_file(file_id: str, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep) -> FilePublic:
     service = FileService(session, settings.files_dir, settings.document_max_bytes)
     return file_public(await service.visible(principal, file_id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Principal, require_service, run_idempotent
+from wenping_shared import Principal, require_service
 
-from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep, limited
+from ..http import OncePerKeyDep, described
 from .schemas import ReportRoundPublic, ReportRoundSummary, ReportSubmission, ReviewEventAnswer, ReviewEventIn
 from .service import ReportService, round_public, round_summary
 
@@ -26,22 +26,21 @@ router = APIRouter(prefix="/api/v1/projects", tags=["reports"])
         "（POST review /api/v1/reviews）：审查服务暂不可用时报送照样成功（201），恢复后送达，效果上只送一次。"
         "支持 Idempotency-Key。"
     ),
-    responses={
-        400: {"description": "原件不存在或非本单位上传"},
-        403: {"description": "调用方不能为此项目报送报告"},
-        404: {"description": "项目不存在或不可见"},
-        409: {"description": "项目当前状态不接受报告"},
-    },
+    responses=described({
+        400: "原件不存在或非本单位上传", 403: "调用方不能为此项目报送报告", 404: "项目不存在或不可见",
+        409: "项目当前状态不接受报告",
+    }),
     dependencies=[limited("report_submissions")],
 )
 async def submit_report(
-    project_id: str, data: ReportSubmission, request: Request, session: SessionDep, principal: CurrentPrincipal
+    project_id: str, data: ReportSubmission, request: Request, once: OncePerKeyDep, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> JSONResponse:
     async def work() -> ReportRoundPublic:
         row, document = await ReportService(session).submit(principal, project_id, data)
         return round_public(row, document)
 
-    answer = await run_idempotent(request, session, principal, IdempotencyRecord, work)
+    answer = await once(work)
     request.app.state.outbox.wake()
     return answer
 
@@ -50,7 +49,7 @@ async def submit_report(
     "/{project_id}/reports",
     response_model=list[ReportRoundSummary],
     summary="评估报告轮次列表",
-    responses={404: {"description": "项目不存在或不可见"}},
+    responses=described({404: "项目不存在或不可见"}),
 )
 async def list_reports(project_id: str, session: SessionDep, principal: CurrentPrincipal) -> list[ReportRoundSummary]:
     return [round_summary(r) for r in await ReportService(session).rounds(principal, project_id)]
@@ -61,7 +60,7 @@ async def list_reports(project_id: str, session: SessionDep, principal: CurrentP
     response_model=ReportRoundPublic,
     summary="某一轮评估报告（含结构化报告）",
     description="服务令牌（审查服务）同样可读。",
-    responses={404: {"description": "项目或该轮报告不存在"}},
+    responses=described({404: "项目或该轮报告不存在"}),
 )
 async def get_report(
     project_id: str,
@@ -83,7 +82,7 @@ async def get_report(
         "或审查通过（approved，风险等级取该轮报告结论的落实措施后等级）。不通过的审查项按轮次记入退回原因统计。"
         "按 (review_id, event) 幂等：首次 201，重复 200 且不作任何改变。项目不接受该事件时答 409 project.invalid_transition。"
     ),
-    responses={200: {"description": "重复事件，未作改变"}, 404: {"description": "项目不存在"}, 409: {"description": "状态不接受该事件"}},
+    responses=described({200: "重复事件，未作改变", 404: "项目不存在", 409: "状态不接受该事件"}),
 )
 async def review_event(
     project_id: str,

@@ -11,13 +11,13 @@ from wenping_shared import local_today
 
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
 from ..errors import TargetImportUnreadable
+from ..http import XLSX, attachment, described, download
 from . import workbook
 from .schemas import COUNTING_RULE, TargetBoard, TargetImportResult, TargetPublic, TargetSet
 from .service import TargetService, ensure_supervisor
 
 router = APIRouter(prefix="/api/v1/targets", tags=["targets"])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
@@ -29,11 +29,7 @@ MAX_UPLOAD = 2 * 1024 * 1024
         "维稳办负责人为本辖区的单位（org_id）或区划（region_code）设定年度应完成的评估数，可按类别设定。"
         "同一年度、单位或区划、类别只有一个目标，再次设定即替换（version 加 1，变更留痕）。" + COUNTING_RULE
     ),
-    responses={
-        400: {"description": "单位不存在"},
-        403: {"description": "非维稳办负责人，或单位/区划不在本辖区"},
-        503: {"description": "注册服务不可用（不写入任何数据）"},
-    },
+    responses=described({400: "单位不存在", 403: "非维稳办负责人，或单位/区划不在本辖区", 503: "注册服务不可用（不写入任何数据）"}),
 )
 async def set_target(data: TargetSet, session: SessionDep, principal: CurrentPrincipal, peers: PeersDep) -> TargetPublic:
     return await TargetService(session, peers).set(principal, data)
@@ -46,7 +42,7 @@ async def set_target(data: TargetSet, session: SessionDep, principal: CurrentPri
     description=(
         "本辖区（或指定的下级区划）某年度的目标及完成数；报备员只看本单位的目标。" + COUNTING_RULE
     ),
-    responses={403: {"description": "无权查看或区划不在本辖区"}},
+    responses=described({403: "无权查看或区划不在本辖区"}),
 )
 async def list_targets(
     session: SessionDep,
@@ -63,7 +59,7 @@ async def list_targets(
     summary="下载目标分解表模板",
     description="目标分解表的 xlsx 模板（含填写说明与类别代码），填写后经 POST /api/v1/targets/import 导入。",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "xlsx 文件"}, 403: {"description": "非维稳办负责人"}},
+    responses=download(XLSX, "xlsx 文件", {403: "非维稳办负责人"}),
 )
 async def target_template(
     principal: CurrentPrincipal,
@@ -71,10 +67,7 @@ async def target_template(
 ) -> Response:
     region = ensure_supervisor(principal)
     content = await asyncio.to_thread(workbook.template, year or local_today().year, region)
-    return Response(
-        content, media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''target-template.xlsx"},
-    )
+    return attachment(content, XLSX, "target-template.xlsx")
 
 
 @router.post(
@@ -86,11 +79,7 @@ async def target_template(
         "任何一行有错则不导入任何目标，答 422，errors[].loc 为 [\"rows\", 行号, 列名]（行号同 Excel）。"
         "已存在的目标被替换并留痕。"
     ),
-    responses={
-        400: {"description": "文件无法读取或过大"},
-        403: {"description": "非维稳办负责人"},
-        503: {"description": "注册服务不可用（不写入任何数据）"},
-    },
+    responses=described({400: "文件无法读取或过大", 403: "非维稳办负责人", 503: "注册服务不可用（不写入任何数据）"}),
 )
 async def import_targets(
     session: SessionDep,

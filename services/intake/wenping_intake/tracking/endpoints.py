@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
 
-from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, SessionDep
+from ..http import OncePerKeyDep, described
 from .schemas import (
     EvaluationCreate,
     EvaluationPublic,
@@ -24,7 +22,7 @@ from .service import IncidentService, TrackingService
 
 router = APIRouter(prefix="/api/v1/projects", tags=["tracking"])
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
+_NOT_FOUND = "项目不存在或不可见（他人辖区的项目同样答 404）"
 
 
 @router.post(
@@ -39,15 +37,12 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不�
         "首次填报使项目进入跟踪问效（tracking），报告中的全部措施同时列入措施工作清单。"
         "每次填报都记入电子台账。状态与进度须一致：completed 对应 100，not_started 对应 0。支持 Idempotency-Key。"
     ),
-    responses={**_NOT_FOUND, 403: {"description": "非项目责任单位"}, 409: {"description": "项目状态不允许填报"}},
+    responses=described({404: _NOT_FOUND, 403: "非项目责任单位", 409: "项目状态不允许填报"}),
 )
 async def record_tracking(
-    project_id: str, data: TrackingCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+    project_id: str, data: TrackingCreate, once: OncePerKeyDep, session: SessionDep, principal: CurrentPrincipal
 ) -> JSONResponse:
-    async def work() -> TrackingResult:
-        return await TrackingService(session).record(principal, project_id, data)
-
-    return await run_idempotent(request, session, principal, IdempotencyRecord, work)
+    return await once(lambda: TrackingService(session).record(principal, project_id, data))
 
 
 @router.get(
@@ -58,7 +53,7 @@ async def record_tracking(
         "措施工作清单（报告中的措施及新增措施，每项的责任单位、时限、当前进度与是否逾期）和最近的进展记录"
         "（新的在前，游标分页：limit、cursor 作用于 records）。项目可见者均可查看。"
     ),
-    responses=_NOT_FOUND,
+    responses=described({404: _NOT_FOUND}),
 )
 async def get_tracking(
     project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageParamsDep
@@ -78,24 +73,18 @@ async def get_tracking(
         "这是一次状态变更：须携带项目的 If-Match（缺少 428，过期 412）；支持 Idempotency-Key。"
         "响应头 ETag 为项目的新版本。"
     ),
-    responses={
-        **_NOT_FOUND,
-        403: {"description": "非项目责任单位"},
-        409: {"description": "项目不在跟踪问效状态"},
-        412: {"description": "If-Match 与项目当前 ETag 不符"},
-        428: {"description": "缺少 If-Match"},
-    },
+    responses=described({
+        404: _NOT_FOUND, 403: "非项目责任单位", 409: "项目不在跟踪问效状态",
+        412: "If-Match 与项目当前 ETag 不符", 428: "缺少 If-Match",
+    }),
 )
 async def create_evaluation(
-    project_id: str, data: EvaluationCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+    project_id: str, data: EvaluationCreate, request: Request, once: OncePerKeyDep, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> JSONResponse:
-    async def work() -> EvaluationPublic:
-        return await TrackingService(session).evaluate(
-            principal, project_id, data, lambda etag: check_if_match(request, etag)
-        )
-
-    return await run_idempotent(
-        request, session, principal, IdempotencyRecord, work, headers=lambda e: {"ETag": etag_for(e.project_version)}
+    return await once(
+        lambda: TrackingService(session).evaluate(principal, project_id, data, lambda etag: check_if_match(request, etag)),
+        headers=lambda e: {"ETag": etag_for(e.project_version)},
     )
 
 
@@ -104,7 +93,7 @@ async def create_evaluation(
     response_model=EvaluationPublic,
     summary="效果评价",
     description="项目的效果评价；尚未报送答 404 evaluation.not_found。",
-    responses=_NOT_FOUND,
+    responses=described({404: _NOT_FOUND}),
 )
 async def get_evaluation(
     project_id: str, response: Response, session: SessionDep, principal: CurrentPrincipal
@@ -127,21 +116,16 @@ async def get_evaluation(
         "kind=incident，直到项目报送效果评价）、订阅了 incident.reported 的对接平台收到事件推送、记入电子台账，"
         "并计入年度考核（incidents 扣分指标的例数）。支持 Idempotency-Key。"
     ),
-    responses={
-        **_NOT_FOUND,
-        403: {"description": "非项目责任单位或本辖区维稳办负责人"},
-        409: {"description": "项目不在决策实施阶段"},
-        422: {"description": "请求数据不合法，或发生日期不在决策之后至今天之间"},
-    },
+    responses=described({
+        404: _NOT_FOUND, 403: "非项目责任单位或本辖区维稳办负责人", 409: "项目不在决策实施阶段",
+        422: "请求数据不合法，或发生日期不在决策之后至今天之间",
+    }),
 )
 async def report_incident(
-    project_id: str, data: IncidentCreate, request: Request, session: SessionDep, principal: CurrentPrincipal
+    project_id: str, data: IncidentCreate, once: OncePerKeyDep, session: SessionDep, principal: CurrentPrincipal
 ) -> JSONResponse:
-    async def work() -> IncidentPublic:
-        return await IncidentService(session).report(principal, project_id, data)
-
-    return await run_idempotent(
-        request, session, principal, IdempotencyRecord, work,
+    return await once(
+        lambda: IncidentService(session).report(principal, project_id, data),
         headers=lambda i: {"Location": f"/api/v1/projects/{i.project_id}/incidents"},
     )
 
@@ -151,7 +135,7 @@ async def report_incident(
     response_model=Page[IncidentPublic],
     summary="实施中发生的事件",
     description="项目报告过的事件，新的在前，游标分页。项目可见者均可查看。",
-    responses=_NOT_FOUND,
+    responses=described({404: _NOT_FOUND}),
 )
 async def list_incidents(
     project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageParamsDep

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 
 from wenping_shared import Page, PageParamsDep, check_if_match
 
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
+from ..http import described
 from .models import WebhookSubscription
 from .schemas import (
     EVENT_LABELS,
@@ -22,8 +21,8 @@ from .service import WebhookService, subscription_etag
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-_CLIENT_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "调用方不是持 webhooks:manage 的对接客户端"}}
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "订阅不存在（或属于其他客户端）"}}
+_CLIENT_ONLY = described({403: "调用方不是持 webhooks:manage 的对接客户端"})
+_NOT_FOUND = described({404: "订阅不存在（或属于其他客户端）"})
 _SIGNING = (
     "每次投递为 POST JSON {type, timestamp, data}，按 Standard Webhooks 签名：请求头 webhook-id（事件 ID，重试时不变，"
     "用于去重）、webhook-timestamp（Unix 秒）、webhook-signature（v1,<base64 HMAC-SHA256(secret, \"id.timestamp.body\")>）。"
@@ -101,7 +100,7 @@ async def get_subscription(
     response_model=SubscriptionPublic,
     summary="修改、停用或重新启用 Webhook 订阅",
     description="须携带 If-Match（缺少 428，过期 412）。active=true 重新启用自动停用的订阅并清零连续失败次数。",
-    responses={**_CLIENT_ONLY, **_NOT_FOUND, 412: {"description": "ETag 已过期"}, 428: {"description": "缺少 If-Match"}},
+    responses={**_CLIENT_ONLY, **_NOT_FOUND, **described({412: "ETag 已过期", 428: "缺少 If-Match"})},
 )
 async def update_subscription(
     subscription_id: str, data: SubscriptionUpdate, request: Request, response: Response,
