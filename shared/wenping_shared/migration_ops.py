@@ -2,7 +2,9 @@
 its model (columns from ``migration_columns``): a table with its indexes (``create_table``), tables
 dropped with their indexes (``drop_tables``), and the tables every service keeps (outbox and
 idempotency, ``create_delivery_tables``; ``create_rate_window_table``) exactly as their models
-declare them. An applied migration never changes its effect: later changes go in new migrations."""
+declare them; a migration that only adds such tables names them as its steps
+(``upgrade = create_rate_window_table``). An applied migration never changes its effect: later
+changes go in new migrations."""
 
 from __future__ import annotations
 

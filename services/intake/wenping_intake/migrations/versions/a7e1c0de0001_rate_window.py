@@ -7,10 +7,5 @@ from wenping_shared.migration_ops import create_rate_window_table, drop_rate_win
 revision: str = 'a7e1c0de0001'
 down_revision: str | None = '10b79136ddb1'
 
-
-def upgrade() -> None:
-    create_rate_window_table()
-
-
-def downgrade() -> None:
-    drop_rate_window_table()
+upgrade = create_rate_window_table
+downgrade = drop_rate_window_table

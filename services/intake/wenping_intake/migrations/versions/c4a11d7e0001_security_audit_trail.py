@@ -7,10 +7,5 @@ from wenping_shared.migration_ops import create_audit_tables, drop_audit_tables
 revision: str = 'c4a11d7e0001'
 down_revision: str | None = 'c3e7f0a1b2d4'
 
-
-def upgrade() -> None:
-    create_audit_tables()
-
-
-def downgrade() -> None:
-    drop_audit_tables()
+upgrade = create_audit_tables
+downgrade = drop_audit_tables

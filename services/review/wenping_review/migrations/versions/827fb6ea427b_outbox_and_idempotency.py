@@ -7,10 +7,5 @@ from wenping_shared.migration_ops import create_delivery_tables, drop_delivery_t
 revision: str = '827fb6ea427b'
 down_revision: str | None = None
 
-
-def upgrade() -> None:
-    create_delivery_tables()
-
-
-def downgrade() -> None:
-    drop_delivery_tables()
+upgrade = create_delivery_tables
+downgrade = drop_delivery_tables
