@@ -92,6 +92,21 @@ class ServiceClients:
     async def client_auth(self, client_id: str, secret: str, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {await self.client_token(client_id, secret, **extra)}"}
 
+    async def every_item(self, service: str, path: str, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
+        """Every item of a keyset-paged list, in order, following ``next_cursor`` page by page
+        (pages of 200 unless ``limit`` says otherwise)."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            query = {"limit": 200, **params, **({"cursor": cursor} if cursor else {})}
+            response = await self.client(service).get(path, params=query, headers=headers)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return items
+
     async def service_headers(self, service: str, audience: str) -> dict[str, str]:
         from wenping_shared.demo import SERVICE_CLIENTS
 

@@ -30,15 +30,8 @@ async def export(system: WenpingSystem, user: str | None = None, headers: dict[s
 
 
 async def listed_numbers(system: WenpingSystem, user: str, **params: Any) -> set[str]:
-    numbers: set[str] = set()
-    cursor = None
-    while True:
-        query = {"limit": 200, **params, **({"cursor": cursor} if cursor else {})}
-        page = (await system.intake.get("/api/v1/projects", params=query, headers=await system.auth(user))).json()
-        numbers |= {p["number"] for p in page["items"]}
-        cursor = page["next_cursor"]
-        if not cursor:
-            return numbers
+    listed = await system.every_item("intake", "/api/v1/projects", await system.auth(user), **params)
+    return {p["number"] for p in listed}
 
 
 async def test_export_has_the_lists_projects_and_their_ledger_dates(system: WenpingSystem) -> None:

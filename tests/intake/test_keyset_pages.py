@@ -13,15 +13,6 @@ async def test_pages_cover_every_row_once_in_order_across_equal_timestamps(syste
     # Five of them share one instant, so only the id breaks the tie.
     ids, projects_in_order = await tied_projects(system, projects, "zy.filer", dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC))
     rows = [p.id for p in projects_in_order]
-    headers = await system.auth("zy.filer")
-    seen: list[str] = []
-    cursor: str | None = None
-    while True:
-        params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
-        page = (await system.intake.get("/api/v1/projects", params=params, headers=headers)).json()
-        seen += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
+    seen = [item["id"] for item in await system.every_item("intake", "/api/v1/projects", await system.auth("zy.filer"), limit=2)]
     assert seen == list(rows)
     assert set(ids) <= set(seen) and len(seen) == len(set(seen))

@@ -140,15 +140,8 @@ async def test_visibility_of_lists_follows_the_projects_rule(system: WenpingSyst
     theirs = await file_list(system, "zy.filer")
 
     async def ids(user: str, **params: Any) -> set[str]:
-        seen: set[str] = set()
-        cursor = None
-        while True:
-            query = {"limit": 200, **params, **({"cursor": cursor} if cursor else {})}
-            page = (await system.intake.get("/api/v1/decision-lists", params=query, headers=await system.auth(user))).json()
-            seen |= {d["id"] for d in page["items"]}
-            cursor = page["next_cursor"]
-            if not cursor:
-                return seen
+        listed = await system.every_item("intake", "/api/v1/decision-lists", await system.auth(user), **params)
+        return {d["id"] for d in listed}
 
     tx = await ids("tx.filer")
     assert mine["id"] in tx and theirs["id"] not in tx

@@ -26,17 +26,7 @@ ROUTES = [
 
 
 async def _ids(system: WenpingSystem, headers: dict[str, str], **params: Any) -> set[str]:
-    seen: set[str] = set()
-    cursor = None
-    while True:
-        query = {**params, "limit": 200, **({"cursor": cursor} if cursor else {})}
-        response = await system.intake.get("/api/v1/projects", params=query, headers=headers)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        seen |= {p["id"] for p in body["items"]}
-        cursor = body["next_cursor"]
-        if not cursor:
-            return seen
+    return {p["id"] for p in await system.every_item("intake", "/api/v1/projects", headers, **{**params, "limit": 200})}
 
 
 @pytest.fixture
@@ -171,17 +161,8 @@ async def test_bad_list_parameters_answer_4xx_problems(system: WenpingSystem, pa
 async def test_keyset_pagination_walks_every_row_once_in_order(system: WenpingSystem, projects: Projects, unique: Any) -> None:
     marker = unique("分页")
     created = [(await projects.create("tx.filer", title=f"{marker}-{i}"))["id"] for i in range(7)]
-    headers = await system.auth("tx.filer")
-    seen: list[str] = []
-    cursor = None
-    while True:
-        params: dict[str, Any] = {"q": marker, "limit": 3, **({"cursor": cursor} if cursor else {})}
-        body = (await system.intake.get("/api/v1/projects", params=params, headers=headers)).json()
-        seen += [p["id"] for p in body["items"]]
-        cursor = body["next_cursor"]
-        if not cursor:
-            break
-    assert seen == list(reversed(created))
+    listed = await system.every_item("intake", "/api/v1/projects", await system.auth("tx.filer"), q=marker, limit=3)
+    assert [p["id"] for p in listed] == list(reversed(created))
 
 
 async def test_reviewer_filter_is_a_range_on_the_region_code(system: WenpingSystem) -> None:

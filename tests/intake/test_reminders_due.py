@@ -14,17 +14,7 @@ from wenping_shared import local_today
 async def reminders(system: WenpingSystem, user: str | None = None, headers: dict[str, str] | None = None, **params: Any) -> list[dict[str, Any]]:
     """Every reminder of the caller, walking the pages (small pages on purpose)."""
     headers = headers or await system.auth(user or "")
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = {"limit": 50, **params, **({"cursor": cursor} if cursor else {})}
-        response = await system.intake.get("/api/v1/reminders", params=query, headers=headers)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        items += page["items"]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return items
+    return await system.every_item("intake", "/api/v1/reminders", headers, **{"limit": 50, **params})
 
 
 def keys(items: list[dict[str, Any]]) -> set[tuple[str, str, str | None]]:

@@ -241,15 +241,7 @@ async def test_list_filters_and_keyset_pages(system: WenpingSystem) -> None:
     assert await ids(region_code="330421") == []
     assert await ids(status="retired") == []
 
-    seen: list[str] = []
-    cursor = None
-    while True:
-        params = {"q": tag, "limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = (await system.registry.get("/api/v1/experts", params=params, headers=admin)).json()
-        seen += [e["id"] for e in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
+    seen = [e["id"] for e in await system.every_item("registry", "/api/v1/experts", admin, q=tag, limit=2)]
     assert seen == await ids() and len(set(seen)) == 5
 
     bad_cursor = await system.registry.get("/api/v1/experts", params={"cursor": "!!"}, headers=admin)
