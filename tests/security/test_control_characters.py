@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from docx import Document
+from letter_kit import returned_letter
 from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from wenping_intake.exports.xlsx import LedgerWorkbook
 from wenping_intake.projects.models import Project
-from wenping_review.feedback.letter import FeedbackCategory, FeedbackItem, FeedbackLetter, render_docx
+from wenping_review.feedback.letter import FeedbackCategory, FeedbackItem, render_docx
 from wenping_shared.contracts.samples import complete_report
 
 HOSTILE = ("X\u0001\u001b", "A\u0000B", "tab\there", "line\nbreak", "del\u007f")
@@ -96,22 +97,14 @@ def test_ledger_workbook_keeps_a_formula_looking_title_as_text() -> None:
 
 
 def test_feedback_docx_of_a_legacy_report_title_with_control_characters() -> None:
-    letter = FeedbackLetter(
-        document_number="嘉政法函〔2026〕1号",
+    letter = returned_letter(
         report_title="旧报告\u0001\u001b名称",
-        addressee="嘉兴市住房和城乡建设局",
-        verdict="returned_for_revision",
-        score=80,
-        round=1,
         sections=[
             FeedbackCategory(
                 code="C01", title="报备表",
                 items=[FeedbackItem(code="C01.4", title="加盖公章", comment="缺\u0007章", requirement="加盖公章")],
             )
         ],
-        rectification_deadline=date(2026, 12, 24),
-        issuing_office="嘉兴市委政法委",
-        issued_on=date(2026, 11, 24),
     )
     document = Document(io.BytesIO(render_docx(letter)))
     text = "\n".join(p.text for p in document.paragraphs)

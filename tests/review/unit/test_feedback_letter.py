@@ -14,11 +14,21 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from letter_kit import (
+    ADDRESSEE,
+    NOTICE_COMMENT,
+    NOTICE_REQUIRE,
+    OFFICE,
+    PLAN_EVIDENCE,
+    PLAN_REQUIRE,
+    REPORT,
+    STAKEHOLDER_COMMENT,
+    STAKEHOLDER_REQUIRE,
+    returned_letter,
+)
 from pydantic import ValidationError
 
 from wenping_review.feedback import (
-    FeedbackCategory,
-    FeedbackItem,
     FeedbackLetter,
     document_number_for,
     format_cn_date,
@@ -26,71 +36,9 @@ from wenping_review.feedback import (
     render_text,
 )
 
-REPORT = "嘉兴市南湖区老旧小区改造项目社会稳定风险评估报告"
-ADDRESSEE = "嘉兴市住房和城乡建设局"
-OFFICE = "嘉兴市委政法委"
-
-NOTICE_COMMENT = "公示期自9月1日至9月5日，仅5日，不足7日"
-NOTICE_REQUIRE = "按规定对评估事项进行公示，公示期不少于7日后重新评估"
-PLAN_EVIDENCE = "评估方案未明确评估时限"
-PLAN_REQUIRE = "制定评估方案，明确评估内容、方法、程序和时限"
-STAKEHOLDER_COMMENT = "未听取拆迁户代表意见"
-STAKEHOLDER_REQUIRE = "补充征求涉利益群体意见并如实记录"
-
-
-def _letter(**overrides: object) -> FeedbackLetter:
-    """A returned letter with failures in two categories (C05 and C06)."""
-    fields: dict[str, object] = {
-        "document_number": document_number_for("嘉政法函", 2026, 12),
-        "report_title": REPORT,
-        "addressee": ADDRESSEE,
-        "verdict": "returned_for_reassessment",
-        "score": 71.25,
-        "round": 2,
-        "sections": [
-            FeedbackCategory(
-                code="C05",
-                title="评估程序",
-                items=[
-                    FeedbackItem(
-                        code="C05.1",
-                        title="制定评估方案",
-                        evidence=PLAN_EVIDENCE,
-                        requirement=PLAN_REQUIRE,
-                    ),
-                    FeedbackItem(
-                        code="C05.2",
-                        title="依规公开公示",
-                        comment=NOTICE_COMMENT,
-                        evidence="public notice ran 5 days",
-                        requirement=NOTICE_REQUIRE,
-                    ),
-                ],
-            ),
-            FeedbackCategory(
-                code="C06",
-                title="意见征求（五必听）",
-                items=[
-                    FeedbackItem(
-                        code="C06.1",
-                        title="涉利益群体意见必听",
-                        comment=STAKEHOLDER_COMMENT,
-                        requirement=STAKEHOLDER_REQUIRE,
-                    )
-                ],
-            ),
-        ],
-        "rectification_deadline": date(2026, 12, 24),
-        "issuing_office": OFFICE,
-        "issued_on": date(2026, 11, 24),
-        "contact": "张明，0573-82012345",
-    }
-    fields.update(overrides)
-    return FeedbackLetter.model_validate(fields)
-
 
 def _approved() -> FeedbackLetter:
-    return _letter(
+    return returned_letter(
         verdict="approved", sections=[], rectification_deadline=None, score=96.5
     )
 
@@ -144,11 +92,11 @@ def test_document_number_and_date_formats() -> None:
 )
 def test_inconsistent_letters_are_refused(overrides: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
-        _letter(**overrides)
+        returned_letter(**overrides)
 
 
 def test_report_title_book_marks_are_not_doubled() -> None:
-    text = render_text(_letter(report_title=f"《{REPORT}》"))
+    text = render_text(returned_letter(report_title=f"《{REPORT}》"))
     assert "《《" not in text
     assert f"关于《{REPORT}》的审查反馈意见" in text
 
@@ -157,7 +105,7 @@ def test_report_title_book_marks_are_not_doubled() -> None:
 
 
 def test_text_of_a_returned_letter() -> None:
-    text = render_text(_letter())
+    text = render_text(returned_letter())
     lines = text.splitlines()
 
     assert lines[0] == "嘉政法函〔2026〕12号"
@@ -197,7 +145,7 @@ def test_text_of_a_returned_letter() -> None:
 
 
 def test_text_of_a_letter_returned_for_revision() -> None:
-    text = render_text(_letter(verdict="returned_for_revision"))
+    text = render_text(returned_letter(verdict="returned_for_revision"))
     assert "审查结论为退回修改" in text
     assert "请于2026年12月24日前修改完善后重新报送。" in text
     assert "重新组织开展社会稳定风险评估" not in text
@@ -220,7 +168,7 @@ def test_text_of_an_approved_letter() -> None:
 
 
 def test_docx_page_is_a4_with_gbt9704_margins() -> None:
-    section = _docx(_letter()).sections[0]
+    section = _docx(returned_letter()).sections[0]
     tolerance = Mm(0.1)
     for actual, expected in (
         (section.page_width, Mm(210)),
@@ -241,7 +189,7 @@ def test_docx_page_is_a4_with_gbt9704_margins() -> None:
 
 
 def test_docx_title_and_document_number() -> None:
-    doc = _docx(_letter())
+    doc = _docx(returned_letter())
     number = _paragraph(doc, "嘉政法函〔2026〕12号")
     assert number.runs[0].font.size == Pt(16)
 
@@ -257,7 +205,7 @@ def test_docx_title_and_document_number() -> None:
 
 
 def test_docx_addressee_and_body_face() -> None:
-    doc = _docx(_letter())
+    doc = _docx(returned_letter())
     addressee = _paragraph(doc, ADDRESSEE)
     assert addressee.text == f"{ADDRESSEE}："
     assert addressee.alignment == WD_ALIGN_PARAGRAPH.LEFT
@@ -275,7 +223,7 @@ def test_docx_addressee_and_body_face() -> None:
 
 
 def test_docx_heading_faces() -> None:
-    doc = _docx(_letter())
+    doc = _docx(returned_letter())
     heading1 = _paragraph(doc, "一、评估程序")
     assert [_east_asia(r) for r in heading1.runs] == ["黑体"]
     assert heading1.runs[0].font.size == Pt(16)
@@ -289,7 +237,7 @@ def test_docx_heading_faces() -> None:
 
 
 def test_docx_contains_every_failed_item() -> None:
-    paragraphs = [p.text for p in _docx(_letter()).paragraphs]
+    paragraphs = [p.text for p in _docx(returned_letter()).paragraphs]
     for expected in (
         f"审查意见：{NOTICE_COMMENT}。",
         f"审查意见：{STAKEHOLDER_COMMENT}。",
@@ -303,7 +251,7 @@ def test_docx_contains_every_failed_item() -> None:
 
 
 def test_docx_footer_has_page_field_with_dashes() -> None:
-    section = _docx(_letter()).sections[0]
+    section = _docx(returned_letter()).sections[0]
     for footer in (section.footer, section.even_page_footer):
         xml = footer._element.xml
         assert 'w:fldCharType="begin"' in xml
@@ -328,7 +276,7 @@ def _signature(doc: DocxDocument) -> tuple[int, Paragraph, Paragraph]:
 
 
 def test_docx_ends_with_office_and_date_right_aligned() -> None:
-    doc = _docx(_letter())
+    doc = _docx(returned_letter())
     at, office, issued = _signature(doc)
     assert office.text == OFFICE
     assert office.alignment == WD_ALIGN_PARAGRAPH.RIGHT
@@ -340,12 +288,12 @@ def test_docx_ends_with_office_and_date_right_aligned() -> None:
 
 def test_docx_signature_is_laid_out_for_the_seal() -> None:
     # GB/T 9704 7.3.5.1: the date 右空四字, the office centred above the date.
-    doc = _docx(_letter(issuing_office="中共嘉兴市南湖区委政法委员会"))
+    doc = _docx(returned_letter(issuing_office="中共嘉兴市南湖区委政法委员会"))
     _, office, issued = _signature(doc)
     assert issued.paragraph_format.right_indent == Pt(4 * 16)
     # 14 chars office over a 7-char-wide date: 4 + (7 - 14) / 2 = half a character.
     assert office.paragraph_format.right_indent == Pt(8)
-    doc = _docx(_letter(issuing_office="嘉兴市委政法委"))
+    doc = _docx(returned_letter(issuing_office="嘉兴市委政法委"))
     _, office, _ = _signature(doc)
     # 7 chars over 7 wide: the same right indent as the date.
     assert office.paragraph_format.right_indent == Pt(4 * 16)
@@ -363,7 +311,7 @@ def test_docx_of_an_approved_letter() -> None:
 
 
 def test_docx_is_deterministic_and_carries_letter_metadata() -> None:
-    letter = _letter()
+    letter = returned_letter()
     data = render_docx(letter)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         stamps = {info.date_time for info in package.infolist()}
