@@ -11,25 +11,14 @@ the services it talks to. The sibling of worked_example.py (targets and appraisa
 
 import datetime as dt
 import io
-import sys
 import uuid
 from zoneinfo import ZoneInfo
 
 import httpx
 from docx import Document
+from example_kit import INT, auth, say
 
-REG, INT = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("http://127.0.0.1:8003", "http://127.0.0.1:8001")
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-def say(line: str = "") -> None:
-    print(line)
-
-
-def auth(user: str) -> dict[str, str]:
-    r = httpx.post(f"{REG}/api/v1/auth/token", data={"grant_type": "password", "username": user, "password": "wenping-demo"})
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def days(n: int) -> str:

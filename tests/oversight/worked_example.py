@@ -9,22 +9,10 @@ changes the data of the services it talks to."""
 
 import io
 import json
-import sys
 
 import httpx
+from example_kit import INT, REG, auth, say
 from openpyxl import load_workbook
-
-REG, INT = (sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else ("http://127.0.0.1:8003", "http://127.0.0.1:8001")
-
-
-def say(line: str = "") -> None:
-    print(line)
-
-
-def auth(user: str) -> dict[str, str]:
-    r = httpx.post(f"{REG}/api/v1/auth/token", data={"grant_type": "password", "username": user, "password": "wenping-demo"})
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 sup = auth("jx.supervisor")
 orgs = httpx.get(f"{REG}/api/v1/organizations", params={"limit": 200}, headers=sup).json()["items"]
