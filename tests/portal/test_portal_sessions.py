@@ -3,14 +3,13 @@ address (which the portal names in X-Forwarded-For), not the portal's."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import uvicorn
+from apps_kit import served
 from asgi_lifespan import LifespanManager
 from portal_kit import COOKIE, Browser
 from wenping_portal.config import PortalSettings
@@ -70,32 +69,15 @@ async def test_two_portal_processes_share_sessions_and_a_sign_out_ends_it_in_bot
         await on_second.aclose()
 
 
-@contextlib.asynccontextmanager
-async def _registry_behind_uvicorn(app: Any, trusted: str) -> AsyncIterator[str]:
-    """The test system's registry served by a real uvicorn with the ``serve`` command's options."""
-    options = {**serve_options(RegistrySettings(environment="test", forwarded_allow_ips=trusted)),
-               "port": 0, "loop": "asyncio", "lifespan": "off", "log_level": "warning"}
-    server = uvicorn.Server(uvicorn.Config(app, **options))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(250):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        assert server.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
-
-
 async def test_failed_sign_ins_through_the_portal_are_counted_per_person(system: Any, tmp_path: Path) -> None:
     """The registry trusts the portal's address (as ``make run`` configures it): one person's
     failures lock that person's address, not everybody signing in through the portal."""
     limit = system.apps["registry"].state.settings.login_max_failures_per_address
     mallory = f"198.51.100.{random.randint(1, 254)}"
     alice = f"203.0.113.{random.randint(1, 254)}"
-    async with _registry_behind_uvicorn(system.apps["registry"], "127.0.0.1") as registry:
+    # The registry behind a real uvicorn with the ``serve`` command's options.
+    serving = serve_options(RegistrySettings(environment="test", forwarded_allow_ips="127.0.0.1"))
+    async with served(system.apps["registry"], **serving) as registry:
         async with _portal(_settings(system, tmp_path, registry_url=registry)) as portal:
             guesser = Browser(portal, address=mallory)
             for attempt in range(limit):
