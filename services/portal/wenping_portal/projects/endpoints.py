@@ -15,6 +15,7 @@ from wenping_shared.contracts import vocab
 
 from ..deps import ApiDep, Csrf, SessionDep, role_guard
 from ..rendering import page
+from ..sessions import PortalSession
 from ..upstream import Api, Refused
 
 router = APIRouter(tags=["projects"])
@@ -212,6 +213,18 @@ async def commission(
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
 
 
+async def _send_tracking(
+    api: Api, session: PortalSession, project_id: str, part: str, body: dict[str, Any], done: str
+) -> Response:
+    """POST a tracking form (progress, evaluation) to intake, say how it went, back to the project's tracking."""
+    try:
+        await api.post("intake", f"/api/v1/projects/{project_id}/{part}", json=body)
+        session.flash(done)
+    except Refused as exc:
+        session.flash(exc.message, "error")
+    return RedirectResponse(f"/projects/{project_id}#tracking", status_code=303)
+
+
 @router.post("/projects/{project_id}/tracking", dependencies=[Csrf, FilerOnly])
 async def record_progress(
     project_id: str, session: SessionDep, api: ApiDep,
@@ -221,12 +234,7 @@ async def record_progress(
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     body = {"measure": measure, "progress_percent": progress_percent, "status": status, "note": note.strip() or None}
-    try:
-        await api.post("intake", f"/api/v1/projects/{project_id}/tracking", json=body)
-        session.flash("已记录措施落实进展。")
-    except Refused as exc:
-        session.flash(exc.message, "error")
-    return RedirectResponse(f"/projects/{project_id}#tracking", status_code=303)
+    return await _send_tracking(api, session, project_id, "tracking", body, "已记录措施落实进展。")
 
 
 @router.post("/projects/{project_id}/evaluation", dependencies=[Csrf, FilerOnly])
@@ -239,12 +247,7 @@ async def record_evaluation(
 ) -> Response:
     body = {"disputes_arisen": disputes_arisen, "measures_effective": measures_effective == "true",
             "summary": summary.strip(), "disputes_description": disputes_description.strip() or None}
-    try:
-        await api.post("intake", f"/api/v1/projects/{project_id}/evaluation", json=body)
-        session.flash("已报送效果评价；确认无误后可以销号。")
-    except Refused as exc:
-        session.flash(exc.message, "error")
-    return RedirectResponse(f"/projects/{project_id}#tracking", status_code=303)
+    return await _send_tracking(api, session, project_id, "evaluation", body, "已报送效果评价；确认无误后可以销号。")
 
 
 @router.get("/projects/{project_id}/reviews/{review_id}/letter.{kind}")
