@@ -8,21 +8,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 from system_kit import PeerDown, WenpingSystem
+from test_tracking_kit import list_item
 
 from wenping_intake.decision_lists.models import DecisionList
 from wenping_intake.projects.models import Project
 
 
 def item(**overrides: Any) -> dict[str, Any]:
-    return {
-        "title": f"清单事项-{uuid.uuid4().hex[:8]}",
-        "category": "policy",
-        "initiation": "initiation",
-        "interests": ["social_security"],
-        "planned_decision_date": "2026-12-31",
-        "deadline": "2026-12-01",
-        **overrides,
-    }
+    """A list item (test_tracking_kit's) with its planned decision date and deadline."""
+    return list_item(**{"planned_decision_date": "2026-12-31", "deadline": "2026-12-01", **overrides})
 
 
 def list_body(n: int = 3, **overrides: Any) -> dict[str, Any]:
