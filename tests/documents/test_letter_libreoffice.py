@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from datetime import date
 from itertools import pairwise
 from pathlib import Path
+
+from letter_kit import returned_letter
 
 from wenping_review.feedback import FeedbackCategory, FeedbackItem, FeedbackLetter, render_docx
 
@@ -31,10 +32,7 @@ def _letter() -> FeedbackLetter:
         evidence="涉利益群体样本 100 人，少于 260 人（涉及 5200 人，按 5% 抽样应不少于 260 人）",
         requirement="扩大涉利益群体样本，补充征求意见",
     )
-    return FeedbackLetter(
-        document_number="嘉政法函〔2026〕12号",
-        report_title="嘉兴市南湖区老旧小区改造项目社会稳定风险评估报告",
-        addressee="嘉兴市住房和城乡建设局",
+    return returned_letter(
         verdict="returned_for_revision",
         score=72.5,
         round=1,
@@ -42,10 +40,9 @@ def _letter() -> FeedbackLetter:
             FeedbackCategory(code="C05", title="评估程序", items=[item]),
             FeedbackCategory(code="C06", title="意见征求", items=[sample]),
         ],
-        rectification_deadline=date(2026, 12, 24),
         issuing_office=OFFICE,
-        issued_on=date(2026, 11, 24),
         copies_to=["浙江某某评估咨询有限公司"],
+        contact=None,
     )
 
 
