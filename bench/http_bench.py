@@ -22,7 +22,8 @@ Per backend (PostgreSQL 127.0.0.1:5432 with 1,000,000 projects; SQLite with 100,
 Writes bench/results/http.json and http.md. Bounded: fixed sizes and durations (about 3 minutes
 of load per backend, plus the load of the data). Environment knobs for trying the script:
 HTTP_BENCH_BACKENDS ("postgresql sqlite"), HTTP_BENCH_PG_PROJECTS, HTTP_BENCH_SQLITE_PROJECTS,
-HTTP_BENCH_SECONDS, HTTP_BENCH_WARMUP; HTTP_BENCH_ONLY="get_by_id filing" and HTTP_BENCH_PROFILE=intake
+HTTP_BENCH_SECONDS, HTTP_BENCH_WARMUP; HTTP_BENCH_ONLY="get_by_id filing" (a trial run: written to
+bench/results/http-trial.*, not over the full run's http.*) and HTTP_BENCH_PROFILE=intake
 (the service's whole run under pyinstrument, to bench/results/profile-intake-<backend>.txt).
 """
 
@@ -742,8 +743,10 @@ def main() -> int:
         kept = [b | {"from_run": json.loads(previous.read_text(encoding="utf-8"))["measured_at"]}
                 for b in json.loads(previous.read_text(encoding="utf-8"))["backends"] if b["backend"] not in ran]
         results["backends"] = kept + sections
-    (RESULTS / "http.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (RESULTS / "http.md").write_text(markdown(results), encoding="utf-8")
+    # A trial run (HTTP_BENCH_ONLY) writes apart: it must not replace the full run's table.
+    stem = "http-trial" if ONLY else "http"
+    (RESULTS / f"{stem}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / f"{stem}.md").write_text(markdown(results), encoding="utf-8")
     print(markdown(results))
     return 0
 

@@ -25,8 +25,9 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ._audit import AuditRecordFields, AuditTrail, append, mark_recorded, unstage
@@ -48,7 +49,26 @@ def create_engine(url: str, *, echo: bool = False, read_only: bool = False) -> A
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _configure_sqlite(engine, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    _replace_closed_connections(engine)
+    return engine
+
+
+def _replace_closed_connections(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed (a restart, an administrator's terminate) is
+    replaced at checkout, before any statement is sent on it. asyncpg learns of the close as soon
+    as the event loop reads it, so asking the driver costs nothing; ``pool_pre_ping`` asked the
+    server instead (BEGIN, ';', ROLLBACK on asyncpg: three round trips before every request's
+    first statement, more than the one-row read itself). Raising ``DisconnectionError`` here
+    makes the pool discard the connection and check out another (SQLAlchemy's documented
+    pessimistic handling); a connection that dies mid-request still fails only that request and
+    invalidates the pool, as before."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(_: Any, record: Any, __: Any) -> None:
+        driver = record.driver_connection
+        if driver is None or driver.is_closed():
+            raise DisconnectionError("the server closed this pooled connection")
 
 
 def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:
@@ -81,6 +101,36 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+class ReadingRefused(RuntimeError):
+    """A read session was asked to write: a programming error (the route must take ``db_session``)."""
+
+
+class _ReadOnlySession(Session):
+    def flush(self, objects: Any = None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise ReadingRefused("a read session (read_session) cannot write: use db_session")
+        super().flush(objects)
+
+
+class ReadSession(AsyncSession):
+    """The session of a route that only reads (``read_session``): it refuses to flush changes."""
+
+    sync_session_class = _ReadOnlySession
+
+
+def create_read_sessionmaker(read_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for ``read_session``. On PostgreSQL without a transaction: each statement commits
+    on its own (asyncpg then sends no BEGIN and no COMMIT, two of a one-row read's three round
+    trips). Under READ COMMITTED, PostgreSQL's default, every statement takes its own snapshot
+    inside a transaction too, so a read-only route sees nothing different. SQLite keeps its
+    deferred read transaction (one snapshot, no round trips to save)."""
+    if read_engine.dialect.name == "sqlite":
+        bind = read_engine
+    else:
+        bind = read_engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(bind, class_=ReadSession, expire_on_commit=False, autoflush=False)
+
+
 _READING_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -106,6 +156,15 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
             if sealed:
                 mark_recorded()
+
+
+async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The session of a GET route that only reads (``create_read_sessionmaker``): nothing to
+    commit, no audit record to chain (reads are not audited unless refused, which
+    ``AuditMiddleware`` records apart). A route that may write takes ``db_session``."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.reading_sessionmaker
+    async with sessionmaker() as session:
+        yield session
 
 
 async def record_apart(

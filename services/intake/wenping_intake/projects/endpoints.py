@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared._app import model_response
+from wenping_shared._db import read_session
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
-from ..risk_watch.service import reader_flags
+from ..risk_watch.service import project_for_reader
 from .filters import ProjectFiltersDep
 from .schemas import (
     CommissionRequest,
@@ -26,6 +29,9 @@ from .schemas import (
 from .service import ProjectService, project_etag, project_public
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+
+#: The reads below only read: no transaction to open and commit (``wenping_shared`` ``read_session``).
+ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
 _PRECONDITIONS: dict[int | str, dict[str, Any]] = {
@@ -102,15 +108,15 @@ async def designate_project(
     ),
 )
 async def list_projects(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: CurrentPrincipal,
     peers: PeersDep,
     page: PageParamsDep,
     filters: ProjectFiltersDep,
-) -> Page[ProjectPublic]:
+) -> Response:
     rows = await ProjectService(session, peers).list(principal, filters, page)
     items, cursor = page.page(rows, key=lambda p: [p.created_at, p.id])
-    return Page(items=[project_public(p, principal) for p in items], next_cursor=cursor)
+    return model_response(Page[ProjectPublic](items=[project_public(p, principal) for p in items], next_cursor=cursor))
 
 
 @router.get(
@@ -123,14 +129,11 @@ async def list_projects(
     ),
     responses=_NOT_FOUND,
 )
-async def get_project(
-    project_id: str, response: Response, session: SessionDep, principal: CurrentPrincipal, peers: PeersDep
-) -> ProjectPublic:
-    project = await ProjectService(session, peers).get_visible(principal, project_id)
-    response.headers["ETag"] = project_etag(project)
+async def get_project(project_id: str, session: ReadSessionDep, principal: CurrentPrincipal) -> Response:
+    project, flags = await project_for_reader(session, principal, project_id)
     public = project_public(project, principal)
-    public.warning_flags = await reader_flags(session, principal, project.id)
-    return public
+    public.warning_flags = flags
+    return model_response(public, {"ETag": project_etag(project)})
 
 
 @router.patch(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, union_all
+from sqlalchemy import ColumnElement, bindparam, exists, func, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +19,12 @@ from .models import WarningEntry, WarningFlag
 #: about 14 a year: the bound only keeps a pathological register from slowing every filing).
 COMPARED_ENTRIES = 5000
 UNKNOWN_LEVEL = "unknown"
+#: One statement object for every read of a project by id: SQLAlchemy memoizes a statement's
+#: cache key on the object, and building the key of a fresh 50-column select cost more CPU
+#: than the rest of the statement's execution (cProfile of GET /api/v1/projects/{id}).
+PROJECT_FLAGGED = select(
+    Project, exists().where(col(WarningFlag.project_id) == col(Project.id))
+).where(col(Project.id) == bindparam("project_id"))
 
 
 def _board_clauses(principal: Principal, region_code: str, year: int | None) -> list[ColumnElement[bool]]:
@@ -104,6 +110,13 @@ class RiskWatchRepository:
             .order_by(col(WarningFlag.score).desc(), col(WarningFlag.id))
         )
         return (await self.session.exec(query)).all()
+
+    async def project_flagged(self, project_id: str) -> tuple[Project, bool] | None:
+        """The project and whether it has flags, in one statement (the flags' unique index on
+        (project_id, warning_id) answers the EXISTS): most projects have none, and their read
+        then costs no second statement."""
+        row = (await self.session.exec(PROJECT_FLAGGED, params={"project_id": project_id})).first()
+        return None if row is None else (row[0], bool(row[1]))
 
     async def projects(self, project_ids: Sequence[str]) -> dict[str, Project]:
         if not project_ids:

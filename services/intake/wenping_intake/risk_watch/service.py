@@ -26,6 +26,7 @@ from wenping_shared.contracts.vocab import (
 
 from ..errors import OutsideSubtree, RiskWatchReaderOnly, RiskWatchSupervisorOnly, WarningNotFound
 from ..ledger import service as ledger
+from ..projects.access import drawn_experts_for, ensure_visible
 from ..projects.models import Project
 from ..tracking.repository import TrackingRepository
 from . import similarity
@@ -193,6 +194,19 @@ async def reader_flags(session: AsyncSession, principal: Principal, project_id: 
             flagged_at=flag.created_at,
         ))
     return out
+
+
+async def project_for_reader(
+    session: AsyncSession, principal: Principal, project_id: str
+) -> tuple[Project, list[WarningFlagPublic]]:
+    """The project for a reader who sees it (``projects.access.visible_project``'s rule, drawn
+    experts included; 404 otherwise) with its flags as ``reader_flags`` gives them; the flags are
+    read only when the project has some."""
+    found = await RiskWatchRepository(session).project_flagged(project_id)
+    project = found[0] if found else None
+    ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
+    assert found is not None  # ensure_visible raised otherwise
+    return found[0], await reader_flags(session, principal, project_id) if found[1] else []
 
 
 class RiskWatchService:
