@@ -52,11 +52,8 @@ class AccountabilityRepository:
                 col(AccountabilityAction.decided_on) >= dt.date(year, 1, 1),
                 col(AccountabilityAction.decided_on) <= dt.date(year, 12, 31),
             )
-        after = page.after([col(AccountabilityAction.created_at), col(AccountabilityAction.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(AccountabilityAction.created_at).desc(), col(AccountabilityAction.id).desc())
-        return (await self.session.exec(query.limit(page.limit + 1))).all()
+        query = page.newest_first(query, col(AccountabilityAction.created_at), col(AccountabilityAction.id))
+        return (await self.session.exec(query)).all()
 
     async def counts(self, project_ids: Sequence[str]) -> dict[str, int]:
         """project → accountability actions recorded on it (the appraisal's 问责追责)."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from wenping_shared import Text
 from wenping_shared.contracts.vocab import FilingBatch, ProjectCategory, ProjectStatus
 
+from ..inputs import required_text
 from ..projects.schemas import ProjectCreate
 from .closeout import CloseOutState
 
@@ -36,13 +37,7 @@ class DecisionListCreate(BaseModel):
             raise ValueError("决策清单的批次只能为 start_of_year（年初）或 mid_year（年中）")
         return value
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("不能为空")
-        return value
+    _title = field_validator("title")(required_text)
 
 
 class DecisionListItemPublic(BaseModel):

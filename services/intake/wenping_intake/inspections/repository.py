@@ -104,10 +104,7 @@ class InspectionRepository:
             query = query.where(col(Inspection.project_id) == project_id)
         if org_id:
             query = query.where(col(Inspection.org_id) == org_id)
-        after = page.after([col(Inspection.created_at), col(Inspection.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Inspection.created_at).desc(), col(Inspection.id).desc()).limit(page.limit + 1)
+        query = page.newest_first(query, col(Inspection.created_at), col(Inspection.id))
         return (await self.session.exec(query)).all()
 
     async def problems_in_period(
@@ -146,10 +143,7 @@ class InspectionRepository:
             query = query.where(col(Circular.region_code).in_(list(regions)))
         if subtree is not None:
             query = query.where(in_region_subtree(col(Circular.region_code), subtree))
-        after = page.after([col(Circular.created_at), col(Circular.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Circular.created_at).desc(), col(Circular.id).desc()).limit(page.limit + 1)
+        query = page.newest_first(query, col(Circular.created_at), col(Circular.id))
         return (await self.session.exec(query)).all()
 
     # --- read by other areas (appraisal, accountability grounds) --------------------------------

@@ -46,6 +46,11 @@ def _after(due: Any, ident: Any, rank: int, cursor: Cursor | None) -> ColumnElem
     return or_(due > c_due, and_(due == c_due, ident > c_id))
 
 
+def _with_project(model: type[InspectionFinding | TrackedMeasure | Incident]) -> Any:
+    """Rows of ``model`` with their project."""
+    return select(model, Project).join(Project, col(Project.id) == col(model.project_id))
+
+
 def _open_project(principal: Principal) -> list[ColumnElement[bool]]:
     return [visible_filter(principal), col(Project.status).not_in(sorted(FINISHED_STATUSES))]
 
@@ -74,19 +79,21 @@ class ReminderRepository:
             col(InspectionFinding.deadline) <= horizon,
         ]
 
+    async def _in_due_order(
+        self, query: Any, due: Any, ident: Any, rank: int, cursor: Cursor | None, limit: int
+    ) -> Sequence[Any]:
+        """One source's page: its rows in (due, id) order after the cursor."""
+        after = _after(due, ident, rank, cursor)
+        if after is not None:
+            query = query.where(after)
+        return (await self.session.exec(query.order_by(due, ident).limit(limit))).all()
+
     async def rectifications(
         self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int
     ) -> Sequence[tuple[InspectionFinding, Project]]:
-        query = (
-            select(InspectionFinding, Project)
-            .join(Project, col(Project.id) == col(InspectionFinding.project_id))
-            .where(*self._rectifications_due(principal, horizon))
-        )
-        after = _after(col(InspectionFinding.deadline), col(InspectionFinding.id), RECTIFICATION_RANK, cursor)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(InspectionFinding.deadline), col(InspectionFinding.id)).limit(limit)
-        return (await self.session.exec(query)).all()
+        query = _with_project(InspectionFinding).where(*self._rectifications_due(principal, horizon))
+        due, ident = col(InspectionFinding.deadline), col(InspectionFinding.id)
+        return await self._in_due_order(query, due, ident, RECTIFICATION_RANK, cursor, limit)
 
     async def projects(
         self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int, kind_list: bool | None
@@ -96,25 +103,14 @@ class ReminderRepository:
             query = query.where(col(Project.decision_list_id).is_not(None))
         elif kind_list is False:
             query = query.where(col(Project.decision_list_id).is_(None))
-        after = _after(col(Project.deadline), col(Project.id), PROJECT_RANK, cursor)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Project.deadline), col(Project.id)).limit(limit)
-        return (await self.session.exec(query)).all()
+        return await self._in_due_order(query, col(Project.deadline), col(Project.id), PROJECT_RANK, cursor, limit)
 
     async def measures(
         self, principal: Principal, horizon: dt.date, cursor: Cursor | None, limit: int
     ) -> Sequence[tuple[TrackedMeasure, Project]]:
-        query = (
-            select(TrackedMeasure, Project)
-            .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
-            .where(*self._measures_due(principal, horizon))
-        )
-        after = _after(col(TrackedMeasure.deadline), col(TrackedMeasure.id), MEASURE_RANK, cursor)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(TrackedMeasure.deadline), col(TrackedMeasure.id)).limit(limit)
-        return (await self.session.exec(query)).all()
+        query = _with_project(TrackedMeasure).where(*self._measures_due(principal, horizon))
+        due, ident = col(TrackedMeasure.deadline), col(TrackedMeasure.id)
+        return await self._in_due_order(query, due, ident, MEASURE_RANK, cursor, limit)
 
     def _incidents(self, principal: Principal) -> list[ColumnElement[bool]]:
         return [visible_filter(principal), col(Project.status).in_(IMPLEMENTING)]
@@ -122,16 +118,9 @@ class ReminderRepository:
     async def incidents(
         self, principal: Principal, cursor: Cursor | None, limit: int
     ) -> Sequence[tuple[Incident, Project]]:
-        query = (
-            select(Incident, Project)
-            .join(Project, col(Project.id) == col(Incident.project_id))
-            .where(*self._incidents(principal))
-        )
-        after = _after(col(Incident.reported_on), col(Incident.id), INCIDENT_RANK, cursor)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Incident.reported_on), col(Incident.id)).limit(limit)
-        return (await self.session.exec(query)).all()
+        query = _with_project(Incident).where(*self._incidents(principal))
+        due, ident = col(Incident.reported_on), col(Incident.id)
+        return await self._in_due_order(query, due, ident, INCIDENT_RANK, cursor, limit)
 
     async def incident_count(self, principal: Principal) -> int:
         query = (
@@ -158,22 +147,18 @@ class ReminderRepository:
                 query = query.where(col(Project.decision_list_id).is_(None))
             n, late = (await self.session.exec(query)).one()
             total, overdue = total + int(n or 0), overdue + int(late or 0)
-        if "measure_deadline" in kinds:
-            query = (
-                select(func.count(), func.sum(case((col(TrackedMeasure.deadline) < today, 1), else_=0)))
-                .select_from(TrackedMeasure)
-                .join(Project, col(Project.id) == col(TrackedMeasure.project_id))
-                .where(*self._measures_due(principal, horizon))
-            )
-            n, late = (await self.session.exec(query)).one()
-            total, overdue = total + int(n or 0), overdue + int(late or 0)
-        if "rectification_deadline" in kinds:
-            query = (
-                select(func.count(), func.sum(case((col(InspectionFinding.deadline) < today, 1), else_=0)))
-                .select_from(InspectionFinding)
-                .join(Project, col(Project.id) == col(InspectionFinding.project_id))
-                .where(*self._rectifications_due(principal, horizon))
-            )
-            n, late = (await self.session.exec(query)).one()
-            total, overdue = total + int(n or 0), overdue + int(late or 0)
+        joined: list[tuple[str, type[TrackedMeasure | InspectionFinding], list[ColumnElement[bool]]]] = [
+            ("measure_deadline", TrackedMeasure, self._measures_due(principal, horizon)),
+            ("rectification_deadline", InspectionFinding, self._rectifications_due(principal, horizon)),
+        ]
+        for kind, model, due in joined:
+            if kind in kinds:
+                query = (
+                    select(func.count(), func.sum(case((col(model.deadline) < today, 1), else_=0)))
+                    .select_from(model)
+                    .join(Project, col(Project.id) == col(model.project_id))
+                    .where(*due)
+                )
+                n, late = (await self.session.exec(query)).one()
+                total, overdue = total + int(n or 0), overdue + int(late or 0)
         return total, overdue

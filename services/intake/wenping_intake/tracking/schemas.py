@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, m
 from wenping_shared import CrossFieldError, MultiLineText, Text
 from wenping_shared.contracts.vocab import IncidentScale, LabelledEnum, ProjectStatus
 
+from ..inputs import required_text
+
 
 class MeasureStatus(LabelledEnum):
     not_started = "not_started", "未开始"
@@ -121,13 +123,7 @@ class EvaluationCreate(BaseModel):
     mass_incidents_count: int | None = Field(None, ge=0, le=100_000, description="引发群体性事件数")
     satisfaction_rate: float | None = Field(None, ge=0, le=1, description="群众满意率（0-1）")
 
-    @field_validator("summary")
-    @classmethod
-    def _summary(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("不能为空")
-        return value
+    _summary = field_validator("summary")(required_text)
 
     @model_validator(mode="after")
     def _disputes_described(self) -> Self:
@@ -173,13 +169,7 @@ class IncidentCreate(BaseModel):
     description: MultiLineText = Field(min_length=1, max_length=5000, description="发生了什么")
     response: MultiLineText = Field(min_length=1, max_length=5000, description="已采取的处置措施")
 
-    @field_validator("description", "response")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("不能为空")
-        return value
+    _not_blank = field_validator("description", "response")(required_text)
 
 
 class IncidentPublic(BaseModel):
