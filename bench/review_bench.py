@@ -13,7 +13,12 @@ requests carry real ES256 tokens. Measured:
 Baselines measured in the same run: the bare engine (`evaluate()` on the parsed report with
 facts in memory) and a trivial authenticated round trip (GET /api/v1/whoami) and /healthz.
 Bounded: fixed iteration counts and a time limit per phase. Writes bench/results/review.json
-and review.md.
+and review.md. Each row also gives the process's CPU time per call (`cpu_mean_ms`), steadier than
+wall time when the machine is shared.
+
+Knobs (environment): `REVIEW_BENCH_PROFILE=precheck` or `=open` runs that phase under pyinstrument
+and writes bench/results/profile-review-<phase>.txt; `REVIEW_BENCH_SCALE=0.3` scales the
+iteration counts (quick A/B runs; the targets are judged on the full counts).
 """
 
 from __future__ import annotations
@@ -55,10 +60,12 @@ from wenping_shared.contracts.report import Report
 from wenping_shared.demo import DEMO_PASSWORD, SERVICE_CLIENTS
 
 RESULTS = Path(__file__).parent / "results"
+SCALE = float(os.environ.get("REVIEW_BENCH_SCALE", "1"))
+PROFILE = os.environ.get("REVIEW_BENCH_PROFILE", "")
 WARMUP = 30
-PRECHECK_N = 1000
-OPEN_N = 300
-BASELINE_N = 500
+PRECHECK_N = max(1, round(1000 * SCALE))
+OPEN_N = max(1, round(300 * SCALE))
+BASELINE_N = max(1, round(500 * SCALE))
 PHASE_LIMIT_S = 60.0
 TARGET_PRECHECK_MEDIAN_MS = 1.5
 TARGET_OPEN_P99_MS = 30.0
@@ -80,9 +87,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+class Timed(list[float]):
+    """Wall-clock milliseconds per call, and the process's CPU seconds over all of them."""
+
+    cpu_s: float = 0.0
+
+
 def summary(samples_ms: list[float]) -> dict[str, float | int]:
+    cpu = getattr(samples_ms, "cpu_s", None)
     return {
         "n": len(samples_ms),
+        **({"cpu_mean_ms": round(cpu * 1000 / len(samples_ms), 3)} if cpu is not None else {}),
         "median_ms": round(statistics.median(samples_ms), 3),
         "p95_ms": round(percentile(samples_ms, 95), 3),
         "p99_ms": round(percentile(samples_ms, 99), 3),
@@ -91,28 +106,48 @@ def summary(samples_ms: list[float]) -> dict[str, float | int]:
     }
 
 
-async def measure(n: int, call: Callable[[int], Awaitable[None]]) -> list[float]:
+async def measure(n: int, call: Callable[[int], Awaitable[None]], profile_as: str = "") -> Timed:
     for i in range(WARMUP):
         await call(-1 - i)
-    out: list[float] = []
+    out = Timed()
     deadline = time.monotonic() + PHASE_LIMIT_S
+    profiler = _profiler() if profile_as and profile_as == PROFILE else None
+    cpu = time.process_time()
     for i in range(n):
         start = time.perf_counter()
         await call(i)
         out.append((time.perf_counter() - start) * 1000)
         if time.monotonic() > deadline:
             break
+    out.cpu_s = time.process_time() - cpu
+    if profiler is not None:
+        profiler.stop()
+        tree = profiler.output_text(unicode=True, color=False)
+        # Self time per function, library frames included: where the time of the hidden frames goes.
+        flat = profiler.output_text(color=False, show_all=True, flat=True).splitlines()[:70]
+        text = tree + "\nSelf time per function (flat, all frames), top 60:\n" + "\n".join(flat) + "\n"
+        (RESULTS / f"profile-review-{profile_as}.txt").write_text(text, encoding="utf-8")
     return out
 
 
-def measure_sync(n: int, call: Callable[[], object]) -> list[float]:
+def _profiler() -> Any:
+    from pyinstrument import Profiler  # dev lock only; imported when a profile is asked for
+
+    profiler = Profiler(interval=0.0002, async_mode="enabled")
+    profiler.start()
+    return profiler
+
+
+def measure_sync(n: int, call: Callable[[], object]) -> Timed:
     for _ in range(WARMUP):
         call()
-    out = []
+    out = Timed()
+    cpu = time.process_time()
     for _ in range(n):
         start = time.perf_counter()
         call()
         out.append((time.perf_counter() - start) * 1000)
+    out.cpu_s = time.process_time() - cpu
     return out
 
 
@@ -128,21 +163,23 @@ async def run() -> dict[str, Any]:
             "log_level": "WARNING",
             "rate_limit_prechecks": 0,  # one principal sends PRECHECK_N prechecks: measured, not limited
         }
-        settings = {
-            "registry": RegistrySettings(data_dir=Path(tmp) / "registry", **common),
-            "intake": IntakeSettings(data_dir=Path(tmp) / "intake", **common),
-            "review": ReviewSettings(data_dir=Path(tmp) / "review", **common),
-        }
-        for name, migrations in (("registry", REGISTRY_MIGRATIONS), ("intake", INTAKE_MIGRATIONS), ("review", REVIEW_MIGRATIONS)):
-            await asyncio.to_thread(upgrade_to_head, migrations, settings[name].resolved_database_url)
-        await seed_registry(settings["registry"])
-        await seed_intake(settings["intake"])
-        await seed_review(settings["review"])
+        registry_settings = RegistrySettings(data_dir=Path(tmp) / "registry", **common)
+        intake_settings = IntakeSettings(data_dir=Path(tmp) / "intake", **common)
+        review_settings = ReviewSettings(data_dir=Path(tmp) / "review", **common)
+        for url, migrations in (
+            (registry_settings.resolved_database_url, REGISTRY_MIGRATIONS),
+            (intake_settings.resolved_database_url, INTAKE_MIGRATIONS),
+            (review_settings.resolved_database_url, REVIEW_MIGRATIONS),
+        ):
+            await asyncio.to_thread(upgrade_to_head, migrations, url)
+        await seed_registry(registry_settings)
+        await seed_intake(intake_settings)
+        await seed_review(review_settings)
         routes = Routes()
         apps = {
-            "registry": create_registry(settings["registry"], transport=routes),
-            "intake": create_intake(settings["intake"], transport=routes),
-            "review": create_review(settings["review"], transport=routes),
+            "registry": create_registry(registry_settings, transport=routes),
+            "intake": create_intake(intake_settings, transport=routes),
+            "review": create_review(review_settings, transport=routes),
         }
         async with (
             LifespanManager(apps["registry"]) as registry_app,
@@ -203,7 +240,7 @@ async def measure_all(registry: httpx.AsyncClient, review: httpx.AsyncClient, re
         r = await review.post("/api/v1/precheck", content=precheck_body, headers=json_headers)
         assert r.status_code == 200, r.text
 
-    pre = await measure(PRECHECK_N, precheck)
+    pre = await measure(PRECHECK_N, precheck, "precheck")
     # Diagnostic, not the target: the same prechecks with the audit trail detached, to show what
     # recording each precheck POST apart (AuditMiddleware: its own transaction on the chain head)
     # costs beside the precheck itself.
@@ -243,7 +280,7 @@ async def measure_all(registry: httpx.AsyncClient, review: httpx.AsyncClient, re
     # have the relay retry, which measures retries rather than the review.
     await review_app.state.outbox.stop()
     try:
-        opened = await measure(OPEN_N, open_review)
+        opened = await measure(OPEN_N, open_review, "open")
         stored = await review.get("/api/v1/reviews", params={"limit": 1}, headers=await token(
             {"grant_type": "password", "username": "jx.reviewer", "password": DEMO_PASSWORD, "resource": "review"}
         ))
@@ -293,7 +330,7 @@ def _load() -> list[float] | None:
 
 def markdown(r: dict[str, Any]) -> str:
     def row(name: str, s: dict[str, Any]) -> str:
-        return f"| {name} | {s['n']} | {s['median_ms']} | {s['p95_ms']} | {s['p99_ms']} | {s['max_ms']} |"
+        return f"| {name} | {s['n']} | {s['median_ms']} | {s['p95_ms']} | {s['p99_ms']} | {s['max_ms']} | {s.get('cpu_mean_ms', '')} |"
 
     b, t, ratios = r["baselines"], r["targets"], r["ratios"]
     lines = [
@@ -303,8 +340,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"Setup: {r['setup']}. Load average when it started: {r['load_average_at_start']} "
         f"({os.cpu_count()} CPUs; the machine is shared, so compare with the baselines of the same run).",
         "",
-        "| measurement | n | median ms | p95 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|---|",
+        "| measurement | n | median ms | p95 ms | p99 ms | max ms | CPU ms per call |",
+        "|---|---|---|---|---|---|---|",
         row("baseline: engine `evaluate()` (45 items, facts in memory)", b["engine_evaluate"]),
         row("baseline: GET /healthz round trip", b["healthz_round_trip"]),
         row("baseline: GET /api/v1/whoami (token verified)", b["authenticated_round_trip_whoami"]),

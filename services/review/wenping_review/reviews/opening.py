@@ -6,7 +6,7 @@ as they are stored. The service (service.py) runs the steps around one transacti
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,10 +62,11 @@ class ReportRound:
     report: Report
     submitted_on: dt.date
     document_file: dict[str, Any] | None
+    project: ProjectFacts = field(init=False)
+    """The project as the engine reads it, derived once from `project_in`."""
 
-    @property
-    def project(self) -> ProjectFacts:
-        return ProjectFacts.from_dict(self.project_in.model_dump())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "project", ProjectFacts.from_dict(self.project_in.model_dump()))
 
 
 def handed_over_round(data: ReviewOpen) -> ReportRound:

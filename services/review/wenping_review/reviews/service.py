@@ -124,11 +124,10 @@ class ReviewService:
         # transaction waits on the network.
         lookup = await lookup_registry(source.report, project, source.submitted_on, self.registry)
 
-        existing = await self.repo.by_project_round(data.project_id, data.round)
-        if existing is not None:
-            if not can_read(principal, existing) and not from_intake:
-                raise ProjectNotFound()
-            return existing, None, False
+        # Written first, without asking whether the round already has a review: (project_id,
+        # round) is unique, so a repeated hand-off (the outbox's retry) meets the constraint and
+        # answers the stored review below. Each statement saved is a round trip to the database
+        # on every new review (the SELECT was 4-5 ms of 17 in the open-review profile, loaded).
         resolved = await RegionConfigService(self.session).effective(project.region_code)
         outcomes = evaluate_report(
             source.report,
@@ -148,11 +147,13 @@ class ReviewService:
             # 45 rows in one executemany, without building ORM objects for them.
             await self.repo.insert_items(rows)
         except IntegrityError:
-            # Opened concurrently by another request: answer that review.
+            # Already opened (a repeated hand-off, or another request just now): answer that review.
             await self.session.rollback()
             existing = await self.repo.by_project_round(data.project_id, data.round)
             if existing is None:
                 raise
+            if not can_read(principal, existing) and not from_intake:
+                raise ProjectNotFound() from None
             return existing, None, False
         return review, [SimpleNamespace(**row) for row in rows], True
 
