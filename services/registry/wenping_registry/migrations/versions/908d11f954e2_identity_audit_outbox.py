@@ -5,6 +5,7 @@ Create Date: 2026-11-24 04:02:29.522905
 
 import sqlalchemy as sa
 
+from wenping_registry.migrations.legacy_tables import create_audit_entry_table
 from wenping_shared.migration_columns import boolean, integer, json, string, timestamp
 from wenping_shared.migration_ops import create_delivery_tables, create_table, drop_tables, index
 
@@ -13,28 +14,7 @@ down_revision: str | None = None
 
 
 def upgrade() -> None:
-    create_table(
-        'audit_entry',
-        string('id', 36),
-        timestamp('at'),
-        string('actor', 100),
-        json('actor_roles'),
-        string('action', 64),
-        string('object_type', 32),
-        string('object_id', 64, nullable=True),
-        string('region_code', 6, nullable=True),
-        string('result', 16),
-        json('changes'),
-        string('request_id', 128, nullable=True),
-        sa.PrimaryKeyConstraint('id'),
-        indexes=[
-            index('ix_audit_entry_action', 'action'),
-            index('ix_audit_entry_actor', 'actor'),
-            index('ix_audit_entry_at', 'at'),
-            index('ix_audit_entry_object_id', 'object_id'),
-            index('ix_audit_entry_region_code', 'region_code'),
-        ],
-    )
+    create_audit_entry_table()
     create_delivery_tables()
     create_table(
         'login_failure',

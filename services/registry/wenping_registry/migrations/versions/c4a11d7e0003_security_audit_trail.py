@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from wenping_registry.migrations.legacy_tables import create_audit_entry_table
 from wenping_shared import AuditRecordFields, UTCDateTime
 from wenping_shared._audit import GENESIS, record_hash
-from wenping_shared.migration_columns import json, string, timestamp
-from wenping_shared.migration_ops import create_audit_tables, create_table, drop_audit_tables, drop_tables, index
+from wenping_shared.migration_ops import create_audit_tables, drop_audit_tables, drop_tables
 
 revision: str = 'c4a11d7e0003'
 down_revision: str | None = '495c3217f3c9'
@@ -53,12 +53,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # The table as 908d11f954e2 made it (the records themselves go with the dropped trail).
-    create_table(
-        "audit_entry",
-        string("id", 36), timestamp("at"), string("actor", 100), json("actor_roles"), string("action", 64),
-        string("object_type", 32), string("object_id", 64, nullable=True), string("region_code", 6, nullable=True),
-        string("result", 16), json("changes"), string("request_id", 128, nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        indexes=[index(f"ix_audit_entry_{c}", c) for c in ("action", "actor", "at", "object_id", "region_code")],
-    )
+    create_audit_entry_table()
     drop_audit_tables()
