@@ -43,7 +43,9 @@ from typing import Annotated, Any, ClassVar, Literal, cast
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel
 from pydantic import Field as Described
-from sqlalchemy import JSON, delete, event, func, inspect
+from sqlalchemy import JSON, Text, delete, event, func, insert, inspect, literal, update
+from sqlalchemy import cast as sql_cast
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -146,11 +148,10 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment is not None else None
 
 
-def record_hash(record: AuditRecordFields) -> str:
-    """sha256 of the canonical JSON of the sequence, the previous hash and every field."""
-    canonical = {
-        "seq": record.seq,
-        "prev_hash": record.prev_hash,
+def _canonical(record: AuditRecordFields, seq: int, prev_hash: str) -> str:
+    content = {
+        "seq": seq,
+        "prev_hash": prev_hash,
         "at": _iso(record.at),
         "actor": record.actor,
         "actor_roles": list(record.actor_roles),
@@ -162,8 +163,24 @@ def record_hash(record: AuditRecordFields) -> str:
         "request_id": record.request_id,
         "detail": record.detail,
     }
-    raw = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hash(record: AuditRecordFields) -> str:
+    """sha256 of the canonical JSON of the sequence, the previous hash and every field."""
+    return hashlib.sha256(_canonical(record, record.seq, record.prev_hash).encode()).hexdigest()
+
+
+def _canonical_around_head(record: AuditRecordFields) -> tuple[str, str, str]:
+    """The canonical JSON of ``record`` cut where the head's values go: ``before + prev_hash + between
+    + str(seq) + after`` is what ``record_hash`` hashes. Keys are sorted, so the top-level
+    ``prev_hash`` and ``seq`` come after ``detail`` (the only nested values) and the last match
+    of each is the top-level one; a quote inside a string value is escaped, so no value matches."""
+    raw = _canonical(record, 0, "")
+    before, prev_key, rest = raw.rpartition(',"prev_hash":""')
+    between, seq_key, after = rest.rpartition(',"seq":0')
+    assert prev_key and seq_key, "canonical audit JSON without its head fields"
+    return before + ',"prev_hash":"', '"' + between + ',"seq":', after
 
 
 def checkpoint_signature(chain: AuditChainFields, key: bytes) -> str:
@@ -181,7 +198,7 @@ def checkpoint_signature(chain: AuditChainFields, key: bytes) -> str:
 
 
 async def _locked_head(session: AsyncSession, chain: type[AuditChainFields]) -> AuditChainFields:
-    locked = select(chain).where(chain.id == 1).with_for_update()
+    locked = select(chain).where(chain.id == 1).with_for_update().execution_options(populate_existing=True)
     head = (await session.exec(locked)).first()
     if head is None:  # the first record of a new trail: two writers may both get here
         dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -191,9 +208,49 @@ async def _locked_head(session: AsyncSession, chain: type[AuditChainFields]) -> 
     return head
 
 
+async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFields) -> bool:
+    """PostgreSQL: lock the head, chain ``record`` onto it and insert it in one statement (one round
+    trip instead of three while the head, which every write of the service queues on, is held):
+    the head is read ``FOR UPDATE`` inside the UPDATE that moves it (so its values are the latest
+    committed ones) and the record's hash is computed by the database from ``record_hash``'s
+    canonical JSON, cut around the head's values. False, with nothing written, when there is no
+    head row yet."""
+    model = type(record)
+    chain: Any = model.chain_model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    before, between, after = _canonical_around_head(record)
+    head = core_select(chain.c.id, chain.c.seq, chain.c.hash).where(chain.c.id == 1).with_for_update().subquery("head")
+    seq = head.c.seq + 1
+    seq_text = sql_cast(seq, Text)
+    canonical = func.concat(literal(before), head.c.hash, literal(between), seq_text, literal(after))
+    moved = (
+        update(chain)
+        .where(chain.c.id == head.c.id)
+        .values(seq=seq, hash=func.encode(func.sha256(func.convert_to(canonical, "UTF8")), "hex"))
+        .returning(chain.c.seq, head.c.hash.label("prev_hash"), chain.c.hash)
+        .cte("moved")
+    )
+    fields = [name for name in table.c.keys() if name not in ("seq", "prev_hash", "hash")]
+    values = [literal(getattr(record, name), table.c[name].type).label(name) for name in fields]
+    statement = (
+        insert(table)
+        .from_select([*fields, "seq", "prev_hash", "hash"], core_select(*values, moved.c.seq, moved.c.prev_hash, moved.c.hash))
+        .returning(table.c.seq, table.c.prev_hash, table.c.hash)
+    )
+    row = (await session.exec(statement)).first()  # type: ignore[call-overload]  # a Core INSERT ... RETURNING
+    if row is None:
+        return False
+    record.seq, record.prev_hash, record.hash = row
+    return True
+
+
 async def append(session: AsyncSession, records: Sequence[AuditRecordFields]) -> None:
     """Chain ``records`` (in order) onto the head, in ``session``'s transaction. Call it last."""
     if not records:
+        return
+    await session.flush()  # what the request staged goes first (the lock below is held until the commit)
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if len(records) == 1 and dialect == "postgresql" and await _append_in_one_statement(session, records[0]):
         return
     head = await _locked_head(session, type(records[0]).chain_model)
     for record in records:
@@ -229,8 +286,8 @@ def new_audit_record(
         subject, roles = actor.subject, sorted(actor.roles)
     else:
         subject, roles = actor or "anonymous", []
-    return model(
-        seq=0, actor=subject[:200], actor_roles=roles, action=action[:200], object_type=object_type,
+    return model(  # ``at`` given, not left to its default factory: pydantic inspects a factory's signature per call
+        seq=0, at=utcnow(), actor=subject[:200], actor_roles=roles, action=action[:200], object_type=object_type,
         object_id=object_id[:128] if object_id else None, result=result, status=status,
         request_id=current_request_id(), detail=_plain(detail), prev_hash="", hash="",
     )

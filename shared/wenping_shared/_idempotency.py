@@ -68,6 +68,16 @@ def _jsonable(result: Any) -> Any:
     return jsonable_encoder(result)
 
 
+def _reservation(
+    model: type[IdempotencyRecordFields], principal: Principal, key: str, endpoint: str, digest: str
+) -> IdempotencyRecordFields:
+    # id and created_at given, not defaulted: pydantic inspects a default factory's signature per call.
+    return model(
+        id=str(uuid.uuid4()), subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest,
+        created_at=utcnow(),
+    )
+
+
 async def run_idempotent(
     request: Request,
     session: AsyncSession,
@@ -95,7 +105,7 @@ async def run_idempotent(
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
 
     stale_after = timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0))
-    reservation = model(subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest)
+    reservation = _reservation(model, principal, key, endpoint, digest)
     for _ in range(2):  # a second time only after taking over a dead request's reservation
         async with sessionmaker() as reserve:
             reserve.add(reservation)
@@ -123,7 +133,7 @@ async def run_idempotent(
                 # power loss) before its work committed, so nothing was done; the retry takes over.
                 await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
                 await reserve.commit()
-                reservation = model(subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest)
+                reservation = _reservation(model, principal, key, endpoint, digest)
     else:
         raise IdempotencyInProgress()
     try:

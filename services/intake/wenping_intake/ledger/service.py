@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,7 @@ async def append(
 ) -> LedgerEntry:
     """Record one change of ``project`` (staged in the caller's transaction)."""
     entry = LedgerEntry(
+        id=str(uuid.uuid4()),  # given, not defaulted: pydantic inspects a factory's signature per call
         project_id=project.id,
         seq=project.ledger_seq + 1,
         recorded_at=utcnow(),

@@ -138,14 +138,14 @@ def _before_commit(session: Session) -> None:
         if any(v)
     ]
     if rows:
-        connection.execute(add_to_tallies(connection.dialect.name, rows))
+        connection.execute(add_to_tallies(connection.dialect.name), rows)
     reason_rows = [
         {"region_code": k[0], "year": k[1], "category_code": k[2], **dict(zip(REASON_COUNTS, v, strict=True))}
         for k, v in sorted(reasons.items())
         if any(v)
     ]
     if reason_rows:
-        connection.execute(add_to_reason_tallies(connection.dialect.name, reason_rows))
+        connection.execute(add_to_reason_tallies(connection.dialect.name), reason_rows)
 
 
 @event.listens_for(Session, "after_transaction_end")
