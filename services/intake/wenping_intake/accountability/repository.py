@@ -13,10 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, Principal
 
-from ..inspections.repository import visible_clause
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
 from ..tracking.models import Incident, TrackedMeasure
+from ..unit_access import visible_clause
 from .models import AccountabilityAction
 
 

@@ -25,7 +25,7 @@ from ..errors import (
     AccountabilityNotFound,
     AccountabilitySupervisorOnly,
 )
-from ..inspections.repository import InspectionRepository, sees
+from ..inspections.repository import InspectionRepository
 from ..inspections.service import not_in_future
 from ..ledger import service as ledger
 from ..projects.access import ensure_visible
@@ -34,6 +34,7 @@ from ..projects.repository import ProjectRepository
 from ..public import label_or_none, public_view
 from ..targets.repository import TargetRepository
 from ..targets.service import reader_region
+from ..unit_access import sees
 from .models import AccountabilityAction
 from .repository import AccountabilityRepository
 from .schemas import GROUND_RULE, AccountabilityCreate, AccountabilityPublic, GroundProposal, GroundsBoard

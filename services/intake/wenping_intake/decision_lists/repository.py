@@ -5,49 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, region_contains
+from wenping_shared import PageParams, Principal
 
 from ..ledger.models import LedgerEntry
-from ..projects.access import READ_SCOPE, REGION_READER_ROLES, in_region_subtree
+from ..projects.access import REGION_READER_ROLES, in_region_subtree
 from ..projects.models import Project
+from ..unit_access import sees, visible_clause
 from .models import DecisionList
 
 
 def list_visible_filter(principal: Principal) -> ColumnElement[bool]:
     """The projects' visibility rule (projects/access.py) applied to lists: a list is its
     organisation's, in its region. Agency staff see projects, never a department's list."""
-    if principal.kind == "service":
-        return true()
-    if principal.kind == "client":
-        if READ_SCOPE not in principal.scopes or not principal.region_code:
-            return false()
-        return in_region_subtree(col(DecisionList.region_code), principal.region_code)
-    clauses: list[ColumnElement[bool]] = []
-    if principal.has_role("filer") and principal.org_id:
-        clauses.append(col(DecisionList.responsible_org_id) == principal.org_id)
-    if principal.has_role(*REGION_READER_ROLES) and principal.region_code:
-        clauses.append(in_region_subtree(col(DecisionList.region_code), principal.region_code))
-    return or_(*clauses) if clauses else false()
+    return visible_clause(principal, col(DecisionList.region_code), col(DecisionList.responsible_org_id), REGION_READER_ROLES)
 
 
 def can_see_list(principal: Principal, decision_list: DecisionList) -> bool:
-    if principal.kind == "service":
-        return True
-    if principal.kind == "client":
-        return READ_SCOPE in principal.scopes and bool(principal.region_code) and region_contains(
-            principal.region_code or "", decision_list.region_code
-        )
-    if principal.has_role("filer") and principal.org_id and principal.org_id == decision_list.responsible_org_id:
-        return True
-    return bool(
-        principal.has_role(*REGION_READER_ROLES)
-        and principal.region_code
-        and region_contains(principal.region_code, decision_list.region_code)
-    )
+    return sees(principal, decision_list.region_code, decision_list.responsible_org_id, REGION_READER_ROLES)
 
 
 class DecisionListRepository:

@@ -1,5 +1,5 @@
-"""Inspection, rectification and circular queries; who sees an inspection (its project's unit,
-and the oversight readers of the project's region subtree)."""
+"""Inspection, rectification and circular queries; an inspection is seen as every unit's row is
+(unit_access.py: its project's unit, and the oversight readers of the project's region subtree)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import READ_SCOPE, PageParams, Principal, next_in_series, region_contains
+from wenping_shared import PageParams, Principal, next_in_series
 from wenping_shared.contracts.vocab import RectificationState
 
 from ..projects.access import in_region_subtree
+from ..unit_access import visible_clause
 from .models import Circular, CircularNumberCounter, Inspection, InspectionFinding
 
-#: Roles that read the inspections, circulars and accountability of their whole subtree.
-OVERSIGHT_READERS = ("supervisor", "reviewer", "admin")
 #: Rectifications the inspected unit still owes (reminders, overdue, grounds).
 OWED = (RectificationState.required.value, RectificationState.returned.value)
 #: Not yet accepted (the appraisal's 未完成整改).
@@ -28,39 +27,6 @@ NOT_ACCEPTED = (*OWED, RectificationState.reported.value)
 def _with_inspection() -> Any:
     """Findings with their inspection (the project's number and title, the unit's name)."""
     return select(InspectionFinding, Inspection).join(Inspection, col(Inspection.id) == col(InspectionFinding.inspection_id))
-
-
-def visible_clause(principal: Principal, region: Any, org: Any) -> ColumnElement[bool]:
-    """An oversight row (of a project's region and unit) as the caller may see it: the unit's
-    filers, the oversight readers of the subtree, an integration client of the subtree with
-    projects:read."""
-    if principal.kind == "service":
-        return true()
-    if principal.kind == "client":
-        if READ_SCOPE not in principal.scopes or not principal.region_code:
-            return false()
-        return in_region_subtree(region, principal.region_code)
-    clauses: list[ColumnElement[bool]] = []
-    if principal.has_role("filer") and principal.org_id:
-        clauses.append(org == principal.org_id)
-    if principal.has_role(*OVERSIGHT_READERS) and principal.region_code:
-        clauses.append(in_region_subtree(region, principal.region_code))
-    return or_(*clauses) if clauses else false()
-
-
-def sees(principal: Principal, region_code: str, org_id: str | None) -> bool:
-    """``visible_clause`` for one loaded row."""
-    if principal.kind == "service":
-        return True
-    if principal.kind == "client":
-        return READ_SCOPE in principal.scopes and bool(principal.region_code) and region_contains(
-            principal.region_code or "", region_code
-        )
-    if principal.has_role("filer") and principal.org_id and principal.org_id == org_id:
-        return True
-    return bool(
-        principal.has_role(*OVERSIGHT_READERS) and principal.region_code and region_contains(principal.region_code, region_code)
-    )
 
 
 class InspectionRepository:

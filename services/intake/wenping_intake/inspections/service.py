@@ -33,9 +33,10 @@ from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..public import label_or_none, public_view
 from ..targets.repository import TargetRepository
+from ..unit_access import OVERSIGHT_READERS, sees
 from . import circular as document
 from .models import Circular, Inspection, InspectionFinding
-from .repository import OVERSIGHT_READERS, OWED, InspectionRepository, sees
+from .repository import OWED, InspectionRepository
 from .schemas import (
     Addressee,
     CircularCreate,
@@ -226,32 +227,39 @@ class InspectionService:
         finding.reported_by = principal.subject
         return await self._transition(principal, finding, R.reported, "rectification_reported", {"report": data.report[:500]})
 
+    async def _to_decide(
+        self, principal: Principal, finding_id: str, precondition: Precondition, action: str
+    ) -> InspectionFinding:
+        """A reported rectification, for the supervisor to accept or send back."""
+        ensure_supervisor(principal)
+        finding = await self._finding(principal, finding_id, precondition)
+        self._require_state(finding, (R.reported.value,), action)
+        return finding
+
+    @staticmethod
+    def _decided(finding: InspectionFinding, principal: Principal, note: str | None) -> None:
+        finding.decision_note = note
+        finding.decided_at = utcnow()
+        finding.decided_by = principal.subject
+
     async def accept(
         self, principal: Principal, finding_id: str, data: RectificationDecision, precondition: Precondition
     ) -> FindingPublic:
-        ensure_supervisor(principal)
-        finding = await self._finding(principal, finding_id, precondition)
-        self._require_state(finding, (R.reported.value,), "验收")
-        finding.decision_note = data.note
-        finding.decided_at = utcnow()
-        finding.decided_by = principal.subject
+        finding = await self._to_decide(principal, finding_id, precondition, "验收")
+        self._decided(finding, principal, data.note)
         return await self._transition(principal, finding, R.accepted, "rectification_accepted", {"note": data.note})
 
     async def send_back(
         self, principal: Principal, finding_id: str, data: RectificationDecision, precondition: Precondition
     ) -> FindingPublic:
-        ensure_supervisor(principal)
-        finding = await self._finding(principal, finding_id, precondition)
-        self._require_state(finding, (R.reported.value,), "退回重新整改")
+        finding = await self._to_decide(principal, finding_id, precondition, "退回重新整改")
         if not data.note:
             raise field_problem("note", "退回重新整改须说明理由")
         if data.deadline is not None:
             if data.deadline < local_today():
                 raise field_problem("deadline", "新的整改时限不能早于今天")
             finding.deadline = data.deadline
-        finding.decision_note = data.note
-        finding.decided_at = utcnow()
-        finding.decided_by = principal.subject
+        self._decided(finding, principal, data.note)
         return await self._transition(
             principal, finding, R.returned, "rectification_returned", {"note": data.note, "deadline": finding.deadline.isoformat() if finding.deadline else None}
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,6 +27,7 @@ from ..projects.access import ensure_visible, is_agency_of, is_filer_of, visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
+from ..public import public_view
 from ..risk_watch import service as risk_watch
 from .models import ReportRound, ReturnReason, ReviewEvent, approval_day
 from .repository import ReportRepository
@@ -42,17 +42,11 @@ def _status_label(status: str) -> str:
 
 
 def round_summary(row: ReportRound) -> ReportRoundSummary:
-    return ReportRoundSummary.model_validate(row.model_dump())
+    return public_view(ReportRoundSummary, row)
 
 
 def round_public(row: ReportRound, document: StoredFile | None) -> ReportRoundPublic:
-    data: dict[str, Any] = row.model_dump()
-    data["document_file"] = (
-        DocumentRef(id=document.id, filename=document.filename, sha256=document.sha256, kind=document.kind, size=document.size)
-        if document
-        else None
-    )
-    return ReportRoundPublic.model_validate(data)
+    return public_view(ReportRoundPublic, row, document_file=public_view(DocumentRef, document) if document else None)
 
 
 class ReportService:

@@ -21,14 +21,13 @@ from ..errors import (
 )
 from ..projects.service import ProjectService
 from ..public import label_or_none, public_view
+from ..unit_access import OVERSIGHT_READERS
 from . import workbook
 from .models import AssessmentTarget
 from .repository import TargetRepository, scope_key
 from .schemas import COUNTING_RULE, TargetBoard, TargetImportResult, TargetPublic, TargetSet
 
 AREA = "target"
-#: Roles that read targets and appraisals of their whole subtree.
-OVERSIGHT_READERS = ("supervisor", "reviewer", "admin")
 
 CompletedRows = Sequence[Any]
 

@@ -113,18 +113,11 @@ def measure_public(measure: TrackedMeasure, today: dt.date) -> TrackedMeasurePub
 
 
 def untracked_public(measure: ReportMeasure, today: dt.date) -> TrackedMeasurePublic:
-    return TrackedMeasurePublic(
-        id=None,
-        measure_index=measure.index,
-        content=measure.content,
-        responsible_unit=measure.responsible_unit,
-        deadline=measure.deadline,
-        progress_percent=0,
-        last_note=None,
-        record_count=0,
-        updated_at=None,
-        completed_at=None,
-        **_progress(MeasureStatus.not_started, measure.deadline, today),
+    """A measure of the report nobody has reported on yet (not tracked, so no id)."""
+    return public_view(
+        TrackedMeasurePublic, measure,
+        id=None, measure_index=measure.index, progress_percent=0, last_note=None, record_count=0, updated_at=None,
+        completed_at=None, **_progress(MeasureStatus.not_started, measure.deadline, today),
     )
 
 
