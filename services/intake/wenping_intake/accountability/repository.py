@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, Principal
 
+from ..appraisals.repository import count_by_project
 from ..projects.access import in_region_subtree
 from ..projects.models import Project
 from ..tracking.models import Incident, TrackedMeasure
@@ -57,14 +58,7 @@ class AccountabilityRepository:
 
     async def counts(self, project_ids: Sequence[str]) -> dict[str, int]:
         """project → accountability actions recorded on it (the appraisal's 问责追责)."""
-        if not project_ids:
-            return {}
-        query = (
-            select(col(AccountabilityAction.project_id), func.count())
-            .where(col(AccountabilityAction.project_id).in_(list(project_ids)))
-            .group_by(col(AccountabilityAction.project_id))
-        )
-        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
+        return await count_by_project(self.session, col(AccountabilityAction.project_id), project_ids)
 
     async def acted_on(self, project_ids: Sequence[str]) -> dict[tuple[str, str, str | None], int]:
         """(project, ground, ref) → actions already recorded on that ground."""

@@ -7,13 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, Principal, next_in_series
 from wenping_shared.contracts.vocab import RectificationState
 
+from ..appraisals.repository import count_by_project
 from ..projects.access import in_region_subtree
 from ..unit_access import visible_clause
 from .models import Circular, CircularNumberCounter, Inspection, InspectionFinding
@@ -116,14 +116,9 @@ class InspectionRepository:
 
     async def not_accepted_counts(self, project_ids: Sequence[str]) -> dict[str, int]:
         """project → rectifications not yet accepted."""
-        if not project_ids:
-            return {}
-        query = (
-            select(col(InspectionFinding.project_id), func.count())
-            .where(col(InspectionFinding.project_id).in_(list(project_ids)), col(InspectionFinding.state).in_(NOT_ACCEPTED))
-            .group_by(col(InspectionFinding.project_id))
+        return await count_by_project(
+            self.session, col(InspectionFinding.project_id), project_ids, col(InspectionFinding.state).in_(NOT_ACCEPTED)
         )
-        return {pid: int(n) for pid, n in (await self.session.exec(query)).all()}
 
     async def overdue_owed(
         self, region_code: str, year: int, today: dt.date, project_id: str | None = None
