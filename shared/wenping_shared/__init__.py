@@ -88,8 +88,11 @@ from ._logging import configure_logging
 from ._migrations import migrations_current, run_env, upgrade_to_head
 from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, utcnow
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
+from ._public_view import public_view
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
+from ._responses import described
 from ._series import next_in_series
+from ._service_app import WhileRunning, service_app
 from ._settings import DEV_SECRETS, ProductionConfigError, ServiceSettings, check_production
 from ._state import app_state
 from ._types import MultiLineText, Text, UTCDateTime, printable
@@ -171,6 +174,7 @@ __all__ = [
     "UnknownRegion",
     "UnprocessableEntity",
     "WenpingError",
+    "WhileRunning",
     "WrongAudience",
     "WrongIssuer",
     "app_state",
@@ -188,6 +192,7 @@ __all__ = [
     "db_session",
     "declared_problems",
     "decode_cursor",
+    "described",
     "encode_cursor",
     "enqueue",
     "etag_for",
@@ -208,6 +213,7 @@ __all__ = [
     "outbox_and_idempotency_tables",
     "outbox_indexes",
     "printable",
+    "public_view",
     "rate_limited",
     "rate_window_table",
     "record_apart",
@@ -219,6 +225,7 @@ __all__ = [
     "run_idempotent",
     "running_service",
     "sees_project",
+    "service_app",
     "stage_audit_record",
     "start_of_local_day",
     "upgrade_to_head",

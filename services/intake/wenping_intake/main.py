@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from wenping_shared import audit_router, configure_logging, install_conventions, running_service
+from wenping_shared import ServiceRuntime, service_app
 
 from .accountability.endpoints import router as accountability_router
 from .appraisals.endpoints import router as appraisals_router
@@ -42,55 +42,54 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: IntakeSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
-    settings = settings or IntakeSettings()
-    configure_logging("intake", settings.log_level, settings.log_json)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_service(
-            app, settings, name="intake", transport=transport, outbox_model=OutboxMessage, audit_model=AuditRecord
-        ) as runtime:
-            # Registered before the relay's first pass (no await in between).
-            sender = WebhookSender(runtime.sessionmaker, lambda: runtime.http, _delivery_policy(settings))
-            app.state.outbox.register(WEBHOOK_DESTINATION, sender)
-            app.state.webhook_sender = sender
-            app.state.clearance_key = await asyncio.to_thread(load_clearance_key, settings)
-            sweep = ReminderSweep(runtime.sessionmaker, settings.webhook_reminder_sweep_seconds)
-            app.state.reminder_sweep = sweep
-            sweep.start()
-            try:
-                yield
-            finally:
-                await sweep.stop()
-
-    app = FastAPI(
+    return service_app(
+        settings or IntakeSettings(),
         title="稳评 · 受理服务（intake）",
-        version="1.0.0",
         description="稳评项目报备、生命周期、评估报告报送、决策清单、跟踪问效、提醒、统计与电子台账。",
-        lifespan=lifespan,
+        migrations=MIGRATIONS,
+        routers=[
+            exports_router,  # before projects: /projects/export.xlsx is not a project id
+            projects_router,
+            reports_router,
+            expert_opinions_router,
+            files_router,
+            ledger_router,
+            decision_lists_router,
+            tracking_router,
+            reminders_router,
+            stats_router,
+            expert_opinion_stats_router,
+            webhooks_router,
+            clearances_router,
+            targets_router,
+            appraisals_router,
+            inspections_router,
+            accountability_router,
+            risk_watch_router,
+        ],
+        transport=transport,
+        outbox_model=OutboxMessage,
+        audit_model=AuditRecord,
+        while_running=_webhooks_and_reminders,
     )
-    app.state.settings = settings
-    install_conventions(app, settings, MIGRATIONS)
-    app.include_router(exports_router)  # before projects: /projects/export.xlsx is not a project id
-    app.include_router(projects_router)
-    app.include_router(reports_router)
-    app.include_router(expert_opinions_router)
-    app.include_router(files_router)
-    app.include_router(ledger_router)
-    app.include_router(decision_lists_router)
-    app.include_router(tracking_router)
-    app.include_router(reminders_router)
-    app.include_router(stats_router)
-    app.include_router(expert_opinion_stats_router)
-    app.include_router(webhooks_router)
-    app.include_router(clearances_router)
-    app.include_router(targets_router)
-    app.include_router(appraisals_router)
-    app.include_router(inspections_router)
-    app.include_router(accountability_router)
-    app.include_router(risk_watch_router)
-    app.include_router(audit_router("intake"))
-    return app
+
+
+@asynccontextmanager
+async def _webhooks_and_reminders(
+    app: FastAPI, runtime: ServiceRuntime, settings: IntakeSettings
+) -> AsyncIterator[None]:
+    # Registered before the relay's first pass (no await in between).
+    sender = WebhookSender(runtime.sessionmaker, lambda: runtime.http, _delivery_policy(settings))
+    app.state.outbox.register(WEBHOOK_DESTINATION, sender)
+    app.state.webhook_sender = sender
+    app.state.clearance_key = await asyncio.to_thread(load_clearance_key, settings)
+    sweep = ReminderSweep(runtime.sessionmaker, settings.webhook_reminder_sweep_seconds)
+    app.state.reminder_sweep = sweep
+    sweep.start()
+    try:
+        yield
+    finally:
+        await sweep.stop()
 
 
 def _delivery_policy(settings: IntakeSettings) -> DeliveryPolicy:

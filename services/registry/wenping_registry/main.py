@@ -12,14 +12,7 @@ import httpx
 from fastapi import FastAPI
 from sqlmodel import col, select
 
-from wenping_shared import (
-    ProductionConfigError,
-    audit_router,
-    check_production,
-    configure_logging,
-    install_conventions,
-    running_service,
-)
+from wenping_shared import ProductionConfigError, ServiceRuntime, service_app
 from wenping_shared._external import ExternalIdentity
 from wenping_shared.demo import ACCOUNTS
 
@@ -33,58 +26,52 @@ from .experts.endpoints import router as experts_router
 from .identity.endpoints import router as identity_router
 from .identity.external import ExternalIdentityIn, ExternalIdentityService
 from .identity.models import User
-from .keys import load_signing_key
+from .keys import SigningKey, load_signing_key
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: RegistrySettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
-    configure_logging("registry", settings.log_level, settings.log_json)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Refuse a production misconfiguration before a development key could be generated.
-        check_production("registry", settings.production_problems())
-        key = await asyncio.to_thread(load_signing_key, settings)
-        app.state.signing_key = key
+    async def own_key(kid: str) -> dict[str, Any] | None:
+        # The registry verifies its own tokens without an HTTP round trip to itself.
+        key: SigningKey = app.state.signing_key
+        return key.public_jwk_for(kid)
 
-        async def own_key(kid: str) -> dict[str, Any] | None:
-            # The registry verifies its own tokens without an HTTP round trip to itself.
-            return key.public_jwk_for(kid)
+    async def link_here(identity: ExternalIdentity) -> str:
+        # The registry links an outside subject in its own database (no call to itself).
+        async with app.state.sessionmaker() as session:
+            linked = await ExternalIdentityService(session, settings.external_issuers).link(
+                "service:registry", ExternalIdentityIn.model_validate(identity.as_json())
+            )
+            await session.commit()
+        return linked.user_id
 
-        async def link_here(identity: ExternalIdentity) -> str:
-            # The registry links an outside subject in its own database (no call to itself).
-            async with app.state.sessionmaker() as session:
-                linked = await ExternalIdentityService(session, settings.external_issuers).link(
-                    "service:registry", ExternalIdentityIn.model_validate(identity.as_json())
-                )
-                await session.commit()
-            return linked.user_id
-
-        async with running_service(
-            app, settings, name="registry", transport=transport, key_lookup=own_key, subject_linker=link_here,
-            audit_model=AuditEntry, outbox_model=OutboxMessage,
-        ):
-            if settings.environment == "production":
-                await _refuse_demo_accounts(app)
-            yield
-
-    app = FastAPI(
+    app = service_app(
+        settings,
         title="稳评 · 注册服务（registry）",
-        version="1.0.0",
         description="行政区划、单位、用户、令牌与密钥、专家库与抽取、第三方稳评机构与等级。",
-        lifespan=lifespan,
+        migrations=MIGRATIONS,
+        routers=[auth_router, identity_router, experts_router, draws_router, agencies_router],
+        transport=transport,
+        outbox_model=OutboxMessage,
+        audit_model=AuditEntry,
+        key_lookup=own_key,
+        subject_linker=link_here,
+        while_running=_signing_key,
     )
-    app.state.settings = settings
-    install_conventions(app, settings, MIGRATIONS)
-    app.include_router(auth_router)
-    app.include_router(identity_router)
-    app.include_router(experts_router)
-    app.include_router(draws_router)
-    app.include_router(agencies_router)
-    app.include_router(audit_router("registry"))
     return app
+
+
+@asynccontextmanager
+async def _signing_key(app: FastAPI, runtime: ServiceRuntime, settings: RegistrySettings) -> AsyncIterator[None]:
+    # Loaded once running_service has refused a production misconfiguration, so a development key is
+    # never generated for one; tokens are verified only once the app serves, after this.
+    app.state.signing_key = await asyncio.to_thread(load_signing_key, settings)
+    if settings.environment == "production":
+        await _refuse_demo_accounts(app)
+    yield
 
 
 async def _refuse_demo_accounts(app: FastAPI) -> None:
