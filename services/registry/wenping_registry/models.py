@@ -1,39 +1,12 @@
-"""Every registry table, imported so the metadata (and Alembic) sees them all."""
+"""Every registry table, imported so the metadata (and Alembic) sees them all: one table module a domain."""
 
-from .agencies.models import (
-    Agency,
-    AgencyGradingRecord,
-    AgencyMisconduct,
-    AgencyPerformanceRecord,
-    AgencyPractitioner,
-    PractitionerCertificate,
-)
-from .audit.models import AuditEntry
-from .database import IdempotencyRecord, OutboxMessage, TableBase
-from .draws.models import ExpertDraw, ExpertDrawSelection
-from .experts.models import Expert, ExpertFieldEntry
-from .identity.models import ApiClient, LoginFailure, Organization, Region, User
+from .agencies import models as agencies
+from .audit import models as audit
+from .database import TableBase
+from .draws import models as draws
+from .experts import models as experts
+from .identity import models as identity
 
 metadata = TableBase.metadata
 
-__all__ = [
-    "Agency",
-    "AgencyGradingRecord",
-    "AgencyMisconduct",
-    "AgencyPerformanceRecord",
-    "AgencyPractitioner",
-    "ApiClient",
-    "AuditEntry",
-    "Expert",
-    "ExpertDraw",
-    "ExpertDrawSelection",
-    "ExpertFieldEntry",
-    "IdempotencyRecord",
-    "LoginFailure",
-    "Organization",
-    "OutboxMessage",
-    "PractitionerCertificate",
-    "Region",
-    "User",
-    "metadata",
-]
+__all__ = ["agencies", "audit", "draws", "experts", "identity", "metadata"]

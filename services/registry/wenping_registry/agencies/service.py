@@ -17,6 +17,7 @@ from wenping_shared import (
     Principal,
     UnknownRegion,
     local_today,
+    public_view,
     region_prefix,
     utcnow,
 )
@@ -106,19 +107,7 @@ def grading_model(row: AgencyGradingRecord) -> AgencyGrading:
 
 
 def grading_public(row: AgencyGradingRecord) -> GradingPublic:
-    return GradingPublic(
-        id=row.id,
-        grade=row.grade,
-        graded_on=row.graded_on,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        criteria=GradingCriteria.model_validate(row.criteria),
-        criteria_source=row.criteria_source,
-        suggested_grade=row.suggested_grade,
-        note=row.note,
-        graded_by=row.graded_by,
-        created_at=row.created_at,
-    )
+    return public_view(GradingPublic, row)
 
 
 def current_grading_row(rows: Sequence[AgencyGradingRecord], today: dt.date) -> AgencyGradingRecord | None:
@@ -199,16 +188,10 @@ class AgencyService:
         current = current_grading_row(gradings, today)
         latest = max(gradings, key=lambda r: (r.graded_on, r.created_at), default=None)
         province = province_of(agency.region_code)
-        return AgencyPublic(
-            id=agency.id,
-            name=agency.name,
-            credit_code=agency.credit_code,
-            org_id=agency.org_id,
-            region_code=agency.region_code,
-            status=agency.status,
+        return public_view(
+            AgencyPublic,
+            agency,
             status_label=label_of(AgencyStatus, agency.status),
-            status_reason=agency.status_reason,
-            filings=[AgencyFiling.model_validate(f) for f in agency.filings],
             on_file=any(f["province_code"] == province for f in agency.filings),
             grade=current.grade if current else None,
             grade_label=label_of(AgencyGrade, current.grade) if current else None,
@@ -219,12 +202,6 @@ class AgencyService:
             practitioners_count=staff[0],
             misconduct_last_year=misconduct,
             performance=performance,
-            contact_person=agency.contact_person,
-            contact_phone=agency.contact_phone,
-            address=agency.address,
-            version=agency.version,
-            created_at=agency.created_at,
-            updated_at=agency.updated_at,
         )
 
     # --- changes ----------------------------------------------------------------------------
@@ -264,21 +241,13 @@ class AgencyService:
             await self.agencies.flush()
             audit.record(self.session, principal, "organization.create", "organization", org.id,
                          region_code=org.region_code, changes={"name": org.name, "kind": "agency"})
-        agency = Agency(
-            name=data.name,
-            credit_code=data.credit_code,
-            org_id=org.id,
-            region_code=data.region_code,
-            filings=[f.model_dump(mode="json") for f in data.filings],
-            contact_person=data.contact_person,
-            contact_phone=data.contact_phone,
-            address=data.address,
-            created_by=principal.subject,
-        )
+        # The agency is what was asked for, under the organisation found or created: so is the audit's record.
+        given = data.model_dump(mode="json") | {"org_id": org.id}
+        agency = Agency(**given, created_by=principal.subject)
         self.agencies.add(agency)
         await self.agencies.flush()
         audit.record(self.session, principal, "agency.create", "agency", agency.id, region_code=agency.region_code,
-                     changes=data.model_dump(mode="json") | {"org_id": org.id})
+                     changes=given)
         return agency
 
     async def update(self, principal: Principal, agency: Agency, data: AgencyUpdate) -> Agency:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
+from wenping_shared import described
+
 from ..deps import SessionDep, SessionmakerDep, SettingsDep, SigningKeyDep
 from ..errors import UnsupportedGrantType
 from .service import TokenIssuer
@@ -37,11 +39,11 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     response_model=TokenResponse,
     summary="OAuth2 令牌端点（password / client_credentials）",
     description="表单编码。`resource`（RFC 8707）指定单一受众：intake、review 或 registry。",
-    responses={
-        400: {"description": "授权方式、scope 或 resource 无效"},
-        401: {"description": "用户名、密码或客户端凭据错误"},
-        429: {"description": "认证失败次数过多，暂时锁定（见 Retry-After）"},
-    },
+    responses=described({
+        400: "授权方式、scope 或 resource 无效",
+        401: "用户名、密码或客户端凭据错误",
+        429: "认证失败次数过多，暂时锁定（见 Retry-After）",
+    }),
 )
 async def issue_token(
     request: Request,

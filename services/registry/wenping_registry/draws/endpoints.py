@@ -10,6 +10,7 @@ from wenping_shared import (
     PageParamsDep,
     ProjectNotFound,
     ServiceClient,
+    described,
     run_idempotent,
 )
 
@@ -99,11 +100,11 @@ async def get_draw(draw_id: str, service: DrawServiceDep, principal: CurrentPrin
         "同样的回避规则在当日候选名单中替补抽取一人（已抽取或谢绝过本项目的专家均回避），替补抽取另有记录、可单独复核；"
         "无符合条件的替补专家时谢绝照样记录，替补为空。谢绝后该专家不再能查看本项目。项目评估阶段结束后不能谢绝。"
     ),
-    responses={
-        403: {"description": "调用方不是本次抽取选中的专家本人"},
-        404: {"description": "抽取记录不存在或调用方无权看到"},
-        409: {"description": "已谢绝过，或项目评估阶段已结束"},
-    },
+    responses=described({
+        403: "调用方不是本次抽取选中的专家本人",
+        404: "抽取记录不存在或调用方无权看到",
+        409: "已谢绝过，或项目评估阶段已结束",
+    }),
     dependencies=[limited("expert_draws")],
 )
 async def decline_draw(

@@ -21,6 +21,7 @@ from wenping_shared import (
     UnknownRegion,
     enqueue,
     local_date,
+    public_view,
     region_contains,
     utcnow,
 )
@@ -134,14 +135,7 @@ def candidate_of(data: dict[str, Any]) -> DrawCandidate:
 
 
 def draw_request_of(draw: ExpertDraw) -> DrawRequest:
-    return DrawRequest(
-        fields=frozenset(draw.fields),
-        count=draw.count,
-        avoid_org_ids=frozenset(draw.avoid_org_ids),
-        decision_body_org_id=draw.decision_body_org_id,
-        implementing_org_id=draw.implementing_org_id,
-        region_code=draw.region_code,
-    )
+    return DrawRequest.model_validate(draw, from_attributes=True)
 
 
 def draw_public(
@@ -153,25 +147,9 @@ def draw_public(
     counts = Counter(reason for reasons in excluded.values() for reason in reasons)
     chosen = set(draw.chosen_expert_ids)
     by_id = {c["expert_id"]: c for c in draw.pool}
-    return ExpertDrawPublic(
-        id=draw.id,
-        project_id=draw.project_id,
-        project_number=draw.project_number,
-        project_title=draw.project_title,
-        project_region_code=draw.project_region_code,
-        decision_body_org_id=draw.decision_body_org_id,
-        implementing_org_id=draw.implementing_org_id,
-        region_code=draw.region_code,
-        fields=list(draw.fields),
-        count=draw.count,
-        avoid_org_ids=list(draw.avoid_org_ids),
-        algorithm_version=draw.algorithm_version,
-        seed=draw.seed,
-        seed_supplied=draw.seed_supplied,
-        year=draw.year,
-        drawn_at=draw.drawn_at,
-        drawn_by=draw.drawn_by,
-        eligible_count=draw.eligible_count,
+    return public_view(
+        ExpertDrawPublic,
+        draw,
         pool_size=len(draw.pool),
         exclusion_counts=[
             ExclusionCount(reason=reason.value, label=EXCLUSION_LABELS[reason], count=counts[reason.value])
@@ -204,8 +182,6 @@ def draw_public(
             for d in declined
             if d.declined_at is not None
         ],
-        replaces_draw_id=draw.replaces_draw_id,
-        replaces_expert_id=draw.replaces_expert_id,
         pool=[
             PoolEntry(
                 expert_id=c["expert_id"],
@@ -307,14 +283,10 @@ class ExpertDrawService:
         counts = await self.draws.draws_in_year(region_code, fields, year, today)
         already = await self.draws.drawn_for_project(project.id)
         pool = [
-            DrawCandidate(
+            public_view(
+                DrawCandidate,
+                e,
                 expert_id=e.id,
-                name=e.name,
-                fields=frozenset(e.fields),
-                employer_org_id=e.employer_org_id,
-                employer_name=e.employer_name,
-                status=e.status,
-                region_code=e.region_code,
                 draws_this_year=counts.get(e.id, 0),
                 previously_drawn_for_project=e.id in already,
             )

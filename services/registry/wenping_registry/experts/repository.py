@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert
@@ -17,27 +18,17 @@ from ..identity.models import Organization
 from .models import Expert, ExpertFieldEntry
 
 
+@dataclass(frozen=True, kw_only=True)
 class ExpertFilters:
     """The list's filters (shared by the list and the spreadsheet export)."""
 
-    def __init__(
-        self,
-        *,
-        subtree_of: str | None,
-        field: str | None = None,
-        region_code: str | None = None,
-        status: str | None = None,
-        org_id: str | None = None,
-        q: str | None = None,
-        ids: Sequence[str] | None = None,
-    ) -> None:
-        self.subtree_of = subtree_of
-        self.field = field
-        self.region_code = region_code
-        self.status = status
-        self.org_id = org_id
-        self.q = q
-        self.ids = ids
+    subtree_of: str | None
+    field: str | None = None
+    region_code: str | None = None
+    status: str | None = None
+    org_id: str | None = None
+    q: str | None = None
+    ids: Sequence[str] | None = None
 
 
 class ExpertRepository:

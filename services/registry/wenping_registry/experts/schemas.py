@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -27,22 +28,22 @@ def _normalize_id_number(value: str | None) -> str | None:
     return value
 
 
-def _check_phone(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if not _PHONE.match(value):
-        raise ValueError("联系电话格式不正确")
-    return value
+def _matching(pattern: re.Pattern[str], message: str) -> Callable[[str | None], str | None]:
+    """A validator of optional text: blank is None, anything else is stripped and must match ``pattern``."""
+
+    def check(value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not pattern.match(value):
+            raise ValueError(message)
+        return value
+
+    return check
 
 
-def _check_email(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if not _EMAIL.match(value):
-        raise ValueError("电子邮箱格式不正确")
-    return value
+_check_phone = _matching(_PHONE, "联系电话格式不正确")
+_check_email = _matching(_EMAIL, "电子邮箱格式不正确")
 
 
 def _check_fields(value: list[ExpertField]) -> list[ExpertField]:

@@ -15,6 +15,7 @@ from wenping_shared import (
     PageParams,
     Principal,
     UnknownRegion,
+    public_view,
     region_contains,
     utcnow,
 )
@@ -62,34 +63,16 @@ def sees_personal_data(principal: Principal, expert: Expert) -> bool:
 
 
 def expert_public(expert: Expert, principal: Principal) -> ExpertPublic:
-    return ExpertPublic(**_public_fields(expert, principal))
+    return public_view(ExpertPublic, expert, **_derived_fields(expert, principal))
 
 
-def _public_fields(expert: Expert, principal: Principal) -> dict[str, Any]:
-    contact = (
-        ExpertContact(phone=expert.phone, email=expert.email, id_number=expert.id_number)
-        if sees_personal_data(principal, expert)
-        else None
-    )
+def _derived_fields(expert: Expert, principal: Principal) -> dict[str, Any]:
+    """What an expert's public view adds to the row's own columns: labels, and the contact details
+    for whom may read them."""
     return {
-        "id": expert.id,
-        "name": expert.name,
-        "fields": list(expert.fields),
         "field_labels": [label_of(ExpertField, f) for f in expert.fields],
-        "title": expert.title,
-        "employer_org_id": expert.employer_org_id,
-        "employer_name": expert.employer_name,
-        "region_code": expert.region_code,
-        "term_start": expert.term_start,
-        "term_end": expert.term_end,
-        "status": expert.status,
         "status_label": label_of(ExpertStatus, expert.status),
-        "status_reason": expert.status_reason,
-        "user_id": expert.user_id,
-        "version": expert.version,
-        "created_at": expert.created_at,
-        "updated_at": expert.updated_at,
-        "contact": contact,
+        "contact": public_view(ExpertContact, expert) if sees_personal_data(principal, expert) else None,
     }
 
 
@@ -137,16 +120,17 @@ class ExpertService:
     async def detail(self, principal: Principal, expert: Expert, year: int) -> ExpertDetail:
         this_year, total = await self.experts.draw_counts(expert.id, year)
         history = await self.experts.participation(expert.id)
-        return ExpertDetail(
-            **_public_fields(expert, principal),
+        return public_view(
+            ExpertDetail,
+            expert,
+            **_derived_fields(expert, principal),
             draws_this_year=this_year,
             draws_total=total,
             participation=[
-                ParticipationEntry(
+                public_view(
+                    ParticipationEntry,
+                    draw,
                     draw_id=draw.id,
-                    project_id=draw.project_id,
-                    project_number=draw.project_number,
-                    project_title=draw.project_title,
                     drawn_at=selection.drawn_at,
                     declined_at=selection.declined_at,
                 )
@@ -188,21 +172,7 @@ class ExpertService:
             await self.check_user(principal, data.user_id)
         assert employer_name is not None  # the schema requires one of the two
         expert = await self.experts.add(
-            Expert(
-                name=data.name,
-                fields=[f.value for f in data.fields],
-                title=data.title,
-                employer_org_id=data.employer_org_id,
-                employer_name=employer_name,
-                region_code=data.region_code,
-                phone=data.phone,
-                email=data.email,
-                id_number=data.id_number,
-                term_start=data.term_start,
-                term_end=data.term_end,
-                user_id=data.user_id,
-                created_by=principal.subject,
-            )
+            Expert.model_validate(data, update={"employer_name": employer_name, "created_by": principal.subject})
         )
         changes = {k: _audit_value(k, v) for k, v in data.model_dump(mode="json").items() if v is not None}
         audit.record(
@@ -367,16 +337,4 @@ class ExpertSpreadsheets:
 
 
 def _sheet_row(expert: Expert) -> xlsx.ExpertSheetRow:
-    return xlsx.ExpertSheetRow(
-        name=expert.name,
-        fields=tuple(ExpertField(f) for f in expert.fields),
-        title=expert.title,
-        employer_name=expert.employer_name,
-        employer_org_id=expert.employer_org_id,
-        region_code=expert.region_code,
-        phone=expert.phone,
-        id_number=expert.id_number,
-        term_start=expert.term_start,
-        term_end=expert.term_end,
-        status=ExpertStatus(expert.status),
-    )
+    return public_view(xlsx.ExpertSheetRow, expert)

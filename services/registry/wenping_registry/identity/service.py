@@ -11,6 +11,7 @@ from wenping_shared import (
     Principal,
     RegionNotFound,
     UnknownRegion,
+    public_view,
     region_contains,
 )
 from wenping_shared.contracts.vocab import label_of
@@ -39,29 +40,11 @@ def sees_region(principal: Principal, region_code: str) -> bool:
 
 
 def organization_public(org: Organization) -> OrganizationPublic:
-    return OrganizationPublic(
-        id=org.id,
-        name=org.name,
-        kind=org.kind,
-        kind_label=label_of(OrganizationKind, org.kind),
-        region_code=org.region_code,
-        credit_code=org.credit_code,
-        created_at=org.created_at,
-    )
+    return public_view(OrganizationPublic, org, kind_label=label_of(OrganizationKind, org.kind))
 
 
 def user_public(user: User, org: Organization | None = None) -> UserPublic:
-    return UserPublic(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=list(user.roles),
-        org_id=user.org_id,
-        org_name=org.name if org else None,
-        region_code=user.region_code,
-        is_active=user.is_active,
-        created_at=user.created_at,
-    )
+    return public_view(UserPublic, user, org_name=org.name if org else None)
 
 
 def region_public(region: Region) -> RegionPublic:
