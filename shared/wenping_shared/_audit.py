@@ -38,12 +38,13 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel
 from pydantic import Field as Described
-from sqlalchemy import JSON, Text, delete, event, func, insert, inspect, literal, update
+from sqlalchemy import JSON, Text, bindparam, delete, event, func, insert, inspect, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -208,21 +209,24 @@ async def _locked_head(session: AsyncSession, chain: type[AuditChainFields]) -> 
     return head
 
 
-async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFields) -> bool:
-    """PostgreSQL: lock the head, chain ``record`` onto it and insert it in one statement (one round
-    trip instead of three while the head, which every write of the service queues on, is held):
-    the head is read ``FOR UPDATE`` inside the UPDATE that moves it (so its values are the latest
-    committed ones) and the record's hash is computed by the database from ``record_hash``'s
-    canonical JSON, cut around the head's values. False, with nothing written, when there is no
-    head row yet."""
-    model = type(record)
+_HEAD_FIELDS = ("seq", "prev_hash", "hash")
+
+
+@cache
+def _one_statement(model: type[AuditRecordFields]) -> Any:
+    """The statement of ``_append_in_one_statement`` for one service's tables, built once (building
+    and keying it per request cost about 2 ms while the head is locked): the head is read ``FOR
+    UPDATE`` inside the UPDATE that moves it (so its values are the latest committed ones) and the
+    record's hash is computed by the database over ``record_hash``'s canonical JSON, cut around the
+    head's values (``_canonical_around_head``: bound as ``before``, ``between``, ``after``)."""
     chain: Any = model.chain_model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
     table: Any = model.__table__  # type: ignore[attr-defined]
-    before, between, after = _canonical_around_head(record)
     head = core_select(chain.c.id, chain.c.seq, chain.c.hash).where(chain.c.id == 1).with_for_update().subquery("head")
     seq = head.c.seq + 1
-    seq_text = sql_cast(seq, Text)
-    canonical = func.concat(literal(before), head.c.hash, literal(between), seq_text, literal(after))
+    canonical = func.concat(
+        bindparam("before", type_=Text), head.c.hash, bindparam("between", type_=Text), sql_cast(seq, Text),
+        bindparam("after", type_=Text),
+    )
     moved = (
         update(chain)
         .where(chain.c.id == head.c.id)
@@ -230,14 +234,23 @@ async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFie
         .returning(chain.c.seq, head.c.hash.label("prev_hash"), chain.c.hash)
         .cte("moved")
     )
-    fields = [name for name in table.c.keys() if name not in ("seq", "prev_hash", "hash")]
-    values = [literal(getattr(record, name), table.c[name].type).label(name) for name in fields]
-    statement = (
+    fields = [name for name in table.c.keys() if name not in _HEAD_FIELDS]
+    values = [bindparam(f"field_{name}", type_=table.c[name].type).label(name) for name in fields]
+    return (
         insert(table)
-        .from_select([*fields, "seq", "prev_hash", "hash"], core_select(*values, moved.c.seq, moved.c.prev_hash, moved.c.hash))
+        .from_select([*fields, *_HEAD_FIELDS], core_select(*values, moved.c.seq, moved.c.prev_hash, moved.c.hash))
         .returning(table.c.seq, table.c.prev_hash, table.c.hash)
     )
-    row = (await session.exec(statement)).first()  # type: ignore[call-overload]  # a Core INSERT ... RETURNING
+
+
+async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFields) -> bool:
+    """PostgreSQL: lock the head, chain ``record`` onto it and insert it in one statement, one round
+    trip instead of three while the head, which every write of the service queues on, is held.
+    False, with nothing written, when there is no head row yet."""
+    before, between, after = _canonical_around_head(record)
+    params = {"before": before, "between": between, "after": after}
+    params.update({f"field_{name}": getattr(record, name) for name in type(record).model_fields if name not in _HEAD_FIELDS})
+    row = (await session.exec(_one_statement(type(record)), params=params)).first()
     if row is None:
         return False
     record.seq, record.prev_hash, record.hash = row

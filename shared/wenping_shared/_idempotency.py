@@ -13,13 +13,14 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, UniqueConstraint, delete
+from sqlalchemy import JSON, UniqueConstraint, bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
@@ -68,14 +69,29 @@ def _jsonable(result: Any) -> Any:
     return jsonable_encoder(result)
 
 
-def _reservation(
-    model: type[IdempotencyRecordFields], principal: Principal, key: str, endpoint: str, digest: str
-) -> IdempotencyRecordFields:
-    # id and created_at given, not defaulted: pydantic inspects a default factory's signature per call.
-    return model(
-        id=str(uuid.uuid4()), subject=principal.subject, key=key, endpoint=endpoint, request_hash=digest,
-        created_at=utcnow(),
+@cache
+def _statements(model: type[IdempotencyRecordFields]) -> tuple[Any, Any]:
+    """The reservation's INSERT and its completion's UPDATE, built once per table: plain statements
+    instead of the ORM's unit of work (the completion runs while a filing holds its number's counter)."""
+    table: Any = model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    complete = (
+        update(table)
+        .where(table.c.id == bindparam("reservation_id"))
+        .values(
+            completed=True,
+            response_status=bindparam("answer_status"),
+            response_body=bindparam("answer_body", type_=table.c.response_body.type),
+        )
     )
+    return insert(table), complete
+
+
+def _reservation(principal: Principal, key: str, endpoint: str, digest: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()), "subject": principal.subject, "key": key, "endpoint": endpoint,
+        "request_hash": digest, "completed": False, "response_status": None, "response_body": None,
+        "created_at": utcnow(),
+    }
 
 
 async def run_idempotent(
@@ -105,11 +121,12 @@ async def run_idempotent(
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
 
     stale_after = timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0))
-    reservation = _reservation(model, principal, key, endpoint, digest)
+    reservation = _reservation(principal, key, endpoint, digest)
+    reserve_statement, complete_statement = _statements(model)
     for _ in range(2):  # a second time only after taking over a dead request's reservation
         async with sessionmaker() as reserve:
-            reserve.add(reservation)
             try:
+                await reserve.exec(reserve_statement, params=reservation)
                 await reserve.commit()
                 break
             except IntegrityError:
@@ -133,22 +150,22 @@ async def run_idempotent(
                 # power loss) before its work committed, so nothing was done; the retry takes over.
                 await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
                 await reserve.commit()
-                reservation = _reservation(model, principal, key, endpoint, digest)
+                reservation = _reservation(principal, key, endpoint, digest)
     else:
         raise IdempotencyInProgress()
     try:
         result = await work()
         body = _jsonable(result)
-        reservation.completed = True
-        reservation.response_status = status_code
-        reservation.response_body = body
-        session.add(reservation)  # stored in the request's transaction, with the work itself
-        await session.flush()
+        # Stored in the request's transaction, with the work itself.
+        await session.exec(
+            complete_statement,
+            params={"reservation_id": reservation["id"], "answer_status": status_code, "answer_body": body},
+        )
     except BaseException:
         # Release our write lock first (SQLite has one writer), then free the key for a retry.
         await session.rollback()
         async with sessionmaker() as release:
-            await release.exec(delete(model).where(col(model.id) == reservation.id))
+            await release.exec(delete(model).where(col(model.id) == reservation["id"]))
             await release.commit()
         raise
     return JSONResponse(body, status_code=status_code, headers=headers(result) if headers else None)
