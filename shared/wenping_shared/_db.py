@@ -108,7 +108,7 @@ class ReadingRefused(RuntimeError):
 class _ReadOnlySession(Session):
     def flush(self, objects: Any = None) -> None:
         if self.new or self.dirty or self.deleted:
-            raise ReadingRefused("a read session (read_session) cannot write: use db_session")
+            raise ReadingRefused("只读会话（read_session）不能写入：会写入的路由须使用 db_session")
         super().flush(objects)
 
 
