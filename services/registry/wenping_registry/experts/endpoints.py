@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -36,7 +36,9 @@ router = APIRouter(prefix="/api/v1", tags=["experts"])
 MAX_IDS = 200
 
 
-def parse_ids(ids: str | None) -> list[str] | None:
+def requested_ids(
+    ids: Annotated[str | None, Query(description="按 id 批量查询，逗号分隔，最多 200 个")] = None,
+) -> list[str] | None:
     if ids is None:
         return None
     parsed = [i.strip() for i in ids.split(",") if i.strip()]
@@ -54,9 +56,14 @@ OrgQuery = Annotated[str | None, Query(max_length=36, description="工作单位 
 KeywordQuery = Annotated[str | None, Query(max_length=100, description="关键字（姓名、职称、单位）")]
 
 
-def filter_values(
-    field: ExpertField | None, region_code: str | None, status: ExpertStatus | None, org_id: str | None, q: str | None
+def expert_filters(
+    field: FieldQuery = None,
+    region_code: RegionQuery = None,
+    status: StatusQuery = None,
+    org_id: OrgQuery = None,
+    q: KeywordQuery = None,
 ) -> dict[str, str | None]:
+    """The list's filters, query parameters of the list and of its export alike."""
     return {
         "field": field.value if field else None,
         "region_code": region_code,
@@ -66,21 +73,16 @@ def filter_values(
     }
 
 
+# Declared before the page's parameters in a route's signature, so the contract lists them first.
+ExpertFiltersDep = Annotated[dict[str, str | None], Depends(expert_filters)]
+RequestedIdsDep = Annotated[list[str] | None, Depends(requested_ids)]
+
+
 @router.get("/experts", response_model=Page[ExpertPublic], summary="专家列表（本辖区，可筛选）")
 async def list_experts(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    page: PageParamsDep,
-    field: FieldQuery = None,
-    region_code: RegionQuery = None,
-    status: StatusQuery = None,
-    org_id: OrgQuery = None,
-    q: KeywordQuery = None,
-    ids: Annotated[str | None, Query(description="按 id 批量查询，逗号分隔，最多 200 个")] = None,
+    session: SessionDep, principal: CurrentPrincipal, filters: ExpertFiltersDep, ids: RequestedIdsDep, page: PageParamsDep
 ) -> Page[ExpertPublic]:
-    rows = await ExpertService(session).list_experts(
-        principal, page, ids=parse_ids(ids), **filter_values(field, region_code, status, org_id, q)
-    )
+    rows = await ExpertService(session).list_experts(principal, page, ids=ids, **filters)
     items, cursor = page.page(rows, key=lambda e: [e.name, e.id])
     return Page(items=[expert_public(e, principal) for e in items], next_cursor=cursor)
 
@@ -193,16 +195,9 @@ async def import_experts(
     dependencies=[limited("exports")],
 )
 async def export_experts(
-    session: SessionDep,
-    sessionmaker: SessionmakerDep,
-    principal: CurrentPrincipal,
-    field: FieldQuery = None,
-    region_code: RegionQuery = None,
-    status: StatusQuery = None,
-    org_id: OrgQuery = None,
-    q: KeywordQuery = None,
+    session: SessionDep, sessionmaker: SessionmakerDep, principal: CurrentPrincipal, given: ExpertFiltersDep
 ) -> StreamingResponse:
-    filters = ExpertService(session).filters_for(principal, **filter_values(field, region_code, status, org_id, q))
+    filters = ExpertService(session).filters_for(principal, **given)
     sheets = ExpertSpreadsheets(session, sessionmaker)
     rows = [] if filters is None else await sheets.export_rows(filters)
     names = await sheets.region_names()
