@@ -1,5 +1,5 @@
-"""What intake's endpoints say alike: a change run once per Idempotency-Key, the responses they
-document, and a file handed back as an attachment."""
+"""What intake's endpoints say alike: a change run once per Idempotency-Key, a file download's
+documented responses, and a file handed back as an attachment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import run_idempotent
+from wenping_shared import described, run_idempotent
 
 from .database import IdempotencyRecord
 from .deps import CurrentPrincipal, SessionDep
@@ -39,11 +39,6 @@ class OncePerKey:
 
 
 OncePerKeyDep = Annotated[OncePerKey, Depends()]
-
-
-def described(descriptions: Mapping[int, str]) -> Responses:
-    """A route's ``responses``, one description per status."""
-    return {status: {"description": text} for status, text in descriptions.items()}
 
 
 def download(media_type: str, description: str, errors: Mapping[int, str] | None = None) -> Responses:

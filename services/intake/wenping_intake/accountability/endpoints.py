@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from wenping_shared import Page, PageParamsDep
+from wenping_shared import Page, PageParamsDep, described
 
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import described
 from .schemas import GROUND_RULE, NAMES_RULE, AccountabilityCreate, AccountabilityPublic, GroundsBoard
 from .service import AccountabilityService
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, local_date, local_today, region_contains
+from wenping_shared import PageParams, Principal, local_date, local_today, public_view, region_contains
 from wenping_shared.contracts.vocab import (
     AccountabilityGround,
     AccountabilityKind,
@@ -31,7 +31,7 @@ from ..ledger import service as ledger
 from ..projects.access import ensure_visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
-from ..public import label_or_none, public_view
+from ..public import label_or_none
 from ..targets.repository import TargetRepository
 from ..targets.service import reader_region
 from ..unit_access import sees

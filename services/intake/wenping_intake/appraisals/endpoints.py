@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from wenping_shared import local_today
+from wenping_shared import described, local_today
 
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import XLSX, attachment, described, download
+from ..http import XLSX, attachment, download
 from . import workbook
 from .schemas import AppraisalTable, SchemePublic, SchemeSet
 from .scoring import RULES

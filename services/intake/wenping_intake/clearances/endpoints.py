@@ -10,8 +10,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
+from wenping_shared import described
+
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import Responses, described
+from ..http import Responses
 from .form import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, clearance_docx, clearance_pdf
 from .keys import ClearanceKey
 from .schemas import ClearanceCheck, ClearanceStatus

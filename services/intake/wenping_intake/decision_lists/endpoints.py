@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep
+from wenping_shared import Page, PageParamsDep, described
 from wenping_shared.contracts.vocab import FilingBatch
 
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
-from ..http import OncePerKeyDep, described
+from ..http import OncePerKeyDep
 from .schemas import MAX_ITEMS, DecisionListCreate, DecisionListDetail, DecisionListPublic
 from .service import DecisionListService
 

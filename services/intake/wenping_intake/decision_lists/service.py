@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, ServiceClient, UnprocessableEntity, local_today, utcnow
+from wenping_shared import PageParams, Principal, ServiceClient, UnprocessableEntity, local_today, public_view, utcnow
 from wenping_shared.contracts.vocab import FilingBatch, ProjectStatus, label_of
 
 from ..errors import (
@@ -21,7 +21,6 @@ from ..ledger import service as ledger
 from ..projects.models import Project
 from ..projects.schemas import ProjectCreate
 from ..projects.service import ProjectService, new_project
-from ..public import public_view
 from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
 from .closeout import CloseOutState, close_out_reason, close_out_state

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from wenping_shared import Principal, check_if_match, etag_for, require_service
+from wenping_shared import Principal, check_if_match, described, etag_for, require_service
 from wenping_shared.contracts import messages
 
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import OncePerKeyDep, described
+from ..http import OncePerKeyDep
 from .schemas import AdoptionRecord, DrawnExpertsAnswer, ExpertOpinionPublic, OpinionCreate
 from .service import ExpertOpinionService, opinion_public
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, ProjectNotFound, etag_for, utcnow
+from wenping_shared import Principal, ProjectNotFound, etag_for, public_view, utcnow
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import OpinionAdoption, ProjectStatus, label_of
 
@@ -28,7 +28,7 @@ from ..ledger import service as ledger
 from ..projects.access import drawn_experts_for, ensure_visible, is_agency_of, is_filer_of, visible_filter
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
-from ..public import label_or_none, public_view
+from ..public import label_or_none
 from .models import ExpertOpinion, ProjectExpert
 from .repository import AdoptionRow, ExpertOpinionRepository
 from .schemas import AdoptionFigures, AdoptionRecord, ExpertOpinionPublic, ExpertOpinionStats, OpinionCreate

@@ -9,8 +9,9 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from wenping_shared import described
+
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
-from ..http import described
 from .models import StoredFile
 from .service import FileService
 from .storage import CONTENT_TYPES

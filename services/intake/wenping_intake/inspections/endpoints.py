@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from wenping_shared import Page, PageParamsDep, Principal, check_if_match, etag_for
+from wenping_shared import Page, PageParamsDep, Principal, check_if_match, described, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import DOCX, attachment, described, download
+from ..http import DOCX, attachment, download
 from . import circular as document
 from .schemas import (
     CHECK_RULE,

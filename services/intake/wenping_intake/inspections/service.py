@@ -12,7 +12,16 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, UnprocessableEntity, etag_for, local_today, region_contains, utcnow
+from wenping_shared import (
+    PageParams,
+    Principal,
+    UnprocessableEntity,
+    etag_for,
+    local_today,
+    public_view,
+    region_contains,
+    utcnow,
+)
 from wenping_shared.contracts.vocab import InspectionCheck, RectificationState, label_of
 from wenping_shared.official_document import document_number_for, format_cn_date
 
@@ -31,7 +40,7 @@ from ..ledger import service as ledger
 from ..projects.access import ensure_visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
-from ..public import label_or_none, public_view
+from ..public import label_or_none
 from ..targets.repository import TargetRepository
 from ..unit_access import OVERSIGHT_READERS, sees
 from . import circular as document

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Principal, require_service
+from wenping_shared import Principal, described, require_service
 
 from ..deps import CurrentPrincipal, SessionDep, limited
-from ..http import OncePerKeyDep, described
+from ..http import OncePerKeyDep
 from .schemas import ReportRoundPublic, ReportRoundSummary, ReportSubmission, ReviewEventAnswer, ReviewEventIn
 from .service import ReportService, round_public, round_summary
 

@@ -13,6 +13,7 @@ from wenping_shared import (
     ReportNotFound,
     enqueue,
     local_date,
+    public_view,
     utcnow,
 )
 from wenping_shared.contracts import messages
@@ -27,7 +28,6 @@ from ..projects.access import ensure_visible, is_agency_of, is_filer_of, visible
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
 from ..projects.service import project_facts
-from ..public import public_view
 from ..risk_watch import service as risk_watch
 from .models import ReportRound, ReturnReason, ReviewEvent, approval_day
 from .repository import ReportRepository

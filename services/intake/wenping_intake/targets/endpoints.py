@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from wenping_shared import local_today
+from wenping_shared import described, local_today
 
 from ..deps import CurrentPrincipal, PeersDep, SessionDep
 from ..errors import TargetImportUnreadable
-from ..http import XLSX, attachment, described, download
+from ..http import XLSX, attachment, download
 from . import workbook
 from .schemas import COUNTING_RULE, TargetBoard, TargetImportResult, TargetPublic, TargetSet
 from .service import TargetService, ensure_supervisor

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, ServiceClient, region_contains, utcnow
+from wenping_shared import Principal, ServiceClient, public_view, region_contains, utcnow
 from wenping_shared.contracts.vocab import ProjectCategory
 
 from ..errors import (
@@ -20,7 +20,7 @@ from ..errors import (
     TargetOrgNotFound,
 )
 from ..projects.service import ProjectService
-from ..public import label_or_none, public_view
+from ..public import label_or_none
 from ..unit_access import OVERSIGHT_READERS
 from . import workbook
 from .models import AssessmentTarget

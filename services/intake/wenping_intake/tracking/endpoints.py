@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
+from wenping_shared import Page, PageParamsDep, check_if_match, described, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
-from ..http import OncePerKeyDep, described
+from ..http import OncePerKeyDep
 from .schemas import (
     EvaluationCreate,
     EvaluationPublic,

@@ -16,7 +16,17 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Conflict, PageParams, Principal, etag_for, local_date, local_today, region_contains, utcnow
+from wenping_shared import (
+    Conflict,
+    PageParams,
+    Principal,
+    etag_for,
+    local_date,
+    local_today,
+    public_view,
+    region_contains,
+    utcnow,
+)
 from wenping_shared.contracts.vocab import IncidentScale, ProjectStatus, label_of
 
 from ..errors import (
@@ -35,7 +45,6 @@ from ..projects import lifecycle
 from ..projects.access import ensure_visible, is_filer_of, visible_project
 from ..projects.models import Project
 from ..projects.repository import ProjectRepository
-from ..public import public_view
 from ..webhooks import events as webhook_events
 from ..webhooks.schemas import EventType
 from .models import EffectEvaluation, Incident, TrackedMeasure, TrackingRecord

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from wenping_shared import Page, PageParamsDep, check_if_match
+from wenping_shared import Page, PageParamsDep, check_if_match, described
 
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
-from ..http import described
 from .models import WebhookSubscription
 from .schemas import (
     EVENT_LABELS,
