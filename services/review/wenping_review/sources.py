@@ -11,6 +11,7 @@ the id). A peer that is down raises `PeerDown` for the caller to decide what tha
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections import OrderedDict
@@ -184,10 +185,21 @@ class RegistrySource:
         on: dt.date,
         region_code: str | None = None,
     ) -> RegistryAnswer:
-        """Everything the engine needs; a registry that is down gives empty facts, flagged."""
+        """Everything the engine needs; a registry that is down gives empty facts, flagged. The
+        agency and the experts are asked at once: when both have left the cache, the request
+        waits for the slower answer rather than for the two in turn."""
+
+        async def no_agency() -> AgencyFacts | None:
+            return None
+
+        async def no_experts() -> dict[str, ExpertFacts]:
+            return {}
+
         try:
-            agency = await self.agency(agency_id, level, on, region_code) if agency_id else None
-            experts = await self.experts_by_id(expert_ids) if expert_ids else {}
+            agency, experts = await asyncio.gather(
+                self.agency(agency_id, level, on, region_code) if agency_id else no_agency(),
+                self.experts_by_id(expert_ids) if expert_ids else no_experts(),
+            )
         except PeerDown:
             return RegistryAnswer(RegistryFacts(), unavailable=True)
         return RegistryAnswer(RegistryFacts(agency=agency, experts=experts), unavailable=False)
