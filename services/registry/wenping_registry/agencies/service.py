@@ -110,6 +110,10 @@ def grading_public(row: AgencyGradingRecord) -> GradingPublic:
     return public_view(GradingPublic, row)
 
 
+def certificate_of(row: PractitionerCertificate) -> Certificate:
+    return Certificate.model_validate(row, from_attributes=True)
+
+
 def current_grading_row(rows: Sequence[AgencyGradingRecord], today: dt.date) -> AgencyGradingRecord | None:
     chosen = current_grading([grading_model(r) for r in rows], today)
     if chosen is None:
@@ -346,17 +350,9 @@ class AgencyService:
 
     def practitioner_public(self, person: AgencyPractitioner, certs: Sequence[PractitionerCertificate]) -> PractitionerPublic:
         today = self.today
-        shown = [
-            CertificatePublic(number=c.number, issued_on=c.issued_on, expires_on=c.expires_on,
-                              valid_today=Certificate(number=c.number, issued_on=c.issued_on,
-                                                      expires_on=c.expires_on).is_valid_on(today))
-            for c in certs
-        ]
-        return PractitionerPublic(
-            id=person.id, agency_id=person.agency_id, name=person.name, employed=person.employed,
-            full_time=person.full_time, education=person.education,
-            certified=person.employed and any(c.valid_today for c in shown),
-            certificates=shown, created_at=person.created_at,
+        shown = [public_view(CertificatePublic, c, valid_today=certificate_of(c).is_valid_on(today)) for c in certs]
+        return public_view(
+            PractitionerPublic, person, certified=person.employed and any(c.valid_today for c in shown), certificates=shown
         )
 
     async def practitioners(self, agency: Agency) -> list[PractitionerPublic]:
@@ -419,16 +415,11 @@ class AgencyService:
                 Practitioner(
                     name=p.name,
                     employed=p.employed,
-                    certificates=tuple(
-                        Certificate(number=c.number, issued_on=c.issued_on, expires_on=c.expires_on) for c in certs
-                    ),
+                    certificates=tuple(certificate_of(c) for c in certs),
                 )
                 for p, certs in people
             ),
-            misconduct=tuple(
-                MisconductRecord(recorded_on=m.recorded_on, region_code=m.region_code, description=m.description)
-                for m in records
-            ),
+            misconduct=tuple(MisconductRecord.model_validate(m, from_attributes=True) for m in records),
         )
         answer = check_eligibility(
             snapshot, level, day, project_region_code=project_region_code,
@@ -453,12 +444,8 @@ class AgencyService:
 
 
 def misconduct_public(m: AgencyMisconduct) -> MisconductPublic:
-    return MisconductPublic(id=m.id, agency_id=m.agency_id, credit_code=m.credit_code, recorded_on=m.recorded_on,
-                            region_code=m.region_code, description=m.description, project_id=m.project_id,
-                            recorded_by=m.recorded_by, created_at=m.created_at)
+    return public_view(MisconductPublic, m)
 
 
 def performance_public(r: AgencyPerformanceRecord) -> PerformancePublic:
-    return PerformancePublic(id=r.id, agency_id=r.agency_id, review_id=r.review_id, project_id=r.project_id,
-                             round=r.round, verdict=r.verdict, score=r.score, decided_at=r.decided_at,
-                             received_at=r.received_at)
+    return public_view(PerformancePublic, r)

@@ -48,7 +48,7 @@ def user_public(user: User, org: Organization | None = None) -> UserPublic:
 
 
 def region_public(region: Region) -> RegionPublic:
-    return RegionPublic(code=region.code, name=region.name, parent_code=region.parent_code, level=region.level)
+    return public_view(RegionPublic, region)
 
 
 class IdentityService:
