@@ -116,6 +116,10 @@ def expert_facts(item: dict[str, Any]) -> ExpertFacts:
     )
 
 
+def _eligibility_key(agency_id: str, level: ProjectLevel, on: dt.date, region_code: str | None) -> Hashable:
+    return (agency_id, level.value, on, region_code)
+
+
 @dataclass(frozen=True, slots=True)
 class RegistryAnswer:
     facts: RegistryFacts
@@ -143,7 +147,7 @@ class RegistrySource:
     async def agency(
         self, agency_id: str, level: ProjectLevel, on: dt.date, region_code: str | None = None
     ) -> AgencyFacts | None:
-        key = (agency_id, level.value, on, region_code)
+        key = _eligibility_key(agency_id, level, on, region_code)
         cached = self.eligibility.get(key)
         if cached is not MISSING:
             return cached
@@ -185,21 +189,21 @@ class RegistrySource:
         on: dt.date,
         region_code: str | None = None,
     ) -> RegistryAnswer:
-        """Everything the engine needs; a registry that is down gives empty facts, flagged. The
-        agency and the experts are asked at once: when both have left the cache, the request
-        waits for the slower answer rather than for the two in turn."""
-
-        async def no_agency() -> AgencyFacts | None:
-            return None
-
-        async def no_experts() -> dict[str, ExpertFacts]:
-            return {}
-
+        """Everything the engine needs; a registry that is down gives empty facts, flagged. When
+        both the agency and some experts have left the cache they are asked at once (the wait is
+        the slower answer, not the sum); otherwise in turn, as a cached answer needs no task."""
         try:
-            agency, experts = await asyncio.gather(
-                self.agency(agency_id, level, on, region_code) if agency_id else no_agency(),
-                self.experts_by_id(expert_ids) if expert_ids else no_experts(),
-            )
+            if (
+                agency_id is not None
+                and self.eligibility.get(_eligibility_key(agency_id, level, on, region_code)) is MISSING
+                and any(self.experts.get(eid) is MISSING for eid in expert_ids)
+            ):
+                agency, experts = await asyncio.gather(
+                    self.agency(agency_id, level, on, region_code), self.experts_by_id(expert_ids)
+                )
+            else:
+                agency = await self.agency(agency_id, level, on, region_code) if agency_id else None
+                experts = await self.experts_by_id(expert_ids) if expert_ids else {}
         except PeerDown:
             return RegistryAnswer(RegistryFacts(), unavailable=True)
         return RegistryAnswer(RegistryFacts(agency=agency, experts=experts), unavailable=False)
