@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 from system_kit import WenpingSystem
 
+from wenping_intake.projects.org_names import organization_names
 from wenping_shared import AuditRecordFields
 from wenping_shared._audit import record_hash
 from wenping_shared.demo import DEMO_PASSWORD, user_id
@@ -82,6 +83,7 @@ async def test_a_failed_change_leaves_no_success_record(system: WenpingSystem, p
     rid = request_id()
     title = f"注册服务不可用 {rid}"
     filer = await system.auth("tx.filer")
+    organization_names(system.apps["intake"].state.peers).clear()  # so the filing must ask the registry
     peer_down("registry")
     r = await system.intake.post("/api/v1/projects", json={"title": title, "category": "policy"},
                                  headers={**filer, "X-Request-ID": rid})
