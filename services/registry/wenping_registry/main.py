@@ -34,6 +34,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: RegistrySettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
 
+    # Both read ``app`` (bound below) only once it serves, after start-up.
     async def own_key(kid: str) -> dict[str, Any] | None:
         # The registry verifies its own tokens without an HTTP round trip to itself.
         key: SigningKey = app.state.signing_key
@@ -59,13 +60,15 @@ def create_app(settings: RegistrySettings | None = None, *, transport: httpx.Asy
         audit_model=AuditEntry,
         key_lookup=own_key,
         subject_linker=link_here,
-        while_running=_signing_key,
+        while_running=_signing_key_and_demo_refusal,
     )
     return app
 
 
 @asynccontextmanager
-async def _signing_key(app: FastAPI, runtime: ServiceRuntime, settings: RegistrySettings) -> AsyncIterator[None]:
+async def _signing_key_and_demo_refusal(
+    app: FastAPI, runtime: ServiceRuntime, settings: RegistrySettings
+) -> AsyncIterator[None]:
     # Loaded once running_service has refused a production misconfiguration, so a development key is
     # never generated for one; tokens are verified only once the app serves, after this.
     app.state.signing_key = await asyncio.to_thread(load_signing_key, settings)
