@@ -6,6 +6,7 @@ from ._app import (
     check_if_match,
     etag_for,
     install_conventions,
+    model_response,
     open_runtime,
     running_service,
 )
@@ -39,6 +40,7 @@ from ._db import (
     db_session,
     is_sqlite,
     outbox_and_idempotency_tables,
+    read_session,
     record_apart,
 )
 from ._errors import (
@@ -207,6 +209,7 @@ __all__ = [
     "local_now",
     "local_today",
     "migrations_current",
+    "model_response",
     "new_audit_record",
     "next_in_series",
     "open_runtime",
@@ -216,6 +219,7 @@ __all__ = [
     "public_view",
     "rate_limited",
     "rate_window_table",
+    "read_session",
     "record_apart",
     "region_contains",
     "region_prefix",

@@ -16,12 +16,15 @@ from wenping_shared import (
     authenticate,
     db_session,
     rate_limited,
+    read_session,
 )
 
 from .config import IntakeSettings
 from .database import RateWindow
 
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
+#: For GET routes that only read: no transaction to open and commit, a session that refuses to write.
+ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]
 SettingsDep = Annotated[IntakeSettings, Depends(app_state("settings"))]
 PeersDep = Annotated[ServiceClient, Depends(app_state("peers"))]
 OutboxDep = Annotated[OutboxRelay, Depends(app_state("outbox"))]

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
-from wenping_shared._app import model_response
-from wenping_shared._db import read_session
+from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, model_response, run_idempotent
 
 from ..database import IdempotencyRecord
-from ..deps import CurrentPrincipal, PeersDep, SessionDep
+from ..deps import CurrentPrincipal, PeersDep, ReadSessionDep, SessionDep
 from ..risk_watch.service import project_for_reader
 from .filters import ProjectFiltersDep
 from .schemas import (
@@ -29,9 +26,6 @@ from .schemas import (
 from .service import ProjectService, project_etag, project_public
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
-
-#: The reads below only read: no transaction to open and commit (``wenping_shared`` ``read_session``).
-ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "项目不存在或不可见（他人辖区的项目同样答 404）"}}
 _PRECONDITIONS: dict[int | str, dict[str, Any]] = {
