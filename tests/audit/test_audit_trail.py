@@ -9,10 +9,12 @@ import itertools
 import uuid
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import col, select
 from system_kit import WenpingSystem
 
 from wenping_intake.projects.org_names import organization_names
+from wenping_review.database import RateWindow
 from wenping_shared import AuditRecordFields
 from wenping_shared._audit import record_hash
 from wenping_shared.demo import DEMO_PASSWORD, user_id
@@ -146,6 +148,10 @@ async def test_rate_limit_refusals_are_recorded_in_every_service(system: Wenping
     settings = system.apps["review"].state.settings
     saved = settings.rate_limit_prechecks
     settings.rate_limit_prechecks = 1
+    # A fresh allowance: an earlier test's precheck by the same user in this window would refuse the first.
+    async with system.apps["review"].state.sessionmaker() as session:
+        await session.exec(delete(RateWindow).where(col(RateWindow.principal) == user_id("agency.zy")))
+        await session.commit()
     try:
         headers = await system.auth("agency.zy")
         rids = [request_id() for _ in range(2)]
