@@ -339,10 +339,11 @@ def note_principal(principal: Principal) -> None:
         audit.principal = principal
 
 
-def changes_nothing() -> None:
+async def changes_nothing() -> None:
     """Route dependency of a POST that only computes an answer (e.g. precheck): its successes are
     not state changes, so they are not chained (each would queue on the chain's head for nothing);
-    its refusals and failures still are."""
+    its refusals and failures still are. ``async`` so FastAPI calls it on the event loop: a plain
+    ``def`` dependency costs a thread-pool hop per request (bench/results/profile-review-precheck.txt)."""
     audit = _request_audit.get()
     if audit is not None:
         audit.changes_nothing = True

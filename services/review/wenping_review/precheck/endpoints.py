@@ -18,13 +18,6 @@ router = APIRouter(prefix="/api/v1", tags=["precheck"])
 PrecheckPrincipal = Annotated[Principal, Depends(require_roles("agency", "filer", "reviewer", "supervisor"))]
 
 
-async def _changes_nothing() -> None:
-    """`changes_nothing`, called on the event loop: FastAPI runs a plain `def` dependency in its
-    thread pool, and that hop was the precheck's largest dependency cost (anyio worker thread in
-    pyinstrument, bench/results/profile-review-precheck.txt)."""
-    changes_nothing()
-
-
 async def _prechecks(request: Request, registry: RegistrySourceDep, intake: IntakeSourceDep) -> PrecheckService:
     region_configs: RegionConfigCache = request.app.state.region_configs
     return PrecheckService(registry, intake, region_configs)
@@ -37,7 +30,7 @@ async def _prechecks(request: Request, registry: RegistrySourceDep, intake: Inta
     description="不带 project_id 时，需要项目信息的条目（C01.2、C02.1、C02.2）为 not_applicable 并说明原因。"
     "报送日期按今天计算。",
     responses={404: {"description": "project_id 所指的项目不存在或调用方无权看到"}},
-    dependencies=[Depends(_changes_nothing), limited("prechecks")],
+    dependencies=[Depends(changes_nothing), limited("prechecks")],
 )
 async def precheck(
     data: PrecheckRequest,
