@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,3 +245,22 @@ def check_if_match(request: Request, current_etag: str) -> None:
     candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
     if "*" not in candidates and current_etag not in candidates:
         raise StaleETag()
+
+
+#: The check a service runs against an object's current ETag once it has loaded it (If-Match):
+#: the endpoint hands it in, so the service never sees the request.
+Precondition = Callable[[str], None]
+
+
+async def if_match(request: Request) -> Precondition:
+    """Route dependency: the request's If-Match as a precondition (428 without, 412 when stale)."""
+    return lambda etag: check_if_match(request, etag)
+
+
+async def optional_if_match(request: Request) -> Precondition | None:
+    """Route dependency: the same, checked only when the caller sends If-Match."""
+    return None if request.headers.get("if-match") is None else await if_match(request)
+
+
+IfMatch = Annotated[Precondition, Depends(if_match)]
+OptionalIfMatch = Annotated[Precondition | None, Depends(optional_if_match)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Response
 
-from wenping_shared import Principal, check_if_match, described, etag_for, require_service
+from wenping_shared import IfMatch, Principal, described, etag_for, require_service
 from wenping_shared.contracts import messages
 
 from ..deps import CurrentPrincipal, SessionDep
@@ -81,13 +81,11 @@ async def record_adoption(
     project_id: str,
     opinion_id: OpinionId,
     data: AdoptionRecord,
-    request: Request,
+    precondition: IfMatch,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> ExpertOpinionPublic:
-    opinion = await ExpertOpinionService(session).record_adoption(
-        principal, project_id, opinion_id, data, lambda etag: check_if_match(request, etag)
-    )
+    opinion = await ExpertOpinionService(session).record_adoption(principal, project_id, opinion_id, data, precondition)
     response.headers["ETag"] = etag_for(opinion.version)
     return opinion_public(opinion)

@@ -8,11 +8,11 @@ assessor has recorded, for every open opinion, whether it was adopted and why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import Principal, ProjectNotFound, etag_for, public_view, utcnow
+from wenping_shared import Precondition, Principal, ProjectNotFound, etag_for, public_view, utcnow
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import OpinionAdoption, ProjectStatus, label_of
 
@@ -33,7 +33,6 @@ from .models import ExpertOpinion, ProjectExpert
 from .repository import AdoptionRow, ExpertOpinionRepository
 from .schemas import AdoptionFigures, AdoptionRecord, ExpertOpinionPublic, ExpertOpinionStats, OpinionCreate
 
-Precondition = Callable[[str], None]
 S = ProjectStatus
 
 #: An opinion can still be answered by a report round only while the assessment runs.

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from wenping_shared import Page, PageParamsDep, Principal, check_if_match, described, etag_for
+from wenping_shared import IfMatch, Page, PageParamsDep, Precondition, Principal, described, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
 from ..http import DOCX, attachment, download
@@ -23,7 +23,7 @@ from .schemas import (
     RectificationDecision,
     RectificationReport,
 )
-from .service import InspectionService, Precondition
+from .service import InspectionService
 
 router = APIRouter(prefix="/api/v1/inspections", tags=["inspections"])
 
@@ -146,10 +146,11 @@ async def get_inspection(inspection_id: InspectionId, session: SessionDep, princ
 
 async def _rectify(
     step: Callable[[InspectionService, Principal, str, Any, Precondition], Awaitable[FindingPublic]],
-    finding_id: str, data: Any, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal,
+    finding_id: str, data: Any, precondition: Precondition, response: Response, session: SessionDep,
+    principal: CurrentPrincipal,
 ) -> FindingPublic:
     """One rectification step under If-Match (the finding's ETag), answering the new ETag."""
-    finding = await step(InspectionService(session), principal, finding_id, data, lambda etag: check_if_match(request, etag))
+    finding = await step(InspectionService(session), principal, finding_id, data, precondition)
     response.headers["ETag"] = etag_for(finding.version)
     return finding
 
@@ -162,10 +163,10 @@ async def _rectify(
     responses=described({403: "非被督查单位的报备员", **_TRANSITION}),
 )
 async def report_rectification(
-    finding_id: FindingId, data: RectificationReport, request: Request, response: Response, session: SessionDep,
+    finding_id: FindingId, data: RectificationReport, precondition: IfMatch, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await _rectify(InspectionService.report, finding_id, data, request, response, session, principal)
+    return await _rectify(InspectionService.report, finding_id, data, precondition, response, session, principal)
 
 
 @router.post(
@@ -176,10 +177,10 @@ async def report_rectification(
     responses=described({403: "非维稳办负责人", **_TRANSITION}),
 )
 async def accept_rectification(
-    finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
+    finding_id: FindingId, data: RectificationDecision, precondition: IfMatch, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await _rectify(InspectionService.accept, finding_id, data, request, response, session, principal)
+    return await _rectify(InspectionService.accept, finding_id, data, precondition, response, session, principal)
 
 
 @router.post(
@@ -190,7 +191,7 @@ async def accept_rectification(
     responses=described({403: "非维稳办负责人", 422: "未说明理由或时限早于今天", **_TRANSITION}),
 )
 async def return_rectification(
-    finding_id: FindingId, data: RectificationDecision, request: Request, response: Response, session: SessionDep,
+    finding_id: FindingId, data: RectificationDecision, precondition: IfMatch, response: Response, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> FindingPublic:
-    return await _rectify(InspectionService.send_back, finding_id, data, request, response, session, principal)
+    return await _rectify(InspectionService.send_back, finding_id, data, precondition, response, session, principal)

@@ -7,13 +7,14 @@ project's ledger."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
     PageParams,
+    Precondition,
     Principal,
     UnprocessableEntity,
     etag_for,
@@ -59,8 +60,6 @@ from .schemas import (
 )
 
 R = RectificationState
-#: The endpoint's If-Match check, given the finding's current ETag (``check_if_match``).
-Precondition = Callable[[str], None]
 
 
 def ensure_supervisor(principal: Principal) -> str:

@@ -7,7 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, model_response, run_idempotent
+from wenping_shared import (
+    IfMatch,
+    OptionalIfMatch,
+    Page,
+    PageParamsDep,
+    etag_for,
+    model_response,
+    run_idempotent,
+)
 
 from ..database import IdempotencyRecord
 from ..deps import CurrentPrincipal, PeersDep, ReadSessionDep, SessionDep
@@ -140,15 +148,13 @@ async def get_project(project_id: str, session: ReadSessionDep, principal: Curre
 async def update_project(
     project_id: str,
     data: ProjectUpdate,
-    request: Request,
+    precondition: IfMatch,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     peers: PeersDep,
 ) -> ProjectPublic:
-    project = await ProjectService(session, peers).update(
-        principal, project_id, data, lambda etag: check_if_match(request, etag)
-    )
+    project = await ProjectService(session, peers).update(principal, project_id, data, precondition)
     response.headers["ETag"] = project_etag(project)
     return project_public(project, principal)
 
@@ -179,15 +185,13 @@ async def update_project(
 async def transition_project(
     project_id: str,
     data: TransitionRequest,
-    request: Request,
+    precondition: IfMatch,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     peers: PeersDep,
 ) -> ProjectPublic:
-    project = await ProjectService(session, peers).transition(
-        principal, project_id, data, lambda etag: check_if_match(request, etag)
-    )
+    project = await ProjectService(session, peers).transition(principal, project_id, data, precondition)
     response.headers["ETag"] = project_etag(project)
     return project_public(project, principal)
 
@@ -211,13 +215,12 @@ async def transition_project(
 async def commission_agency(
     project_id: str,
     data: CommissionRequest,
-    request: Request,
+    precondition: OptionalIfMatch,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     peers: PeersDep,
 ) -> ProjectPublic:
-    precondition = (lambda etag: check_if_match(request, etag)) if request.headers.get("if-match") else None
     project = await ProjectService(session, peers).commission(principal, project_id, data.agency_id, precondition)
     response.headers["ETag"] = project_etag(project)
     return project_public(project, principal)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from wenping_shared import (
     AgencyNotFound,
     PageParams,
+    Precondition,
     Principal,
     RegistryUnavailable,
     ServiceClient,
@@ -60,8 +61,6 @@ from .org_names import organization_names
 from .repository import ProjectFilters, ProjectRepository
 from .schemas import DesignationCreate, ProjectCreate, ProjectFields, ProjectPublic, ProjectUpdate, TransitionRequest
 from .triggers import mandatory_triggers
-
-Precondition = Callable[[str], None]
 
 #: Fields PATCH may change (the rest are set by the token, the state machine or commissioning).
 EDITABLE_FIELDS: tuple[str, ...] = tuple(ProjectUpdate.model_fields)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from wenping_shared import Page, PageParamsDep, check_if_match, described, etag_for
+from wenping_shared import IfMatch, Page, PageParamsDep, described, etag_for
 
 from ..deps import CurrentPrincipal, SessionDep
 from ..http import OncePerKeyDep
@@ -79,11 +79,11 @@ async def get_tracking(
     }),
 )
 async def create_evaluation(
-    project_id: str, data: EvaluationCreate, request: Request, once: OncePerKeyDep, session: SessionDep,
+    project_id: str, data: EvaluationCreate, precondition: IfMatch, once: OncePerKeyDep, session: SessionDep,
     principal: CurrentPrincipal,
 ) -> JSONResponse:
     return await once(
-        lambda: TrackingService(session).evaluate(principal, project_id, data, lambda etag: check_if_match(request, etag)),
+        lambda: TrackingService(session).evaluate(principal, project_id, data, precondition),
         headers=lambda e: {"ETag": etag_for(e.project_version)},
     )
 

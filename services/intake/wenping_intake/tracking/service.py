@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from wenping_shared import (
     Conflict,
     PageParams,
+    Precondition,
     Principal,
     etag_for,
     local_date,
@@ -67,8 +68,6 @@ S = ProjectStatus
 #: Implemented projects start tracking with their first progress record.
 IMPLEMENTED: frozenset[str] = frozenset({S.implement, S.implement_with_measures})
 TRACKABLE: frozenset[str] = IMPLEMENTED | {S.tracking}
-
-Precondition = Callable[[str], None]
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from wenping_shared import Page, PageParamsDep, check_if_match, described
+from wenping_shared import IfMatch, Page, PageParamsDep, described
 
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
 from .models import WebhookSubscription
@@ -102,12 +102,10 @@ async def get_subscription(
     responses={**_CLIENT_ONLY, **_NOT_FOUND, **described({412: "ETag 已过期", 428: "缺少 If-Match"})},
 )
 async def update_subscription(
-    subscription_id: str, data: SubscriptionUpdate, request: Request, response: Response,
+    subscription_id: str, data: SubscriptionUpdate, precondition: IfMatch, response: Response,
     session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal,
 ) -> SubscriptionPublic:
-    subscription = await _service(session, settings).update(
-        principal, subscription_id, data, lambda etag: check_if_match(request, etag)
-    )
+    subscription = await _service(session, settings).update(principal, subscription_id, data, precondition)
     response.headers["ETag"] = subscription_etag(subscription)
     return _public(subscription)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import ipaddress
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, current_request_id, etag_for, utcnow
+from wenping_shared import PageParams, Precondition, Principal, current_request_id, etag_for, utcnow
 
 from .errors import SubscriptionNotFound, WebhooksClientOnly, WebhookUrlInternal, WebhookUrlRefused
 from .models import WebhookDelivery, WebhookSubscription, WebhookSubscriptionChange
@@ -19,8 +19,6 @@ from .repository import WebhookRepository
 from .schemas import SubscriptionCreate, SubscriptionUpdate
 
 MANAGE_SCOPE = "webhooks:manage"
-
-Precondition = Callable[[str], None]
 
 
 def subscription_etag(subscription: WebhookSubscription) -> str:

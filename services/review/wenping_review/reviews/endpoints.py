@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for
+from wenping_shared import IfMatch, OptionalIfMatch, Page, PageParamsDep, etag_for
 from wenping_shared.contracts.vocab import label
 
 from ..deps import CurrentPrincipal, IntakeSourceDep, RegistrySourceDep, SessionDep
@@ -14,7 +14,7 @@ from ..feedback import letter_title, render_docx, render_text
 from .public import review_summary
 from .repository import ReviewFilters
 from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic, ReviewStatus, ReviewSummary
-from .service import Precondition, ReviewService
+from .service import ReviewService
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
 
@@ -29,14 +29,6 @@ async def _reviews(session: SessionDep, registry: RegistrySourceDep, intake: Int
 
 
 ReviewsDep = Annotated[ReviewService, Depends(_reviews)]
-
-
-def _if_match(request: Request, *, required: bool) -> Precondition | None:
-    """The caller's If-Match as the service's precondition: a decision must send it (428
-    without), a judgement may (checked only when sent)."""
-    if not required and request.headers.get("if-match") is None:
-        return None
-    return lambda etag: check_if_match(request, etag)
 
 
 def _answer(detail: ReviewPublic, status_code: int = 200) -> Response:
@@ -100,11 +92,11 @@ async def judge_item(
     review_id: ReviewId,
     code: ItemCode,
     data: ItemJudgement,
-    request: Request,
+    precondition: OptionalIfMatch,
     principal: CurrentPrincipal,
     reviews: ReviewsDep,
 ) -> Response:
-    review = await reviews.judge(principal, review_id, code, data, _if_match(request, required=False))
+    review = await reviews.judge(principal, review_id, code, data, precondition)
     return _answer(await reviews.detail(review))
 
 
@@ -118,11 +110,12 @@ async def judge_item(
 async def decide_review(
     review_id: ReviewId,
     data: DecisionCreate,
+    precondition: IfMatch,
     request: Request,
     principal: CurrentPrincipal,
     reviews: ReviewsDep,
 ) -> Response:
-    review = await reviews.decide(principal, review_id, data, _if_match(request, required=True))
+    review = await reviews.decide(principal, review_id, data, precondition)
     detail = await reviews.detail(review)
     request.app.state.outbox.wake()
     return _answer(detail)

@@ -15,14 +15,14 @@ that checks the review's current ETag and raises when it does not match.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, ProjectNotFound, enqueue, etag_for, local_date, utcnow
+from wenping_shared import PageParams, Precondition, Principal, ProjectNotFound, enqueue, etag_for, local_date, utcnow
 from wenping_shared.contracts.messages import AgencyPerformance, FailedItem, ReviewEvent, ReviewEventKind
 from wenping_shared.contracts.vocab import ItemMode, ItemResult, ReviewVerdict
 from wenping_shared.metrics import REVIEW_VERDICTS
@@ -66,7 +66,6 @@ from .schemas import DecisionCreate, ItemJudgement, ReviewOpen, ReviewPublic
 
 FALLBACK_DOCUMENT_PREFIX = "稳评审查函"
 
-Precondition = Callable[[str], None]
 """Given the review's current ETag, raises when the caller's If-Match does not allow the change."""
 
 OpenedReview = tuple[Review, list[SimpleNamespace] | None, bool]
