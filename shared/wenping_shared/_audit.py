@@ -53,10 +53,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from ._auth import Principal, require_roles
 from ._context import current_request_id
+from ._middleware import HttpMiddleware
 from ._outbox import utcnow
 from ._pagination import Page, PageParamsDep
 from ._types import UTCDateTime
@@ -606,16 +607,13 @@ def _header(message: Message, name: bytes) -> str | None:
     return None
 
 
-class AuditMiddleware:
+class AuditMiddleware(HttpMiddleware):
     """Records what the request's transaction did not (see the module docstring), when the response
     starts and before it is sent; an exception escaping the app is a failed request (500)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         trail: AuditTrail | None = getattr(scope["app"].state, "audit", None) if "app" in scope else None
-        if scope["type"] != "http" or trail is None:
+        if trail is None:
             await self.app(scope, receive, send)
             return
         audit = RequestAudit()

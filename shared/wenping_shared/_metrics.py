@@ -22,7 +22,9 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
+
+from ._middleware import HttpMiddleware, ResponseSend
 
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -78,34 +80,21 @@ def watch_pool(engine: AsyncEngine, name: str = "write") -> None:
         gauge.dec()
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpMiddleware):
     """Counts and times every request under its route template (``/api/v1/projects/{project_id}``),
     so ids never become label values; requests that match no route count as ``unmatched``."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        status = 500
-
-        async def send_counting(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        response = ResponseSend(send)
         try:
-            await self.app(scope, receive, send_counting)
+            await self.app(scope, receive, response)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             if template != "/metrics":
                 method = scope["method"]
-                REQUESTS.labels(method, template, str(status)).inc()
+                REQUESTS.labels(method, template, str(response.status)).inc()
                 LATENCY.labels(method, template).observe(time.perf_counter() - started)
 
 

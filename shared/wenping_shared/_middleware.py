@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from abc import ABC, abstractmethod
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,8 +19,9 @@ logger = logging.getLogger("wenping.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-class RequestContextMiddleware:
-    """Takes X-Request-ID from the request (or makes one), returns it, logs the request."""
+class HttpMiddleware(ABC):
+    """A pure ASGI middleware that works on HTTP requests and passes every other scope (lifespan,
+    websockets) straight through to the app."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -28,51 +30,66 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    @abstractmethod
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One HTTP request."""
+
+
+class ResponseSend:
+    """The ``send`` handed to the app: remembers the response's status (500 until it starts, so
+    an exception escaping the app counts as one) and can add one header to the response."""
+
+    def __init__(self, send: Send, header: tuple[bytes, bytes] | None = None) -> None:
+        self.send = send
+        self.header = header
+        self.status = 500
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            if self.header is not None:
+                message["headers"] = [*message.get("headers", []), self.header]
+        await self.send(message)
+
+
+class RequestContextMiddleware(HttpMiddleware):
+    """Takes X-Request-ID from the request (or makes one), returns it, logs the request."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
+        response = ResponseSend(send, header=(b"x-request-id", request_id.encode()))
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, response)
         finally:
             logger.info(
                 "%s %s %s",
                 scope["method"],
                 scope["path"],
-                status,
+                response.status,
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
-                    "status": status,
+                    "status": response.status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
             request_id_var.reset(token)
 
 
-class BodySizeLimitMiddleware:
+class BodySizeLimitMiddleware(HttpMiddleware):
     """413 problem+json beyond the cap: JSON bodies and uploads have different caps."""
 
     def __init__(self, app: ASGIApp, *, max_json: int, max_upload: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_json = max_json
         self.max_upload = max_upload
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         limit = self.max_upload if content_type.startswith("multipart/form-data") else self.max_json
