@@ -53,6 +53,24 @@ def good_row(**changes: Any) -> dict[str, Any]:
     return row
 
 
+def good_expert(**changes: Any) -> ExpertSheetRow:
+    """The expert of good_row() as the import reads it."""
+    row: dict[str, Any] = {
+        "name": "李四",
+        "fields": (ExpertField.law_policy, ExpertField.social_governance),
+        "title": "教授",
+        "employer_name": "嘉兴学院",
+        "region_code": "330402",
+        "phone": "13812345678",
+        "id_number": ID_A,
+        "term_start": dt.date(2025, 1, 1),
+        "term_end": dt.date(2027, 12, 31),
+        "status": ExpertStatus.active,
+    }
+    row.update(changes)
+    return ExpertSheetRow(**row)
+
+
 def xlsx(rows: list[dict[str, Any]], headers: tuple[str, ...] | list[str] = HEADERS, sheet: str = SHEET_NAME) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -178,19 +196,7 @@ def test_good_rows_import() -> None:
     result = parse(data)
     assert result.ok, result.errors
     first, second = result.rows
-    assert first == ExpertSheetRow(
-        row_number=2,
-        name="李四",
-        fields=(ExpertField.law_policy, ExpertField.social_governance),
-        title="教授",
-        employer_name="嘉兴学院",
-        region_code="330402",
-        phone="13812345678",
-        id_number=ID_A,
-        term_start=dt.date(2025, 1, 1),
-        term_end=dt.date(2027, 12, 31),
-        status=ExpertStatus.active,
-    )
+    assert first == good_expert(row_number=2)
     assert second.row_number == 3
     assert second.fields == (ExpertField.water, ExpertField.transport)
     assert second.region_code == "330421"
@@ -361,18 +367,7 @@ def test_zip_that_is_not_a_workbook() -> None:
 
 def export_rows() -> list[ExpertSheetRow]:
     return [
-        ExpertSheetRow(
-            name="李四",
-            fields=(ExpertField.law_policy, ExpertField.water),
-            title="教授",
-            employer_name="嘉兴学院",
-            region_code="330402",
-            phone="13812345678",
-            id_number=ID_A,
-            term_start=dt.date(2025, 1, 1),
-            term_end=None,
-            status=ExpertStatus.active,
-        ),
+        good_expert(fields=(ExpertField.law_policy, ExpertField.water), term_end=None),
         ExpertSheetRow(
             name='=HYPERLINK("http://evil")',
             fields=(ExpertField.heritage,),
