@@ -29,6 +29,16 @@ def _with_inspection() -> Any:
     return select(InspectionFinding, Inspection).join(Inspection, col(Inspection.id) == col(InspectionFinding.inspection_id))
 
 
+def _held_in(region_code: str, start: dt.date, end: dt.date) -> Any:
+    """Findings, with their inspection, of the inspections in the region's subtree held from
+    ``start`` to ``end`` (both inclusive)."""
+    return _with_inspection().where(
+        in_region_subtree(col(InspectionFinding.region_code), region_code),
+        col(InspectionFinding.inspected_on) >= start,
+        col(InspectionFinding.inspected_on) <= end,
+    )
+
+
 class InspectionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -78,13 +88,8 @@ class InspectionRepository:
     ) -> Sequence[tuple[InspectionFinding, Inspection]]:
         """The subtree's problem findings of inspections held in the period, by date and project."""
         query = (
-            _with_inspection()
-            .where(
-                in_region_subtree(col(InspectionFinding.region_code), region_code),
-                col(InspectionFinding.problem).is_(True),
-                col(InspectionFinding.inspected_on) >= start,
-                col(InspectionFinding.inspected_on) <= end,
-            )
+            _held_in(region_code, start, end)
+            .where(col(InspectionFinding.problem).is_(True))
             .order_by(col(InspectionFinding.inspected_on), col(Inspection.project_number), col(InspectionFinding.check))
         )
         return (await self.session.exec(query)).all()
@@ -125,14 +130,8 @@ class InspectionRepository:
     ) -> Sequence[tuple[InspectionFinding, Inspection]]:
         """Rectifications still owed past their deadline, of the year's inspections in the subtree."""
         query = (
-            _with_inspection()
-            .where(
-                in_region_subtree(col(InspectionFinding.region_code), region_code),
-                col(InspectionFinding.state).in_(OWED),
-                col(InspectionFinding.deadline) < today,
-                col(InspectionFinding.inspected_on) >= dt.date(year, 1, 1),
-                col(InspectionFinding.inspected_on) <= dt.date(year, 12, 31),
-            )
+            _held_in(region_code, dt.date(year, 1, 1), dt.date(year, 12, 31))
+            .where(col(InspectionFinding.state).in_(OWED), col(InspectionFinding.deadline) < today)
             .order_by(col(InspectionFinding.deadline), col(InspectionFinding.id))
         )
         if project_id is not None:
