@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
 from docx.text.run import Run
 
 from ._types import printable
@@ -154,11 +155,15 @@ def _style_fonts(doc: DocxDocument) -> None:
     normal_rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     normal_rfonts.set(qn("w:eastAsia"), FONT_BODY)
     normal_rfonts.set(qn("w:cs"), FONT_BODY)
-    pf = normal.paragraph_format
+    _exact_lines(normal.paragraph_format)
+
+
+def _exact_lines(pf: ParagraphFormat, line_pitch: Pt = LINE_PITCH) -> None:
+    """Lines exactly ``line_pitch`` apart (the type area's grid), no space before or after."""
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = line_pitch
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = LINE_PITCH
 
 
 def _set_page(doc: DocxDocument) -> None:
@@ -207,11 +212,7 @@ def _paragraph(
 ) -> Paragraph:
     paragraph = doc.add_paragraph()
     paragraph.alignment = align
-    pf = paragraph.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = line_pitch
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
+    _exact_lines(paragraph.paragraph_format, line_pitch)
     if indent_chars:
         _set_indent_chars(paragraph, first_line=indent_chars)
     if line_pitch != LINE_PITCH:
@@ -322,10 +323,7 @@ def _add_imprint(doc: DocxDocument, rows: Sequence[tuple[str, str]]) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.alignment = align
             pf = paragraph.paragraph_format
-            pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            pf.line_spacing = LINE_PITCH
-            pf.space_before = Pt(0)
-            pf.space_after = Pt(0)
+            _exact_lines(pf)
             # 左右各空一字 (the cell's own margin is small beside a 四号 character).
             pf.left_indent = SIZE_IMPRINT if align == WD_ALIGN_PARAGRAPH.LEFT else None
             pf.right_indent = SIZE_IMPRINT if align == WD_ALIGN_PARAGRAPH.RIGHT else None
