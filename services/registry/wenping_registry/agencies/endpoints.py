@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from wenping_shared import Page, PageParamsDep, check_if_match, etag_for, run_idempotent
+from wenping_shared import Page, PageParamsDep, Principal, check_if_match, etag_for, run_idempotent
 from wenping_shared.contracts import messages
 from wenping_shared.contracts.vocab import AgencyGrade, AgencyStatus, ProjectLevel
 
@@ -29,13 +29,16 @@ from .schemas import (
     PractitionerCreate,
     PractitionerPublic,
 )
-from .service import AgencyService, grading_public, misconduct_public, performance_public
+from .service import AgencyService, performance_public
+
+Body = TypeVar("Body", bound=BaseModel)
 
 
 class AgencyAdmin:
-    """An admin changing one agency: the change runs once per Idempotency-Key, on the agency as the
-    admin may touch it (``managed``; ``visible`` where any admin of its province may act), and a
-    refusal is audited under ``action``."""
+    """An admin changing one agency: the change (an AgencyService step given the admin, the agency
+    and the request's body) runs once per Idempotency-Key, on the agency as the admin may touch it
+    (``managed``; ``visible`` where any admin of its province may act), and a refusal is audited
+    under ``action``."""
 
     #: The OpenAPI document declares the Idempotency-Key header on the routes that depend on it.
     idempotent = True
@@ -48,14 +51,14 @@ class AgencyAdmin:
         self.principal, self.settings = principal, settings
 
     async def change(
-        self, agency_id: str, action: str, change: Callable[[AgencyService, Agency], Awaitable[BaseModel]], *,
-        visible_is_enough: bool = False,
+        self, agency_id: str, action: str, change: Callable[[AgencyService, Principal, Agency, Body], Awaitable[BaseModel]],
+        data: Body, *, visible_is_enough: bool = False,
     ) -> Response:
         async def work() -> BaseModel:
             service = AgencyService(self.session, self.settings)
             async with refusals_audited(self.session, self.sessionmaker, self.principal, action, "agency", agency_id):
                 find = service.visible if visible_is_enough else service.managed
-                return await change(service, await find(self.principal, agency_id))
+                return await change(service, self.principal, await find(self.principal, agency_id), data)
 
         return await run_idempotent(self.request, self.session, self.principal, IdempotencyRecord, work)
 
@@ -139,10 +142,7 @@ async def update_agency(
 @router.post("/agencies/{agency_id}/gradings", response_model=GradingPublic, status_code=201,
              summary="等级评定（A-D，有效期与评定依据）")
 async def create_grading(agency_id: str, data: GradingCreate, admin: AgencyAdminDep) -> Response:
-    async def grade(service: AgencyService, agency: Agency) -> GradingPublic:
-        return grading_public(await service.grade(admin.principal, agency, data))
-
-    return await admin.change(agency_id, "agency.grade", grade)
+    return await admin.change(agency_id, "agency.grade", AgencyService.grade, data)
 
 
 @router.get("/agencies/{agency_id}/gradings", response_model=list[GradingPublic], summary="等级评定记录")
@@ -173,10 +173,7 @@ async def list_practitioners(agency_id: str, reader: AgencyReaderDep) -> list[Pr
 @router.post("/agencies/{agency_id}/practitioners", response_model=PractitionerPublic, status_code=201,
              summary="登记从业人员（含资格证书）")
 async def create_practitioner(agency_id: str, data: PractitionerCreate, admin: AgencyAdminDep) -> Response:
-    async def add(service: AgencyService, agency: Agency) -> PractitionerPublic:
-        return await service.add_practitioner(admin.principal, agency, data)
-
-    return await admin.change(agency_id, "agency.practitioner.create", add)
+    return await admin.change(agency_id, "agency.practitioner.create", AgencyService.add_practitioner, data)
 
 
 @router.get("/agencies/{agency_id}/misconduct", response_model=list[MisconductPublic], summary="不良行为记录")
@@ -187,11 +184,10 @@ async def list_misconduct(agency_id: str, reader: AgencyReaderDep) -> list[Misco
 @router.post("/agencies/{agency_id}/misconduct", response_model=MisconductPublic, status_code=201,
              summary="登记不良行为（全省范围内限制承接）")
 async def create_misconduct(agency_id: str, data: MisconductCreate, admin: AgencyAdminDep) -> Response:
-    async def record(service: AgencyService, agency: Agency) -> MisconductPublic:
-        return misconduct_public(await service.record_misconduct(admin.principal, agency, data))
-
     # Any admin of the agency's province may record what happened in their own subtree.
-    return await admin.change(agency_id, "agency.misconduct.create", record, visible_is_enough=True)
+    return await admin.change(
+        agency_id, "agency.misconduct.create", AgencyService.record_misconduct, data, visible_is_enough=True
+    )
 
 
 @router.post("/agencies/{agency_id}/performance", response_model=PerformancePublic, status_code=201,

@@ -288,7 +288,7 @@ class AgencyService:
             misconduct_records=misconduct,
         )
 
-    async def grade(self, principal: Principal, agency: Agency, data: GradingCreate) -> AgencyGradingRecord:
+    async def grade(self, principal: Principal, agency: Agency, data: GradingCreate) -> GradingPublic:
         criteria = data.criteria or await self.criteria_from_records(agency)
         thresholds = self.settings.grading
         suggested = suggest_grade(criteria, thresholds)
@@ -319,7 +319,7 @@ class AgencyService:
                      changes={"grading_id": row.id, "grade": row.grade, "valid_from": row.valid_from.isoformat(),
                               "valid_until": row.valid_until.isoformat(), "criteria": row.criteria,
                               "suggested_grade": suggested.value})
-        return row
+        return grading_public(row)
 
     async def gradings(self, agency: Agency) -> list[GradingPublic]:
         return [grading_public(r) for r in await self.agencies.gradings(agency.id)]
@@ -358,7 +358,7 @@ class AgencyService:
     async def practitioners(self, agency: Agency) -> list[PractitionerPublic]:
         return [self.practitioner_public(p, certs) for p, certs in await self.agencies.practitioners(agency.id)]
 
-    async def record_misconduct(self, principal: Principal, agency: Agency, data: MisconductCreate) -> AgencyMisconduct:
+    async def record_misconduct(self, principal: Principal, agency: Agency, data: MisconductCreate) -> MisconductPublic:
         region_code = data.region_code or principal.region_code
         assert region_code is not None
         if await self.regions.get(region_code) is None:
@@ -376,7 +376,7 @@ class AgencyService:
                      region_code=region_code,
                      changes={"misconduct_id": row.id, "recorded_on": row.recorded_on.isoformat(),
                               "region_code": region_code, "description": row.description})
-        return row
+        return misconduct_public(row)
 
     async def misconduct(self, agency: Agency) -> list[MisconductPublic]:
         return [misconduct_public(m) for m in await self.agencies.misconduct(agency)]
