@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from wenping_shared import local_date, local_today, printable
+from wenping_shared import local_date, local_today, printable, spreadsheet
 from wenping_shared.contracts.vocab import (
     AssessorKind,
     FilingBatch,
@@ -112,19 +112,10 @@ class LedgerWorkbook:
 
 
 def print_for_office(sheet: Any, title: str, exported_on: dt.date, columns: int) -> None:
-    """Page set-up of an export: landscape A4, fit to width, row 1 on every page, title and date."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = 9  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.print_options.horizontalCentered = True
+    """Page set-up of an export: the services' office print layout (landscape A4, fit to width, row 1
+    on every page, title and date), with narrower top and bottom margins."""
+    spreadsheet.print_for_office(sheet, title, exported_on)
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddHeader.center.text = title
-    sheet.oddHeader.center.size = 14
-    sheet.oddHeader.right.text = f"导出日期：{exported_on.year}年{exported_on.month}月{exported_on.day}日"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:

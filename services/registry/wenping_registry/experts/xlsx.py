@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wenping_shared import local_today, printable
 from wenping_shared.contracts.vocab import LABELS, ExpertField, ExpertStatus
+from wenping_shared.spreadsheet import print_for_office
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is made or read, not at every start-up (~0.5 s)
     from openpyxl.cell import WriteOnlyCell
@@ -531,7 +532,7 @@ def write_export_to(
     for col, header in enumerate(headers, start=1):  # write-only sheets take widths before any row
         ws.column_dimensions[get_column_letter(col)].width = 24 if header in wide else 14
     ws.freeze_panes = "A2"
-    _print_layout(ws, exported_on or local_today())
+    print_for_office(ws, "专家名单", exported_on or local_today())
     bold = Font(bold=True)
     ws.append([_out_cell(ws, h, font=bold) for h in headers])
     count = 0
@@ -553,20 +554,6 @@ def write_export_to(
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     wb.save(stream)
-
-
-def _print_layout(ws: Any, exported_on: dt.date) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.center.text = "专家名单"
-    ws.oddHeader.center.size = 14
-    ws.oddHeader.right.text = f"导出日期：{exported_on.year}年{exported_on.month}月{exported_on.day}日"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def write_export(rows: Iterable[ExpertSheetRow], include_personal_data: bool) -> bytes:
