@@ -37,6 +37,7 @@ from ._auth import (
     require_service,
 )
 from ._background import BackgroundLoop
+from ._bands import band_of
 from ._clock import DEFAULT_TIME_ZONE, local_date, local_now, local_today, start_of_local_day
 from ._context import current_request_id
 from ._db import (
@@ -192,6 +193,7 @@ __all__ = [
     "audit_tables",
     "audit_trail",
     "authenticate",
+    "band_of",
     "changes_nothing",
     "check_if_match",
     "check_production",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from wenping_shared import band_of
 from wenping_shared.contracts.vocab import ProjectStatus, ReviewVerdict
 
 from ..projects.models import Project
@@ -104,13 +105,8 @@ def total(parts: Sequence[Part]) -> float:
 
 
 def grade(score: float, grades: Grades) -> Grade:
-    if score >= grades.excellent:
-        return Grade.excellent
-    if score >= grades.good:
-        return Grade.good
-    if score >= grades.passed:
-        return Grade.passed
-    return Grade.failed
+    bands = ((grades.excellent, Grade.excellent), (grades.good, Grade.good), (grades.passed, Grade.passed))
+    return band_of(score, bands, Grade.failed)
 
 
 def ranks(scores: Sequence[float]) -> list[int]:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wenping_shared import band_of
 from wenping_shared.contracts.vocab import FactorLevel, OverallLevel, Recommendation
 
 FACTOR_RANK: Mapping[FactorLevel, int] = {
@@ -108,15 +109,13 @@ class GradingScheme(BaseModel):
     # --- factor level --------------------------------------------------------------------
 
     def level_for_degree(self, r: Decimal) -> FactorLevel:
-        if r >= self.major_min:
-            return FactorLevel.major
-        if r >= self.significant_min:
-            return FactorLevel.significant
-        if r >= self.moderate_min:
-            return FactorLevel.moderate
-        if r >= self.minor_min:
-            return FactorLevel.minor
-        return FactorLevel.negligible
+        bands = (
+            (self.major_min, FactorLevel.major),
+            (self.significant_min, FactorLevel.significant),
+            (self.moderate_min, FactorLevel.moderate),
+            (self.minor_min, FactorLevel.minor),
+        )
+        return band_of(r, bands, FactorLevel.negligible)
 
     def factor_level(self, probability: float, impact: float) -> FactorLevel:
         return self.level_for_degree(risk_degree(probability, impact))
@@ -166,11 +165,8 @@ class GradingScheme(BaseModel):
         return sum((r * w for r, w in pairs if w is not None), Decimal(0)) / total_w
 
     def overall_by_index(self, index: Decimal) -> OverallLevel:
-        if index >= self.index_high_min:
-            return OverallLevel.high
-        if index >= self.index_medium_min:
-            return OverallLevel.medium
-        return OverallLevel.low
+        bands = ((self.index_high_min, OverallLevel.high), (self.index_medium_min, OverallLevel.medium))
+        return band_of(index, bands, OverallLevel.low)
 
     # --- recommendation ------------------------------------------------------------------
 
