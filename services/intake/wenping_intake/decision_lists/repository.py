@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal
+from wenping_shared import PageParams, Principal, Repository
 
 from ..ledger.models import LedgerEntry
 from ..projects.access import REGION_READER_ROLES, in_region_subtree
@@ -28,12 +27,8 @@ def can_see_list(principal: Principal, decision_list: DecisionList) -> bool:
     return sees(principal, decision_list.region_code, decision_list.responsible_org_id, REGION_READER_ROLES)
 
 
-class DecisionListRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, list_id: str) -> DecisionList | None:
-        return await self.session.get(DecisionList, list_id)
+class DecisionListRepository(Repository[DecisionList]):
+    row = DecisionList
 
     async def list(
         self,

@@ -10,9 +10,8 @@ from sqlalchemy import ColumnElement, and_, case, exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams
+from wenping_shared import PageParams, Repository
 
 from .models import (
     Agency,
@@ -29,12 +28,8 @@ def _valid_on(grading: type[AgencyGradingRecord], day: dt.date) -> ColumnElement
     return and_(col(grading.valid_from) <= day, col(grading.valid_until) >= day)
 
 
-class AgencyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, agency_id: str) -> Agency | None:
-        return await self.session.get(Agency, agency_id)
+class AgencyRepository(Repository[Agency]):
+    row = Agency
 
     async def by_credit_code(self, credit_code: str) -> Agency | None:
         return (await self.session.exec(select(Agency).where(Agency.credit_code == credit_code))).first()

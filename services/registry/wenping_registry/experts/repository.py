@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlmodel import col, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from wenping_shared import PageParams, region_prefix
+from wenping_shared import PageParams, Repository, region_prefix
 
 from ..draws.models import ExpertDraw, ExpertDrawSelection
 from ..identity.models import Organization
@@ -31,12 +30,8 @@ class ExpertFilters:
     ids: Sequence[str] | None = None
 
 
-class ExpertRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, expert_id: str) -> Expert | None:
-        return await self.session.get(Expert, expert_id)
+class ExpertRepository(Repository[Expert]):
+    row = Expert
 
     async def by_id_numbers(self, id_numbers: Iterable[str]) -> Sequence[Expert]:
         wanted = sorted(set(id_numbers))

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlmodel import col, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, region_prefix
+from wenping_shared import PageParams, Repository, region_prefix
 
 from .models import ApiClient, Organization, Region, User
 
 
-class RegionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, code: str) -> Region | None:
-        return await self.session.get(Region, code)
+class RegionRepository(Repository[Region]):
+    row = Region
 
     async def children(self, code: str) -> Sequence[Region]:
         return (await self.session.exec(select(Region).where(Region.parent_code == code).order_by(Region.code))).all()
@@ -31,12 +26,8 @@ class RegionRepository:
         return (await self.session.exec(query)).all()
 
 
-class OrganizationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, org_id: str) -> Organization | None:
-        return await self.session.get(Organization, org_id)
+class OrganizationRepository(Repository[Organization]):
+    row = Organization
 
     async def get_many(self, ids: Sequence[str]) -> Sequence[Organization]:
         if not ids:
@@ -65,12 +56,8 @@ class OrganizationRepository:
         return org
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, user_id: str) -> User | None:
-        return await self.session.get(User, user_id)
+class UserRepository(Repository[User]):
+    row = User
 
     async def by_username(self, username: str) -> User | None:
         return (await self.session.exec(select(User).where(User.username == username))).first()
@@ -96,9 +83,5 @@ class UserRepository:
         return user
 
 
-class ApiClientRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, client_id: str) -> ApiClient | None:
-        return await self.session.get(ApiClient, client_id)
+class ApiClientRepository(Repository[ApiClient]):
+    row = ApiClient

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, update
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, next_in_series, region_prefix
+from wenping_shared import PageParams, Repository, next_in_series, region_prefix
 
 from .access import ListScope
 from .models import DocumentNumberSequence, Review, ReviewAudit, ReviewItem
@@ -24,12 +23,8 @@ class ReviewFilters:
     region_code: str | None = None
 
 
-class ReviewRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, review_id: str) -> Review | None:
-        return await self.session.get(Review, review_id)
+class ReviewRepository(Repository[Review]):
+    row = Review
 
     async def by_project_round(self, project_id: str, round_: int) -> Review | None:
         return (
