@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal
+from wenping_shared import PageParams, Principal, Repository
 
 from ..appraisals.repository import count_by_project
 from ..projects.access import in_region_subtree
@@ -28,15 +27,11 @@ def _subtree_year(region_code: str, year: int, project_id: str | None) -> list[A
     return clauses
 
 
-class AccountabilityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AccountabilityRepository(Repository[AccountabilityAction]):
+    row = AccountabilityAction
 
     def add(self, row: AccountabilityAction) -> None:
         self.session.add(row)
-
-    async def get(self, action_id: str) -> AccountabilityAction | None:
-        return await self.session.get(AccountabilityAction, action_id)
 
     async def list(
         self, principal: Principal, page: PageParams, *, region_code: str | None, project_id: str | None, year: int | None

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, next_in_series
+from wenping_shared import PageParams, Principal, Repository, next_in_series
 from wenping_shared.contracts.vocab import RectificationState
 
 from ..appraisals.repository import count_by_project
@@ -39,15 +38,11 @@ def _held_in(region_code: str, start: dt.date, end: dt.date) -> Any:
     )
 
 
-class InspectionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class InspectionRepository(Repository[Inspection]):
+    row = Inspection
 
     def add(self, *rows: Any) -> None:
         self.session.add_all(rows)
-
-    async def get(self, inspection_id: str) -> Inspection | None:
-        return await self.session.get(Inspection, inspection_id)
 
     async def findings_of(self, inspection_ids: Sequence[str]) -> Sequence[InspectionFinding]:
         if not inspection_ids:

@@ -8,10 +8,9 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, func, not_
 from sqlmodel import col, or_, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from wenping_shared import PageParams, region_prefix
+from wenping_shared import PageParams, Repository, region_prefix
 
 from ..experts.models import Expert, ExpertFieldEntry
 from .models import ExpertDraw, ExpertDrawSelection
@@ -27,9 +26,8 @@ class PoolRow(NamedTuple):
     region_code: str
 
 
-class ExpertDrawRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ExpertDrawRepository(Repository[ExpertDraw]):
+    row = ExpertDraw
 
     def _pool_ids(
         self, region_code: str, fields: Sequence[str], today: dt.date, *, in_term: bool = True
@@ -85,9 +83,6 @@ class ExpertDrawRepository:
     async def drawn_for_project(self, project_id: str) -> set[str]:
         query = select(ExpertDrawSelection.expert_id).where(ExpertDrawSelection.project_id == project_id)
         return set((await self.session.exec(query)).all())
-
-    async def get(self, draw_id: str) -> ExpertDraw | None:
-        return await self.session.get(ExpertDraw, draw_id)
 
     async def page_of(
         self,
