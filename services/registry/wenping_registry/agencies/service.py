@@ -41,7 +41,7 @@ from ..errors import (
     MisconductOutsideRegion,
     OrganizationTaken,
 )
-from ..identity.access import manages_region
+from ..identity.access import administered, manages_region
 from ..identity.models import Organization
 from ..identity.repository import OrganizationRepository, RegionRepository
 from .eligibility import (
@@ -147,10 +147,7 @@ class AgencyService:
         return agency
 
     async def managed(self, principal: Principal, agency_id: str) -> Agency:
-        agency = await self.visible(principal, agency_id)
-        if not manages_region(principal, agency.region_code):
-            raise AgencyManageForbidden()
-        return agency
+        return administered(principal, await self.visible(principal, agency_id), AgencyManageForbidden)
 
     async def list_agencies(
         self, principal: Principal, page: PageParams, *, status: str | None, grade: str | None,

@@ -35,7 +35,7 @@ from ..errors import (
     UserAlreadyLinked,
     UserNotExpert,
 )
-from ..identity.access import manages_region
+from ..identity.access import administered, manages_region
 from ..identity.models import Organization
 from ..identity.repository import OrganizationRepository, RegionRepository, UserRepository
 from ..identity.service import sees_region
@@ -100,10 +100,7 @@ class ExpertService:
         return expert
 
     async def managed(self, principal: Principal, expert_id: str) -> Expert:
-        expert = await self.visible(principal, expert_id)
-        if not manages_region(principal, expert.region_code):
-            raise ExpertManageForbidden()
-        return expert
+        return administered(principal, await self.visible(principal, expert_id), ExpertManageForbidden)
 
     def filters_for(self, principal: Principal, **given: Any) -> ExpertFilters | None:
         """The caller's filters confined to what it may see; None when it may see nothing."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from wenping_shared import Principal, region_contains
+from typing import Protocol, TypeVar
+
+from wenping_shared import Forbidden, Principal, region_contains
+
+
+class InRegion(Protocol):
+    @property
+    def region_code(self) -> str: ...
+
+
+Administered = TypeVar("Administered", bound=InRegion)
 
 
 def manages_region(principal: Principal, region_code: str) -> bool:
@@ -13,3 +23,10 @@ def manages_region(principal: Principal, region_code: str) -> bool:
         and principal.region_code is not None
         and region_contains(principal.region_code, region_code)
     )
+
+
+def administered(principal: Principal, row: Administered, refusal: type[Forbidden]) -> Administered:
+    """``row`` when ``principal`` administers its region, else the ``refusal``."""
+    if not manages_region(principal, row.region_code):
+        raise refusal()
+    return row
