@@ -113,7 +113,7 @@ async def test_a_small_year_recomputed_by_hand(system: WenpingSystem) -> None:
 
 
 async def test_a_new_scheme_version_changes_scores_and_is_recorded(system: WenpingSystem) -> None:
-    year = 2014
+    year = 2005  # a year of its own: test_inspections works in 2014 in the same region
     await year_of_projects(system, "js.zjj.filer", year, [
         Spec(status="approved", deadline=dt.date(year, 4, 1), verdicts=[(OK, dt.date(year, 5, 1))]),  # late
     ])
