@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, tuple_
 
 from ._errors import InvalidCursor
 
@@ -81,6 +81,20 @@ class PageParams(BaseModel):
         values = decode_cursor(self.cursor, len(columns))
         key = tuple_(*columns)
         return key < tuple(values) if descending else key > tuple(values)
+
+    @staticmethod
+    def after_bound(columns: Sequence[Any], *, descending: bool = True) -> ColumnElement[bool]:
+        """``after`` over bound parameters ``after_0``, ``after_1``, ... (``after_values`` gives
+        them): for a statement built once and executed with each request's cursor."""
+        bound = tuple_(*(bindparam(f"after_{i}", type_=column.type) for i, column in enumerate(columns)))
+        key = tuple_(*columns)
+        return key < bound if descending else key > bound
+
+    def after_values(self, arity: int) -> dict[str, Any]:
+        """The cursor's values as ``after_bound``'s parameters (none without a cursor)."""
+        if not self.cursor:
+            return {}
+        return {f"after_{i}": value for i, value in enumerate(decode_cursor(self.cursor, arity))}
 
     def from_cursor(self, query: Q, *columns: Any, descending: bool = False) -> Q:
         """``query`` from the cursor on in (``columns``...) order, one row more than a page (so

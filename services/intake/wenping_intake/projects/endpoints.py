@@ -135,7 +135,7 @@ async def get_project(project_id: str, session: ReadSessionDep, principal: Curre
     project, flags = await project_for_reader(session, principal, project_id)
     public = project_public(project, principal)
     public.warning_flags = flags
-    return model_response(public, {"ETag": project_etag(project)})
+    return model_response(public, {"ETag": etag_for(public.version)})
 
 
 @router.patch(

@@ -20,7 +20,7 @@ from wenping_shared.contracts.vocab import DECIDED_STATUS, ProjectStatus, Recomm
 from ..clearances import service as clearances
 from ..ledger import service as ledger
 from ..webhooks import events as webhook_events
-from .access import is_filer_of
+from .access import ProjectView, is_filer_of
 from .models import Project
 
 S = ProjectStatus
@@ -65,7 +65,7 @@ def actions_from(status: str) -> list[str]:
     return [a for a, sources in ACTION_SOURCES.items() if status in sources]
 
 
-def allowed_actions(principal: Principal, project: Project) -> list[str]:
+def allowed_actions(principal: Principal, project: ProjectView) -> list[str]:
     """The transitions this caller may take on this project now."""
     if not is_filer_of(principal, project):
         return []

@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement
-from sqlmodel import col, or_, select
+from sqlalchemy import ColumnElement, Integer, Row, and_, bindparam, or_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from wenping_shared import PageParams, Principal
 
-from .access import in_region_subtree, visible_filter
+from .access import PROJECT, Bind, subtree_bounds, visible_condition, visible_terms
 from .lifecycle import FINISHED_STATUSES
 from .models import Project
+from .schemas import ProjectPublic
+
+#: The project's columns its public view shows (ProjectPublic's other fields are derived): the
+#: hot reads (GET by id, the list) select these rows and answer from them, without an ORM object
+#: per project or the five columns nobody is shown (seq, approved_on, created_by, the ledger head).
+PUBLIC_COLUMNS = tuple(
+    column for column in Project.__table__.c if column.name in ProjectPublic.model_fields  # type: ignore[attr-defined]
+)
 
 
 @dataclass(frozen=True)
@@ -32,9 +41,97 @@ class ProjectFilters:
     decision_list_id: str | None = None
 
 
-def overdue_clause(today: dt.date) -> ColumnElement[bool]:
-    """Past its deadline and not finished (closed, withdrawn, rejected)."""
-    return (col(Project.deadline) < today) & col(Project.status).not_in(sorted(FINISHED_STATUSES))
+def overdue_condition(today: Any) -> ColumnElement[bool]:
+    """Past its deadline (``today``: a date or its bound parameter) and not finished (closed,
+    withdrawn, rejected)."""
+    return (PROJECT.deadline < today) & PROJECT.status.not_in(sorted(FINISHED_STATUSES))
+
+
+#: Filters that are a column equal to the value.
+_EQUAL = ("category", "initiation", "risk_level", "responsible_org_id", "decision_list_id")
+
+
+def filter_terms(filters: ProjectFilters, today: dt.date) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Which filters the request gives (the shape of their conditions) and their values."""
+    terms: list[str] = []
+    values: dict[str, Any] = {}
+    if filters.region_code:
+        terms.append("region")
+        values["region_low"], values["region_high"] = subtree_bounds(filters.region_code)
+    if filters.status:
+        terms.append("status")
+        values["status"] = list(filters.status)
+    for name in _EQUAL:
+        if getattr(filters, name):
+            terms.append(name)
+            values[name] = getattr(filters, name)
+    if filters.year is not None:
+        terms.append("year")
+        values["year"] = filters.year
+    if filters.overdue is not None:
+        terms.append("overdue" if filters.overdue else "not_overdue")
+        values["today"] = today
+    if filters.q:
+        terms.append("q")
+        # What icontains(autoescape=True) does to a literal, done here so the pattern can be bound.
+        values["q"] = filters.q.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return tuple(terms), values
+
+
+def filter_conditions(terms: tuple[str, ...], bind: Bind) -> list[ColumnElement[bool]]:
+    """The filters of ``filter_terms`` as conditions, values taken by ``bind``."""
+    where: list[ColumnElement[bool]] = []
+    for term in terms:
+        if term == "region":
+            where.append(and_(PROJECT.region_code >= bind("region_low"), PROJECT.region_code <= bind("region_high")))
+        elif term == "status":
+            where.append(PROJECT.status.in_(bind("status", expanding=True)))
+        elif term == "overdue":
+            where.append(overdue_condition(bind("today")))
+        elif term == "not_overdue":
+            where.append(~overdue_condition(bind("today")) | PROJECT.deadline.is_(None))
+        elif term == "q":
+            pattern = bind("q")
+            where.append(or_(PROJECT.title.icontains(pattern, escape="/"), PROJECT.number.icontains(pattern, escape="/")))
+        else:  # a column equal to the value (_EQUAL, year)
+            where.append(PROJECT[term] == bind(term))
+    return where
+
+
+def visible_matching(principal: Principal, filters: ProjectFilters, today: dt.date) -> list[ColumnElement[bool]]:
+    """The conditions of the visible projects matching the filters (exports), values in place."""
+    seen, visible_values = visible_terms(principal)
+    matching, values = filter_terms(filters, today)
+    values |= visible_values
+    return [visible_condition(seen, _value_of(values)), *filter_conditions(matching, _value_of(values))]
+
+
+def _value_of(values: dict[str, Any]) -> Bind:
+    return lambda name, expanding=False: values[name]
+
+
+def _parameter(name: str, expanding: bool = False) -> Any:
+    return bindparam(name, expanding=expanding)
+
+
+#: The list's statement per shape (which terms of the visibility rule, which filters, a cursor or
+#: not), built once over bound parameters: building a fresh statement and its cache key cost
+#: about 140 us a request (in-process, the 42-column select). Shapes are finite (terms and
+#: filters are named in code); values, and so no project or decision, are never kept.
+_LIST_STATEMENTS: dict[tuple[tuple[str, ...], tuple[str, ...], bool], Select[*tuple[Any, ...]]] = {}
+_NEWEST_FIRST = (PROJECT.created_at, PROJECT.id)
+
+
+def _list_statement(seen: tuple[str, ...], matching: tuple[str, ...], after: bool) -> Select[*tuple[Any, ...]]:
+    where = [visible_condition(seen, _parameter), *filter_conditions(matching, _parameter)]
+    if after:
+        where.append(PageParams.after_bound(_NEWEST_FIRST, descending=True))
+    return (
+        select(*PUBLIC_COLUMNS)
+        .where(*where)
+        .order_by(*(column.desc() for column in _NEWEST_FIRST))
+        .limit(bindparam("page_size", type_=Integer()))
+    )
 
 
 class ProjectRepository:
@@ -53,43 +150,19 @@ class ProjectRepository:
         return result.first()
 
     def select_visible(self, principal: Principal, filters: ProjectFilters, today: dt.date) -> SelectOfScalar[Project]:
-        """The visible projects matching the filters (no order, no limit): lists and exports."""
-        query = select(Project).where(visible_filter(principal))
-        if filters.region_code:
-            query = query.where(in_region_subtree(col(Project.region_code), filters.region_code))
-        if filters.status:
-            query = query.where(col(Project.status).in_(list(filters.status)))
-        if filters.category:
-            query = query.where(col(Project.category) == filters.category)
-        if filters.initiation:
-            query = query.where(col(Project.initiation) == filters.initiation)
-        if filters.risk_level:
-            query = query.where(col(Project.risk_level) == filters.risk_level)
-        if filters.responsible_org_id:
-            query = query.where(col(Project.responsible_org_id) == filters.responsible_org_id)
-        if filters.year is not None:
-            query = query.where(col(Project.year) == filters.year)
-        if filters.decision_list_id:
-            query = query.where(col(Project.decision_list_id) == filters.decision_list_id)
-        if filters.overdue is True:
-            query = query.where(overdue_clause(today))
-        elif filters.overdue is False:
-            query = query.where(~overdue_clause(today) | col(Project.deadline).is_(None))
-        if filters.q:
-            query = query.where(
-                or_(
-                    col(Project.title).icontains(filters.q, autoescape=True),
-                    col(Project.number).icontains(filters.q, autoescape=True),
-                )
-            )
-        return query
+        """The visible projects matching the filters (no order, no limit): exports."""
+        return select(Project).where(*visible_matching(principal, filters, today))
 
     async def list(
         self, principal: Principal, filters: ProjectFilters, page: PageParams, today: dt.date
-    ) -> Sequence[Project]:
-        query = self.select_visible(principal, filters, today)
-        after = page.after([col(Project.created_at), col(Project.id)], descending=True)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(col(Project.created_at).desc(), col(Project.id).desc()).limit(page.limit + 1)
-        return (await self.session.exec(query)).all()
+    ) -> Sequence[Row[Any]]:
+        """A page of the visible projects as rows of ``PUBLIC_COLUMNS``, newest first."""
+        seen, values = visible_terms(principal)
+        matching, filter_values = filter_terms(filters, today)
+        shape = (seen, matching, page.cursor is not None)
+        statement = _LIST_STATEMENTS.get(shape)
+        if statement is None:
+            statement = _LIST_STATEMENTS[shape] = _list_statement(*shape)
+        params = {**values, **filter_values, **page.after_values(len(_NEWEST_FIRST)), "page_size": page.limit + 1}
+        rows = (await self.session.exec(statement, params=params)).all()
+        return cast(Sequence[Row[Any]], rows)  # sqlmodel types a column select's rows as plain tuples

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, union_all
+from sqlalchemy import ColumnElement, Row, bindparam, exists, func, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +13,7 @@ from wenping_shared import PageParams, Principal
 
 from ..projects.access import in_region_subtree, visible_filter
 from ..projects.models import Project
+from ..projects.repository import PUBLIC_COLUMNS
 from .models import WarningEntry, WarningFlag
 
 #: The filing comparison reads at most this many of a province's newest entries (Jiaxing enters
@@ -21,10 +22,12 @@ COMPARED_ENTRIES = 5000
 UNKNOWN_LEVEL = "unknown"
 #: One statement object for every read of a project by id: SQLAlchemy memoizes a statement's
 #: cache key on the object, and building the key of a fresh 50-column select cost more CPU
-#: than the rest of the statement's execution (cProfile of GET /api/v1/projects/{id}).
-PROJECT_FLAGGED = select(
-    Project, exists().where(col(WarningFlag.project_id) == col(Project.id))
-).where(col(Project.id) == bindparam("project_id"))
+#: than the rest of the statement's execution (cProfile of GET /api/v1/projects/{id}). The
+#: project's public columns of the table (Core: a row, no ORM object, no identity map; the read
+#: session never writes) and whether it has flags.
+_PROJECT = Project.__table__  # type: ignore[attr-defined]
+_FLAGGED = exists().where(WarningFlag.__table__.c.project_id == _PROJECT.c.id).label("flagged")  # type: ignore[attr-defined]
+PROJECT_FLAGGED = select(*(*PUBLIC_COLUMNS, _FLAGGED)).where(_PROJECT.c.id == bindparam("project_id"))
 
 
 def _board_clauses(principal: Principal, region_code: str, year: int | None) -> list[ColumnElement[bool]]:
@@ -111,12 +114,11 @@ class RiskWatchRepository:
         )
         return (await self.session.exec(query)).all()
 
-    async def project_flagged(self, project_id: str) -> tuple[Project, bool] | None:
-        """The project and whether it has flags, in one statement (the flags' unique index on
-        (project_id, warning_id) answers the EXISTS): most projects have none, and their read
-        then costs no second statement."""
-        row = (await self.session.exec(PROJECT_FLAGGED, params={"project_id": project_id})).first()
-        return None if row is None else (row[0], bool(row[1]))
+    async def project_flagged(self, project_id: str) -> Row[Any] | None:
+        """The project's public columns and ``flagged`` (whether it has flags), in one statement
+        (the flags' unique index on (project_id, warning_id) answers the EXISTS): most projects
+        have none, and their read then costs no second statement."""
+        return (await self.session.exec(PROJECT_FLAGGED, params={"project_id": project_id})).first()
 
     async def projects(self, project_ids: Sequence[str]) -> dict[str, Project]:
         if not project_ids:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import MappingProxyType
+from typing import Any, cast
 
+from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import PageParams, Principal, region_contains, sees_project
@@ -26,7 +28,7 @@ from wenping_shared.contracts.vocab import (
 
 from ..errors import OutsideSubtree, RiskWatchReaderOnly, RiskWatchSupervisorOnly, WarningNotFound
 from ..ledger import service as ledger
-from ..projects.access import drawn_experts_for, ensure_visible
+from ..projects.access import ProjectView, drawn_experts_for, ensure_visible
 from ..projects.models import Project
 from ..tracking.repository import TrackingRepository
 from . import similarity
@@ -198,15 +200,15 @@ async def reader_flags(session: AsyncSession, principal: Principal, project_id: 
 
 async def project_for_reader(
     session: AsyncSession, principal: Principal, project_id: str
-) -> tuple[Project, list[WarningFlagPublic]]:
-    """The project for a reader who sees it (``projects.access.visible_project``'s rule, drawn
-    experts included; 404 otherwise) with its flags as ``reader_flags`` gives them; the flags are
-    read only when the project has some."""
-    found = await RiskWatchRepository(session).project_flagged(project_id)
-    project = found[0] if found else None
+) -> tuple[Row[Any], list[WarningFlagPublic]]:
+    """The project (a row of its public columns) for a reader who sees it
+    (``projects.access.visible_project``'s rule, drawn experts included; 404 otherwise) with its
+    flags as ``reader_flags`` gives them; the flags are read only when the project has some."""
+    row = await RiskWatchRepository(session).project_flagged(project_id)
+    project = cast(ProjectView | None, row)  # the rule reads the row's columns by name
     ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
-    assert found is not None  # ensure_visible raised otherwise
-    return found[0], await reader_flags(session, principal, project_id) if found[1] else []
+    assert row is not None  # ensure_visible raised otherwise
+    return row, await reader_flags(session, principal, project_id) if row.flagged else []
 
 
 class RiskWatchService:
