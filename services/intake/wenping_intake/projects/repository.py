@@ -25,6 +25,7 @@ from .schemas import ProjectPublic
 PUBLIC_COLUMNS = tuple(
     column for column in Project.__table__.c if column.name in ProjectPublic.model_fields  # type: ignore[attr-defined]
 )
+PUBLIC_FIELDS: tuple[str, ...] = tuple(column.name for column in PUBLIC_COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ from .access import ProjectView, ensure_visible, is_filer_of, visible_project
 from .models import Project, new_id
 from .numbering import next_number
 from .org_names import organization_names
-from .repository import ProjectFilters, ProjectRepository
+from .repository import PUBLIC_FIELDS, ProjectFilters, ProjectRepository
 from .schemas import DesignationCreate, ProjectCreate, ProjectFields, ProjectPublic, ProjectUpdate, TransitionRequest
 from .triggers import mandatory_triggers
 
@@ -68,12 +68,15 @@ EDITABLE_FIELDS: tuple[str, ...] = tuple(ProjectUpdate.model_fields)
 
 
 def project_public(project: Project | Row[Any], principal: Principal, today: dt.date | None = None) -> ProjectPublic:
-    """The public view of a loaded project, or of a row of its public columns (the hot reads,
-    ``repository.PUBLIC_COLUMNS``): a row's mapping is taken whole (reading 42 attributes of a
-    Row one by one cost 11.7 us, its ``_asdict`` 3.9 us)."""
+    """The public view of a loaded project, or of a row that starts with the public columns (the
+    hot reads, ``repository.PUBLIC_COLUMNS``): a row's values are paired with the columns' names
+    in order (a Row's 42 attributes read one by one cost 11.7 us, its ``_asdict`` 4.0, this 1.1)."""
     today = today or local_today()
     view = cast(ProjectView, project)
-    data: dict[str, Any] = project.model_dump() if isinstance(project, Project) else project._asdict()
+    data: dict[str, Any] = (
+        # strict=False: GET by id's row has one column more (whether the project is flagged).
+        project.model_dump() if isinstance(project, Project) else dict(zip(PUBLIC_FIELDS, project, strict=False))
+    )
     deadline = data["deadline"]
     data.update(
         category_label=label_of(ProjectCategory, data["category"]),
