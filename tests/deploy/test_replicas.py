@@ -145,8 +145,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         if os.geteuid() == 0:  # workers would run as nobody, who cannot enter pytest's private temp folder
             conf = "user root;\n" + conf
         (root / "nginx.conf").write_text(conf, encoding="utf-8")
+        # max_fails=0: a relay that called a peer before it listened must not take both its processes
+        # out for fail_timeout (10 s) after they are up; a refused connection still moves on to the other.
         upstreams = "".join(
-            f"upstream {name} {{ server 127.0.0.1:{ports[name][0]}; server 127.0.0.1:{ports[name][1]}; keepalive 8; keepalive_timeout 4s; }}\n"
+            f"upstream {name} {{ server 127.0.0.1:{ports[name][0]} max_fails=0; server 127.0.0.1:{ports[name][1]} max_fails=0;"
+            " keepalive 8; keepalive_timeout 4s; }\n"
             for name in SERVICES
         ) + f"upstream portal {{ server 127.0.0.1:{free_port()}; }}\n"
         (root / "upstreams.conf").write_text(upstreams, encoding="utf-8")
@@ -156,9 +159,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         for name in SERVICES:
             for port in ports[name]:
                 wait_ready(name, f"http://127.0.0.1:{port}", deadline)
-        # A relay that called a peer through the gateway before that peer listened made nginx take
-        # both its processes out for fail_timeout (10 s): ready through the gateway too, twice over
-        # (round robin), before the tests start.
+        # Ready through the gateway too, twice over (round robin), before the tests start.
         for name in SERVICES:
             for _ in ports[name]:
                 wait_ready(name, f"{gateway}/svc/{name}", deadline)
