@@ -58,7 +58,8 @@ AUDIT_COMMANDS = ("audit-purge", "audit-verify")
 async def audit_command(command: str, settings: ServiceSettings, audit_model: type[AuditRecordFields]) -> dict[str, Any]:
     """``audit-purge``: remove the records older than ``audit_retention_days`` (leaving a signed
     checkpoint); ``audit-verify``: check the chain. For cron or an operator; the service need not run."""
-    engine = create_engine(settings.resolved_database_url)
+    # Verifying only reads: on SQLite its transaction begins deferred and never waits for the write lock.
+    engine = create_engine(settings.resolved_database_url, read_only=command == "audit-verify")
     try:
         trail = audit_trail(audit_model, settings)
         sessionmaker = create_sessionmaker(engine)

@@ -189,7 +189,7 @@ async def test_verifying_while_others_write_finds_the_chain_intact(system: Wenpi
         writers = asyncio.gather(*(writer(k) for k in range(4)))
         outcomes: list[bool] = []
         while not writers.done():
-            async with system.apps[SERVICE].state.sessionmaker() as session:
+            async with system.apps[SERVICE].state.read_sessionmaker() as session:  # as GET .../verify reads
                 outcomes.append((await trail(system).verify(session)).intact)
         await writers
     finally:
