@@ -148,15 +148,7 @@ async def load_intake_postgresql(dsn: str, n: int) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         for table, columns, records in tables:
-            ddl = await conn.fetch(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND indexname NOT IN "
-                "(SELECT conname FROM pg_constraint)", table,
-            )
-            for row in ddl:
-                await conn.execute(f'DROP INDEX "{row["indexname"]}"')
-            await conn.copy_records_to_table(table, records=records, columns=list(columns))
-            for row in ddl:
-                await conn.execute(row["indexdef"])
+            await stats_bench.bulk_copy(conn, table, columns, records)
         await conn.execute(COUNTERS_SQL)
         for statement in stats_bench.tally_backfill("postgresql"):
             await conn.execute(statement)
