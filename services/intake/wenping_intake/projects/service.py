@@ -21,6 +21,7 @@ from wenping_shared import (
     etag_for,
     local_date,
     local_today,
+    public_view,
     region_contains,
     utcnow,
 )
@@ -95,24 +96,9 @@ def project_etag(project: Project) -> str:
 def project_facts(project: Project, warning_flags: Sequence[messages.WarningFlagFacts] = ()) -> messages.ProjectFacts:
     """The project as the review service needs it, handed over with each report round (with the
     risk watch's flags, so the reviewer sees them)."""
-    return messages.ProjectFacts(
-        project_id=project.id,
-        number=project.number,
-        title=project.title,
-        responsible_org_id=project.responsible_org_id,
-        responsible_org_name=project.responsible_org_name,
-        category=project.category,
-        sub_kind=project.sub_kind,
-        interests=list(project.interests or []),
-        expected_participants=project.expected_participants,
-        region_code=project.region_code,
-        planned_decision_date=project.planned_decision_date,
-        already_implemented=project.already_implemented,
-        assessor_kind=AssessorKind(project.assessor_kind),
-        agency_id=project.agency_id,
-        agency_org_id=project.agency_org_id,
-        implementing_org_id=project.implementing_org_id,
-        warning_flags=list(warning_flags),
+    return public_view(
+        messages.ProjectFacts, project, project_id=project.id, interests=list(project.interests or []),
+        assessor_kind=AssessorKind(project.assessor_kind), warning_flags=list(warning_flags),
     )
 
 
