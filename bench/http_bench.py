@@ -81,6 +81,7 @@ WARMUP = int(os.environ.get("HTTP_BENCH_WARMUP", 3))
 #: Trying and profiling: only these endpoints; run this service under pyinstrument.
 ONLY = os.environ.get("HTTP_BENCH_ONLY", "").split()
 PROFILE = os.environ.get("HTTP_BENCH_PROFILE", "")
+PYSPY = os.environ.get("HTTP_BENCH_PYSPY", "")  # a py-spy binary: sample intake during each measured run
 CONNECTIONS = 64
 THREADS = 2
 EXPERTS = 10_000
@@ -415,6 +416,19 @@ def measure(url: str, script: str, work: Path, connections: int) -> dict[str, An
     return wrk(url, script, SECONDS, work, connections) | {"connections": connections}
 
 
+def pyspy(pid: int, case: str, backend: str) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling intake through the warm-up and the measured run (collapsed stacks, for
+    reading with bench/stacks.py), when HTTP_BENCH_PYSPY names the binary."""
+    if not PYSPY:
+        return None
+    out = RESULTS / f"pyspy-{case}-{backend}.txt"
+    return subprocess.Popen(
+        [PYSPY, "record", "--pid", str(pid), "--duration", str(WARMUP + SECONDS), "--rate", "400",
+         "--format", "raw", "--nonblocking", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
 def _rss_mb(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -516,7 +530,10 @@ def load(fleet: Fleet, probe: dict[str, Any], auth: dict[str, str]) -> dict[str,
         connections = 1 if name == "stats_province" else CONNECTIONS
         b = measure(bare_url, bare_script, fleet.work, connections)
         drain(bare_url if name != "filing" else fleet.base("bare") + "/openapi.json", {})
+        sampler = pyspy(fleet.processes[SERVICES.index("intake")].pid, name, fleet.backend)
         w = measure(url, script, fleet.work, connections)
+        if sampler is not None:
+            sampler.wait(timeout=60)
         drain(url if name != "filing" else fleet.base("intake") + "/readyz", {"Authorization": auth["reviewer"]})
         results[name] = {
             "endpoint": LABELS[name], "bare": b, "wenping": w,

@@ -31,6 +31,7 @@ from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
 from ._openapi import install_openapi
 from ._outbox import OutboxMessageFields, OutboxRelay
+from ._reader import Reader
 from ._settings import ServiceSettings, check_production
 from ._tracing import install_tracing, instrument_client, shutdown_tracing
 from .contracts.vocab import enum_catalog
@@ -100,6 +101,7 @@ async def open_runtime(
     app.state.sessionmaker = sessionmaker
     app.state.read_sessionmaker = read_sessionmaker
     app.state.reading_sessionmaker = create_read_sessionmaker(read_engine)
+    app.state.reader = Reader(read_engine, app.state.reading_sessionmaker)
     app.state.token_verifier = verifier
     app.state.peers = peers
     return runtime

@@ -11,6 +11,7 @@ from wenping_shared import (
     LimitedOperation,
     OutboxRelay,
     Principal,
+    Reader,
     ServiceClient,
     app_state,
     authenticate,
@@ -25,6 +26,8 @@ from .database import RateWindow
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 #: For GET routes that only read: no transaction to open and commit, a session that refuses to write.
 ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]
+#: For the reads clients poll (a project, the list): one statement at a time, no session.
+ReaderDep = Annotated[Reader, Depends(app_state("reader"))]
 SettingsDep = Annotated[IntakeSettings, Depends(app_state("settings"))]
 PeersDep = Annotated[ServiceClient, Depends(app_state("peers"))]
 OutboxDep = Annotated[OutboxRelay, Depends(app_state("outbox"))]

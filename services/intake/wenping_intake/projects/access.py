@@ -125,10 +125,15 @@ def ensure_visible(principal: Principal, project: ViewT | None, drawn_experts: C
     return project
 
 
+def needs_drawn_experts(principal: Principal, project: ProjectView | None) -> bool:
+    """Whether seeing ``project`` depends on its drawn experts: only for an expert caller."""
+    return project is not None and principal.kind == "user" and principal.has_role("expert")
+
+
 async def drawn_experts_for(session: AsyncSession, principal: Principal, project: ProjectView | None) -> set[str]:
     """The accounts of the project's current experts, looked up only for an expert caller
     (what ``sees_project`` needs to let a drawn expert see the project)."""
-    if project is None or principal.kind != "user" or not principal.has_role("expert"):
+    if project is None or not needs_drawn_experts(principal, project):
         return set()
     return await ExpertOpinionRepository(session).current_subjects(project.id)
 
@@ -147,6 +152,6 @@ async def visible_project(session: AsyncSession, principal: Principal, project_i
 
 __all__ = [
     "PROJECT", "READ_SCOPE", "REGION_READER_ROLES", "Bind", "ProjectView", "can_see", "drawn_experts_for", "ensure_visible", "in_region_subtree",
-    "is_agency_of", "is_filer_of", "sees_loaded", "subtree_bounds", "visible_condition", "visible_filter", "visible_project",
+    "is_agency_of", "is_filer_of", "needs_drawn_experts", "sees_loaded", "subtree_bounds", "visible_condition", "visible_filter", "visible_project",
     "visible_terms",
 ]

@@ -18,9 +18,10 @@ from wenping_shared import (
 )
 
 from ..database import IdempotencyRecord
-from ..deps import CurrentPrincipal, PeersDep, ReadSessionDep, SessionDep
+from ..deps import CurrentPrincipal, PeersDep, ReaderDep, SessionDep
 from ..risk_watch.service import project_for_reader
 from .filters import ProjectFiltersDep
+from .reads import project_page
 from .schemas import (
     CommissionRequest,
     DesignationCreate,
@@ -110,13 +111,9 @@ async def designate_project(
     ),
 )
 async def list_projects(
-    session: ReadSessionDep,
-    principal: CurrentPrincipal,
-    peers: PeersDep,
-    page: PageParamsDep,
-    filters: ProjectFiltersDep,
+    reader: ReaderDep, principal: CurrentPrincipal, page: PageParamsDep, filters: ProjectFiltersDep
 ) -> Response:
-    rows = await ProjectService(session, peers).list(principal, filters, page)
+    rows = await project_page(reader, principal, filters, page)
     items, cursor = page.page(rows, key=lambda p: [p.created_at, p.id])
     return model_response(Page[ProjectPublic](items=[project_public(p, principal) for p in items], next_cursor=cursor))
 
@@ -131,8 +128,8 @@ async def list_projects(
     ),
     responses=_NOT_FOUND,
 )
-async def get_project(project_id: str, session: ReadSessionDep, principal: CurrentPrincipal) -> Response:
-    project, flags = await project_for_reader(session, principal, project_id)
+async def get_project(project_id: str, reader: ReaderDep, principal: CurrentPrincipal) -> Response:
+    project, flags = await project_for_reader(reader, principal, project_id)
     public = project_public(project, principal)
     public.warning_flags = flags
     return model_response(public, {"ETag": etag_for(public.version)})

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, and_, bindparam, or_
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
-from wenping_shared import PageParams, Principal
+from wenping_shared import PageParams, Principal, Reader
 
 from .access import PROJECT, Bind, subtree_bounds, visible_condition, visible_terms
 from .lifecycle import FINISHED_STATUSES
@@ -154,16 +154,17 @@ class ProjectRepository:
         """The visible projects matching the filters (no order, no limit): exports."""
         return select(Project).where(*visible_matching(principal, filters, today))
 
-    async def list(
-        self, principal: Principal, filters: ProjectFilters, page: PageParams, today: dt.date
-    ) -> Sequence[Row[Any]]:
-        """A page of the visible projects as rows of ``PUBLIC_COLUMNS``, newest first."""
-        seen, values = visible_terms(principal)
-        matching, filter_values = filter_terms(filters, today)
-        shape = (seen, matching, page.cursor is not None)
-        statement = _LIST_STATEMENTS.get(shape)
-        if statement is None:
-            statement = _LIST_STATEMENTS[shape] = _list_statement(*shape)
-        params = {**values, **filter_values, **page.after_values(len(_NEWEST_FIRST)), "page_size": page.limit + 1}
-        rows = (await self.session.exec(statement, params=params)).all()
-        return cast(Sequence[Row[Any]], rows)  # sqlmodel types a column select's rows as plain tuples
+
+async def list_page(
+    reader: Reader, principal: Principal, filters: ProjectFilters, page: PageParams, today: dt.date
+) -> list[Any]:
+    """A page of the visible projects as rows of ``PUBLIC_COLUMNS``, newest first (through the
+    ``Reader``: the list clients poll holds no session)."""
+    seen, values = visible_terms(principal)
+    matching, filter_values = filter_terms(filters, today)
+    shape = (seen, matching, page.cursor is not None)
+    statement = _LIST_STATEMENTS.get(shape)
+    if statement is None:
+        statement = _LIST_STATEMENTS[shape] = _list_statement(*shape)
+    params = {**values, **filter_values, **page.after_values(len(_NEWEST_FIRST)), "page_size": page.limit + 1}
+    return await reader.all(statement, params)

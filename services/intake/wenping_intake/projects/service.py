@@ -13,7 +13,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared import (
     AgencyNotFound,
-    PageParams,
     Precondition,
     Principal,
     RegistryUnavailable,
@@ -60,7 +59,7 @@ from .access import ProjectView, ensure_visible, is_filer_of, visible_project
 from .models import Project, new_id
 from .numbering import next_number
 from .org_names import organization_names
-from .repository import PUBLIC_FIELDS, ProjectFilters, ProjectRepository
+from .repository import PUBLIC_FIELDS, ProjectRepository
 from .schemas import DesignationCreate, ProjectCreate, ProjectFields, ProjectPublic, ProjectUpdate, TransitionRequest
 from .triggers import mandatory_triggers
 
@@ -259,9 +258,6 @@ class ProjectService:
 
     async def get_visible_for_update(self, principal: Principal, project_id: str) -> Project:
         return ensure_visible(principal, await self.projects.get_for_update(project_id))
-
-    async def list(self, principal: Principal, filters: ProjectFilters, page: PageParams) -> Sequence[Row[Any]]:
-        return await self.projects.list(principal, filters, page, local_today())
 
     # --- changing ------------------------------------------------------------------------------
 

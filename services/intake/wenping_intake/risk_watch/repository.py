@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, exists, func, union_all
+from sqlalchemy import ColumnElement, bindparam, exists, func, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal
+from wenping_shared import PageParams, Principal, Reader
 
 from ..projects.access import in_region_subtree, visible_filter
 from ..projects.models import Project
@@ -36,6 +36,14 @@ def _board_clauses(principal: Principal, region_code: str, year: int | None) -> 
     if year is not None:
         clauses.append(col(Project.year) == year)
     return clauses
+
+
+async def project_flagged(reader: Reader, project_id: str) -> Any | None:
+    """The project's public columns and ``flagged`` (whether it has flags), in one statement
+    (the flags' unique index on (project_id, warning_id) answers the EXISTS): most projects
+    have none, and their read then costs no second statement. Through the ``Reader``: the
+    GET by id that every client polls holds no session."""
+    return await reader.first(PROJECT_FLAGGED, {"project_id": project_id})
 
 
 class RiskWatchRepository:
@@ -114,11 +122,6 @@ class RiskWatchRepository:
         )
         return (await self.session.exec(query)).all()
 
-    async def project_flagged(self, project_id: str) -> Row[Any] | None:
-        """The project's public columns and ``flagged`` (whether it has flags), in one statement
-        (the flags' unique index on (project_id, warning_id) answers the EXISTS): most projects
-        have none, and their read then costs no second statement."""
-        return (await self.session.exec(PROJECT_FLAGGED, params={"project_id": project_id})).first()
 
     async def projects(self, project_ids: Sequence[str]) -> dict[str, Project]:
         if not project_ids:

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any, cast
 
-from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from wenping_shared import PageParams, Principal, region_contains, sees_project
+from wenping_shared import PageParams, Principal, Reader, region_contains, sees_project
 from wenping_shared.contracts.messages import WarningFlagFacts
 from wenping_shared.contracts.vocab import (
     MonitoringRegime,
@@ -28,12 +27,12 @@ from wenping_shared.contracts.vocab import (
 
 from ..errors import OutsideSubtree, RiskWatchReaderOnly, RiskWatchSupervisorOnly, WarningNotFound
 from ..ledger import service as ledger
-from ..projects.access import ProjectView, drawn_experts_for, ensure_visible
+from ..projects.access import ProjectView, drawn_experts_for, ensure_visible, needs_drawn_experts
 from ..projects.models import Project
 from ..tracking.repository import TrackingRepository
 from . import similarity
 from .models import WarningEntry, WarningFlag
-from .repository import RiskWatchRepository
+from .repository import RiskWatchRepository, project_flagged
 from .schemas import (
     BoardCell,
     BoardLevel,
@@ -199,16 +198,24 @@ async def reader_flags(session: AsyncSession, principal: Principal, project_id: 
 
 
 async def project_for_reader(
-    session: AsyncSession, principal: Principal, project_id: str
-) -> tuple[Row[Any], list[WarningFlagPublic]]:
+    reader: Reader, principal: Principal, project_id: str
+) -> tuple[Any, list[WarningFlagPublic]]:
     """The project (a row of its public columns) for a reader who sees it
     (``projects.access.visible_project``'s rule, drawn experts included; 404 otherwise) with its
-    flags as ``reader_flags`` gives them; the flags are read only when the project has some."""
-    row = await RiskWatchRepository(session).project_flagged(project_id)
+    flags as ``reader_flags`` gives them. One statement for most callers; an expert's drawn
+    experts and a flagged project's flags are read in a session opened only for them."""
+    row = await project_flagged(reader, project_id)
     project = cast(ProjectView | None, row)  # the rule reads the row's columns by name
-    ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
+    if not needs_drawn_experts(principal, project):
+        ensure_visible(principal, project, set())
+    else:
+        async with reader.session() as session:
+            ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
     assert row is not None  # ensure_visible raised otherwise
-    return row, await reader_flags(session, principal, project_id) if row.flagged else []
+    if not row.flagged:
+        return row, []
+    async with reader.session() as session:
+        return row, await reader_flags(session, principal, project_id)
 
 
 class RiskWatchService:

@@ -1,0 +1,75 @@
+"""The hot reads (a project by id, the list) go through ``wenping_shared.Reader``: one statement
+on a pooled connection's driver, no session. Its rows must be exactly what a session gives for
+the same statement (every column, converted by the columns' own types), it must hand the
+connection back at once, and statements with parameters SQLAlchemy renders per call still work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake_kit import Projects
+from sqlmodel import select
+from system_kit import WenpingSystem
+
+from wenping_intake.projects import repository
+from wenping_intake.projects.access import subtree_bounds
+from wenping_intake.projects.models import Project
+from wenping_intake.risk_watch.repository import PROJECT_FLAGGED
+from wenping_shared import Reader
+
+
+def _reader(system: WenpingSystem) -> Reader:
+    reader: Reader = system.apps["intake"].state.reader
+    return reader
+
+
+async def _through_session(system: WenpingSystem, statement: Any, params: dict[str, Any]) -> list[Any]:
+    async with system.apps["intake"].state.reading_sessionmaker() as session:
+        return list((await session.exec(statement, params=params)).all())
+
+
+async def test_a_project_row_is_what_a_session_reads(system: WenpingSystem, projects: Projects) -> None:
+    created = await projects.create("jx.fgw.filer", interests=["demolition", "environment"], deadline="2026-12-01")
+    params = {"project_id": created["id"]}
+    row = await _reader(system).first(PROJECT_FLAGGED, params)
+    [expected] = await _through_session(system, PROJECT_FLAGGED, params)
+    assert row is not None
+    assert tuple(row) == tuple(expected)  # values and their Python types (aware datetimes, lists, dates)
+    assert [type(v) for v in row] == [type(v) for v in expected]
+    assert row._fields == tuple(expected._fields)
+    assert row.interests == ["demolition", "environment"]
+    assert row.created_at.tzinfo is not None
+    assert row.flagged in (False, 0)
+    assert await _reader(system).first(PROJECT_FLAGGED, {"project_id": "no-such-project"}) is None
+
+
+async def test_the_connection_goes_back_to_the_pool_at_once(system: WenpingSystem, projects: Projects) -> None:
+    created = await projects.create("jx.fgw.filer")
+    reader = _reader(system)
+    pool = reader.engine.sync_engine.pool
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    for _ in range(5):
+        assert (await reader.first(PROJECT_FLAGGED, {"project_id": created["id"]})) is not None
+    assert pool.checkedout() == before  # type: ignore[attr-defined]
+
+
+async def test_list_statements_read_the_same_rows_with_and_without_per_call_parameters(
+    system: WenpingSystem, projects: Projects, unique: Any
+) -> None:
+    marker = unique("读取")
+    ids = [(await projects.create("jx.fgw.filer", title=f"{marker} {n}"))["id"] for n in range(3)]
+    reader = _reader(system)
+    by_title = select(Project).where(Project.title.startswith(marker))  # type: ignore[attr-defined]
+    assert {p.id for p in await _through_session(system, by_title, {})} == set(ids)
+    # status IN (...) is an expanding parameter: SQLAlchemy Core on a connection runs it.
+    expanding = repository._list_statement(("region",), ("q", "status"), False)
+    plain = repository._list_statement(("region",), ("q",), False)
+    low, high = subtree_bounds("330400")
+    common = {"visible_low": low, "visible_high": high, "region_low": low, "region_high": high, "q": marker, "page_size": 10}
+    with_status = await reader.all(expanding, {**common, "status": ["draft", "filed"]})
+    without = await reader.all(plain, common)
+    assert [r.id for r in with_status] == [r.id for r in without] == list(reversed(ids))
+    assert [tuple(r) for r in without] == [tuple(r) for r in await _through_session(system, plain, common)]
+    assert [tuple(r) for r in with_status] == [
+        tuple(r) for r in await _through_session(system, expanding, {**common, "status": ["draft", "filed"]})
+    ]
