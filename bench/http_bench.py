@@ -23,8 +23,11 @@ Writes bench/results/http.json and http.md. Bounded: fixed sizes and durations (
 of load per backend, plus the load of the data). Environment knobs for trying the script:
 HTTP_BENCH_BACKENDS ("postgresql sqlite"), HTTP_BENCH_PG_PROJECTS, HTTP_BENCH_SQLITE_PROJECTS,
 HTTP_BENCH_SECONDS, HTTP_BENCH_WARMUP; HTTP_BENCH_ONLY="get_by_id filing" (a trial run: written to
-bench/results/http-trial.*, not over the full run's http.*) and HTTP_BENCH_PROFILE=intake
-(the service's whole run under pyinstrument, to bench/results/profile-intake-<backend>.txt).
+bench/results/http-trial.*, not over the full run's http.*), HTTP_BENCH_PROFILE=intake
+(the service's whole run under pyinstrument, to bench/results/profile-intake-<backend>.txt),
+HTTP_BENCH_PYSPY=<py-spy binary> (intake sampled during each case, read with bench/stacks.py) and
+HTTP_BENCH_HOLD=<seconds, at most 900> (the fleet kept up after the load, its URLs and a token in
+hold.json of the work folder, for wrk or py-spy by hand).
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ WARMUP = int(os.environ.get("HTTP_BENCH_WARMUP", 3))
 #: Trying and profiling: only these endpoints; run this service under pyinstrument.
 ONLY = os.environ.get("HTTP_BENCH_ONLY", "").split()
 PROFILE = os.environ.get("HTTP_BENCH_PROFILE", "")
+HOLD = min(int(os.environ.get("HTTP_BENCH_HOLD", 0)), 900)  # seconds to keep the fleet up after the load
 PYSPY = os.environ.get("HTTP_BENCH_PYSPY", "")  # a py-spy binary: sample intake during each measured run
 CONNECTIONS = 64
 THREADS = 2
@@ -632,6 +636,12 @@ def run_backend(backend: str, key_pem: bytes, key_file: Path, jwk: dict[str, Any
         print(f"[http] {backend}: cold start to /readyz {fleet.cold_start_s}", flush=True)
         auth = tokens(key_pem, jwk["kid"])
         results = load(fleet, probe, auth)
+        if HOLD:
+            # For looking at the running fleet by hand (wrk, py-spy dump); bounded, then stops.
+            (work / "hold.json").write_text(json.dumps({"intake": fleet.base("intake"), "bare": fleet.base("bare"),
+                                                        "auth": auth["reviewer"], "probe": probe}), encoding="utf-8")
+            print(f"[http] holding {HOLD} s: {work / 'hold.json'}", flush=True)
+            time.sleep(HOLD)
         export = export_memory(fleet, auth["service"]) if backend == "sqlite" and not ONLY else None
         if export:
             print(f"[http] {backend}: xlsx export {export}", flush=True)

@@ -26,7 +26,7 @@ from ._db import create_engine, create_read_sessionmaker, create_sessionmaker, i
 from ._errors import IfMatchRequired, StaleETag, install_error_handlers
 from ._external import ExternalIssuers, RegistryLinker, SubjectLinker
 from ._http import ServiceClient, ServiceTokens
-from ._metrics import MetricsMiddleware, exposition, outbox_families, watch_pool
+from ._metrics import exposition, outbox_families, record_request, watch_pool
 from ._middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from ._migrations import migrations_current
 from ._openapi import install_openapi
@@ -164,8 +164,7 @@ def install_conventions(app: FastAPI, settings: ServiceSettings, migrations: Pat
     app.add_middleware(
         BodySizeLimitMiddleware, max_json=settings.max_json_body_bytes, max_upload=settings.max_upload_body_bytes
     )
-    app.add_middleware(MetricsMiddleware)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, observe=record_request)
     install_cors(app, settings)
     service = settings.service_name
     install_tracing(app, service)  # outermost: access logs are written inside the request's span

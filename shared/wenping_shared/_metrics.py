@@ -12,7 +12,6 @@ same whoever answers.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import Receive, Scope, Send
-
-from ._middleware import HttpMiddleware, ResponseSend
+from starlette.types import Scope
 
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -80,22 +77,15 @@ def watch_pool(engine: AsyncEngine, name: str = "write") -> None:
         gauge.dec()
 
 
-class MetricsMiddleware(HttpMiddleware):
-    """Counts and times every request under its route template (``/api/v1/projects/{project_id}``),
-    so ids never become label values; requests that match no route count as ``unmatched``."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        response = ResponseSend(send)
-        try:
-            await self.app(scope, receive, response)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            if template != "/metrics":
-                method = scope["method"]
-                REQUESTS.labels(method, template, str(response.status)).inc()
-                LATENCY.labels(method, template).observe(time.perf_counter() - started)
+def record_request(scope: Scope, status: int, seconds: float) -> None:
+    """Count and time a finished request under its route template (``/api/v1/projects/{project_id}``),
+    so ids never become label values; requests that match no route count as ``unmatched``.
+    ``RequestContextMiddleware`` calls it for every HTTP request."""
+    template = getattr(scope.get("route"), "path", None) or "unmatched"
+    if template != "/metrics":
+        method = scope["method"]
+        REQUESTS.labels(method, template, str(status)).inc()
+        LATENCY.labels(method, template).observe(seconds)
 
 
 class _Snapshot:

@@ -49,7 +49,7 @@ class _Compiled:
     parameters: tuple[tuple[str, Any], ...]  # (name, the value a literal was bound with), in the driver's order
     binds: tuple[_Processor, ...]
     row: type[tuple[Any, ...]]  # a named tuple of the selected columns' keys
-    results: tuple[_Processor, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, its type's result processor)
 
 
 class Reader:
@@ -90,8 +90,16 @@ class Reader:
             raise OperationalError(compiled.sql, values, exc) from exc
         finally:
             await greenlet_spawn(pooled.close)
-        row, results = compiled.row, compiled.results
-        return [row(*(value if convert is None else convert(value) for convert, value in zip(results, r, strict=True))) for r in raw]
+        make, converted = compiled.row._make, compiled.converted  # type: ignore[attr-defined]
+        if not converted:
+            return [make(r) for r in raw]
+        rows = []
+        for r in raw:
+            values = list(r)
+            for index, convert in converted:
+                values[index] = convert(values[index])
+            rows.append(make(values))
+        return rows
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -122,7 +130,11 @@ class Reader:
                 parameters=tuple((name, compiled.binds[name].effective_value) for name in names),
                 binds=tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names),
                 row=namedtuple("ReadRow", [column.key for column in columns], rename=True),  # type: ignore[misc]
-                results=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns),
+                converted=tuple(
+                    (index, convert)
+                    for index, column in enumerate(columns)
+                    if (convert := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+                ),
             )
         if len(self._compiled) >= _KEPT_STATEMENTS:  # only built-once statements belong here
             self._compiled.clear()

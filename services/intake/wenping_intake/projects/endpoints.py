@@ -13,6 +13,7 @@ from wenping_shared import (
     Page,
     PageParamsDep,
     etag_for,
+    local_today,
     model_response,
     run_idempotent,
 )
@@ -115,7 +116,10 @@ async def list_projects(
 ) -> Response:
     rows = await project_page(reader, principal, filters, page)
     items, cursor = page.page(rows, key=lambda p: [p.created_at, p.id])
-    return model_response(Page[ProjectPublic](items=[project_public(p, principal) for p in items], next_cursor=cursor))
+    today = local_today()  # once for the page, not per project
+    return model_response(
+        Page[ProjectPublic](items=[project_public(p, principal, today) for p in items], next_cursor=cursor)
+    )
 
 
 @router.get(
