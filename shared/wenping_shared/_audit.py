@@ -88,6 +88,7 @@ class AuditResult(LabelledEnum):
 
 
 _STAGED = "wenping_audit_staged"
+_SEALED = "wenping_audit_sealed"
 AUDIT_PREFIX = "/api/v1/audit/"
 _BATCH = 1000
 
@@ -213,16 +214,20 @@ async def _locked_head(session: AsyncSession, chain: type[AuditChainFields]) -> 
 _HEAD_FIELDS = ("seq", "prev_hash", "hash")
 
 
-@cache
-def _one_statement(model: type[AuditRecordFields]) -> Any:
-    """The statement of ``_append_in_one_statement`` for one service's tables, built once (building
-    and keying it per request cost about 2 ms while the head is locked): the head is read ``FOR
-    UPDATE`` inside the UPDATE that moves it (so its values are the latest committed ones) and the
-    record's hash is computed by the database over ``record_hash``'s canonical JSON, cut around the
-    head's values (``_canonical_around_head``: bound as ``before``, ``between``, ``after``)."""
+def chained_insert(model: type[AuditRecordFields], gate: Any = None) -> Any:
+    """PostgreSQL: the INSERT of one record chained onto the head in one statement: the head is read
+    ``FOR UPDATE`` inside the UPDATE that moves it (so its values are the latest committed ones) and
+    the record's hash is computed by the database over ``record_hash``'s canonical JSON, cut around
+    the head's values (``_canonical_around_head``: bound as ``before``, ``between``, ``after``; the
+    other fields as ``field_<name>``: ``chained_params``). ``gate``, a condition evaluated before
+    the head is read (a one-time filter), lets a larger statement lock what it must first (a filing
+    takes its number's counter, then the head)."""
     chain: Any = model.chain_model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
     table: Any = model.__table__  # type: ignore[attr-defined]
-    head = core_select(chain.c.id, chain.c.seq, chain.c.hash).where(chain.c.id == 1).with_for_update().subquery("head")
+    reading = core_select(chain.c.id, chain.c.seq, chain.c.hash).where(chain.c.id == 1)
+    if gate is not None:
+        reading = reading.where(gate)
+    head = reading.with_for_update().subquery("head")
     seq = head.c.seq + 1
     canonical = func.concat(
         bindparam("before", type_=Text), head.c.hash, bindparam("between", type_=Text), sql_cast(seq, Text),
@@ -244,14 +249,26 @@ def _one_statement(model: type[AuditRecordFields]) -> Any:
     )
 
 
+def chained_params(record: AuditRecordFields) -> dict[str, Any]:
+    """The values ``chained_insert`` binds for ``record``."""
+    before, between, after = _canonical_around_head(record)
+    params: dict[str, Any] = {"before": before, "between": between, "after": after}
+    params.update({f"field_{name}": getattr(record, name) for name in type(record).model_fields if name not in _HEAD_FIELDS})
+    return params
+
+
+@cache
+def _one_statement(model: type[AuditRecordFields]) -> Any:
+    """The statement of ``_append_in_one_statement`` for one service's tables, built once (building
+    and keying it per request cost about 2 ms while the head is locked)."""
+    return chained_insert(model)
+
+
 async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFields) -> bool:
     """PostgreSQL: lock the head, chain ``record`` onto it and insert it in one statement, one round
     trip instead of three while the head, which every write of the service queues on, is held.
     False, with nothing written, when there is no head row yet."""
-    before, between, after = _canonical_around_head(record)
-    params = {"before": before, "between": between, "after": after}
-    params.update({f"field_{name}": getattr(record, name) for name in type(record).model_fields if name not in _HEAD_FIELDS})
-    row = (await session.exec(_one_statement(type(record)), params=params)).first()
+    row = (await session.exec(_one_statement(type(record)), params=chained_params(record))).first()
     if row is None:
         return False
     record.seq, record.prev_hash, record.hash = row
@@ -368,6 +385,13 @@ def unstage(session: AsyncSession) -> None:
     """Drop the staged records of an abandoned transaction."""
     session.info.pop(_STAGED, None)
     session.info.pop(_CREATED, None)
+    session.info.pop(_SEALED, None)
+
+
+def sealed(session: AsyncSession) -> None:
+    """The request's records are chained into its transaction already (by a statement that took
+    them from ``AuditTrail.records`` and ``chained_insert``): ``seal`` adds none."""
+    session.info[_SEALED] = True
 
 
 def _result_of(status: int) -> Result:
@@ -459,17 +483,28 @@ class AuditTrail:
         self.chain = record_model.chain_model
         self.key = key
 
-    async def seal(self, session: AsyncSession, scope: Scope) -> bool:
-        """Chain the request's records into its transaction, just before the commit: the staged
-        records of a domain, or else the central record of a write request. True if any."""
+    def records(
+        self, session: AsyncSession, scope: Scope, created: list[tuple[str, str]] | None = None
+    ) -> list[AuditRecordFields]:
+        """The request's records, taken from the session (``seal`` chains them): the staged records
+        of a domain, or else the central record of a write request (``created``: the rows it
+        inserted, as (table, key), when the ORM did not insert them)."""
         records: list[AuditRecordFields] = session.info.pop(_STAGED, [])
         status = getattr(scope.get("route"), "status_code", None) or 200
         for record in records:
             record.status = record.status or status
-        created = session.info.pop(_CREATED, None)
+        created = session.info.pop(_CREATED, None) or created
         audit = _request_audit.get()
         if not records and scope.get("method") in WRITE_METHODS and not (audit and audit.changes_nothing):
             records = [_request_record(self.model, scope, status, created=created)]
+        return records
+
+    async def seal(self, session: AsyncSession, scope: Scope) -> bool:
+        """Chain the request's records into its transaction, just before the commit. True if any
+        (also when a statement of the request chained them already: ``sealed``)."""
+        if session.info.pop(_SEALED, False):
+            return True
+        records = self.records(session, scope)
         await append(session, records)
         return bool(records)
 
@@ -798,6 +833,8 @@ __all__ = [
     "append",
     "audit_router",
     "audit_tables",
+    "chained_insert",
+    "chained_params",
     "changes_nothing",
     "checkpoint_signature",
     "mark_recorded",
@@ -806,6 +843,7 @@ __all__ = [
     "note_refusal",
     "purging_periodically",
     "record_hash",
+    "sealed",
     "stage_audit_record",
     "unstage",
 ]

@@ -4,6 +4,10 @@ with the key is 422 ``idempotency.key_reused``; a duplicate still in flight is 4
 The key is reserved in its own short transaction before the work starts (so a concurrent
 duplicate sees it), and the answer is stored in the request's own transaction (so it commits
 with the work, or not at all). A failed attempt releases its reservation.
+
+A work may leave its last statement to be sent after it returns, together with the storing of its
+answer (``last_statement``): a filing takes its number, which every filing of its region and year
+queues on, in the one statement sent just before the commit, and its answer carries the number.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -20,11 +26,13 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, UniqueConstraint, bindparam, delete, insert, update
+from sqlalchemy import JSON, Text, UniqueConstraint, bindparam, delete, insert, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.types import Scope
 
 from ._auth import Principal
 from ._errors import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
@@ -94,6 +102,93 @@ def _reservation(principal: Principal, key: str, endpoint: str, digest: str) -> 
     }
 
 
+_AUTOCOMMITTING: weakref.WeakKeyDictionary[Any, async_sessionmaker[AsyncSession]] = weakref.WeakKeyDictionary()
+
+
+def autocommitting(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions of ``sessionmaker``'s engine whose statements each commit on their own (PostgreSQL;
+    SQLite keeps ``sessionmaker``): a reservation is one INSERT, sent without BEGIN and COMMIT (one
+    round trip instead of three; the release and the takeover are one statement each too)."""
+    found = _AUTOCOMMITTING.get(sessionmaker)
+    if found is None:
+        engine = sessionmaker.kw.get("bind")
+        found = sessionmaker
+        if engine is not None and engine.dialect.name == "postgresql":
+            found = async_sessionmaker(
+                engine.execution_options(isolation_level="AUTOCOMMIT"), class_=sessionmaker.class_, expire_on_commit=False
+            )
+        _AUTOCOMMITTING[sessionmaker] = found
+    return found
+
+
+_OFFERED = "wenping_last_statement_offered"
+_LAST = "wenping_last_statement"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The work's answer, to store with it in its reservation (``reservation_id`` in ``model``'s
+    table; None without an Idempotency-Key: nothing to store)."""
+
+    model: type[IdempotencyRecordFields]
+    reservation_id: str | None
+    status: int
+    body: Any
+
+
+#: Sends the work's last statement (storing the ``Answer`` in it if it has a reservation) and returns
+#: the answer's body with the values that statement decided filled in.
+LastStatement = Callable[[Scope, Answer], Awaitable[Any]]
+
+
+def last_statement_offered(session: AsyncSession) -> bool:
+    """Whether the work running in ``session`` may leave its last statement (``leave_last_statement``)."""
+    return bool(session.info.get(_OFFERED))
+
+
+def leave_last_statement(session: AsyncSession, last: LastStatement) -> None:
+    """Called by a work (only when ``last_statement_offered``): ``run_idempotent`` calls ``last`` once
+    the work has returned and its answer is built, instead of storing the answer itself."""
+    session.info[_LAST] = last
+
+
+def answer_update(model: type[IdempotencyRecordFields], body_text: Any) -> Any:
+    """The UPDATE storing an answer whose JSON text is the SQL expression ``body_text`` (for a
+    last statement; bound: ``reservation_id``, ``answer_status``)."""
+    table: Any = model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    return (
+        update(table)
+        .where(table.c.id == bindparam("reservation_id", type_=table.c.id.type))
+        .values(
+            completed=True,
+            response_status=bindparam("answer_status", type_=table.c.response_status.type),
+            response_body=sql_cast(sql_cast(body_text, Text), table.c.response_body.type),
+        )
+    )
+
+
+async def _answered(session: AsyncSession, scope: Scope, answer: Answer) -> Any:
+    """Store the answer (with a reservation) and return its body: by the work's last statement if it
+    left one."""
+    last: LastStatement | None = session.info.pop(_LAST, None)
+    if last is not None:
+        return await last(scope, answer)
+    if answer.reservation_id is not None:
+        await session.exec(
+            _statements(answer.model)[1],
+            params={"reservation_id": answer.reservation_id, "answer_status": answer.status, "answer_body": answer.body},
+        )
+    return answer.body
+
+
+async def _work(session: AsyncSession, work: Callable[[], Awaitable[Any]]) -> Any:
+    session.info[_OFFERED] = True
+    try:
+        return await work()
+    finally:
+        session.info.pop(_OFFERED, None)
+
+
 async def run_idempotent(
     request: Request,
     session: AsyncSession,
@@ -111,56 +206,55 @@ async def run_idempotent(
     """
     key = request.headers.get("idempotency-key")
     if key is None:
-        result = await work()
-        return JSONResponse(_jsonable(result), status_code=status_code, headers=headers(result) if headers else None)
+        result = await _work(session, work)
+        body = await _answered(session, request.scope, Answer(model, None, status_code, _jsonable(result)))
+        return JSONResponse(body, status_code=status_code, headers=headers(result) if headers else None)
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidIdempotencyKey(f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符")
     endpoint = f"{request.method} {request.url.path}"
     digest = _body_hash(await request.body())
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    sessionmaker = autocommitting(request.app.state.sessionmaker)
 
     stale_after = timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0))
     reservation = _reservation(principal, key, endpoint, digest)
-    reserve_statement, complete_statement = _statements(model)
+    reserve_statement = _statements(model)[0]
     for _ in range(2):  # a second time only after taking over a dead request's reservation
+        try:
+            # On a connection, not a session: one statement, no unit of work to build and commit.
+            async with sessionmaker.kw["bind"].begin() as connection:
+                await connection.execute(reserve_statement, reservation)
+            break
+        except IntegrityError:
+            pass
         async with sessionmaker() as reserve:
-            try:
-                await reserve.exec(reserve_statement, params=reservation)
-                await reserve.commit()
-                break
-            except IntegrityError:
-                await reserve.rollback()
-                existing = (
-                    await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
-                ).first()
-                if existing is None:  # released between our insert and our read: ask the client to retry
-                    raise IdempotencyInProgress() from None
-                if existing.request_hash != digest or existing.endpoint != endpoint:
-                    raise IdempotencyKeyReused() from None
-                if existing.completed:
-                    return JSONResponse(
-                        existing.response_body,
-                        status_code=existing.response_status or status_code,
-                        headers={"Idempotent-Replayed": "true"},
-                    )
-                if utcnow() - existing.created_at < stale_after:
-                    raise IdempotencyInProgress() from None
-                # Reserved long ago and never completed: the process that held it died (kill -9,
-                # power loss) before its work committed, so nothing was done; the retry takes over.
-                await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
-                await reserve.commit()
-                reservation = _reservation(principal, key, endpoint, digest)
+            # The key is taken: by this same request before (a retry), or by another.
+            existing = (
+                await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
+            ).first()
+            if existing is None:  # released between our insert and our read: ask the client to retry
+                raise IdempotencyInProgress() from None
+            if existing.request_hash != digest or existing.endpoint != endpoint:
+                raise IdempotencyKeyReused() from None
+            if existing.completed:
+                return JSONResponse(
+                    existing.response_body,
+                    status_code=existing.response_status or status_code,
+                    headers={"Idempotent-Replayed": "true"},
+                )
+            if utcnow() - existing.created_at < stale_after:
+                raise IdempotencyInProgress() from None
+            # Reserved long ago and never completed: the process that held it died (kill -9,
+            # power loss) before its work committed, so nothing was done; the retry takes over.
+            await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
+            await reserve.commit()
+            reservation = _reservation(principal, key, endpoint, digest)
     else:
         raise IdempotencyInProgress()
     try:
-        result = await work()
-        body = _jsonable(result)
+        result = await _work(session, work)
         # Stored in the request's transaction, with the work itself.
-        await session.exec(
-            complete_statement,
-            params={"reservation_id": reservation["id"], "answer_status": status_code, "answer_body": body},
-        )
+        body = await _answered(session, request.scope, Answer(model, reservation["id"], status_code, _jsonable(result)))
     except BaseException:
         # Release our write lock first (SQLite has one writer), then free the key for a retry.
         await session.rollback()

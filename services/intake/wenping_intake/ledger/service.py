@@ -52,9 +52,13 @@ def entry_content(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
+def hashed_text(prev_hash: str | None, content: dict[str, Any]) -> str:
+    """What a row's hash is the sha256 of: the previous hash and the canonical JSON of its content."""
+    return (prev_hash or "") + json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def chain_hash(prev_hash: str | None, content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(((prev_hash or "") + canonical).encode()).hexdigest()
+    return hashlib.sha256(hashed_text(prev_hash, content).encode()).hexdigest()
 
 
 async def append(
@@ -67,7 +71,26 @@ async def append(
     details: dict[str, Any] | None = None,
 ) -> LedgerEntry:
     """Record one change of ``project`` (staged in the caller's transaction)."""
-    entry = LedgerEntry(
+    entry = new_entry(project, actor, action, from_status, to_status, details)
+    entry.hash = chain_hash(entry.prev_hash, entry_content(entry))
+    project.ledger_seq = entry.seq
+    project.ledger_head_hash = entry.hash
+    session.add(entry)
+    session.add(project)
+    return entry
+
+
+def new_entry(
+    project: Project,
+    actor: Principal,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    details: dict[str, Any] | None = None,
+) -> LedgerEntry:
+    """The next row of ``project``'s chain, not yet hashed nor staged (``append`` does both; a filing
+    hashes its first row in the statement that gives the number: projects/numbering.py)."""
+    return LedgerEntry(
         id=str(uuid.uuid4()),  # given, not defaulted: pydantic inspects a factory's signature per call
         project_id=project.id,
         seq=project.ledger_seq + 1,
@@ -86,12 +109,6 @@ async def append(
         prev_hash=project.ledger_head_hash,
         hash="",
     )
-    entry.hash = chain_hash(entry.prev_hash, entry_content(entry))
-    project.ledger_seq = entry.seq
-    project.ledger_head_hash = entry.hash
-    session.add(entry)
-    session.add(project)
-    return entry
 
 
 async def entries(session: AsyncSession, project_id: str) -> Sequence[LedgerEntry]:

@@ -54,7 +54,7 @@ from ..errors import (
 from ..ledger import service as ledger
 from ..risk_watch import service as risk_watch
 from ..webhooks import events as webhook_events
-from . import lifecycle
+from . import lifecycle, numbering
 from .access import ProjectView, ensure_visible, is_filer_of, visible_project
 from .models import Project, new_id
 from .numbering import next_number
@@ -122,12 +122,14 @@ async def new_project(
     org_id: str,
     org_name: str | None,
     now: dt.datetime | None = None,
+    numbered: bool = True,
 ) -> Project:
     """A numbered project as every filing path creates it (single filing, designation, decision list).
     The caller sets the status it starts in and adds it to the session.
 
     The number is taken last: its counter row stays locked until the filing commits, so concurrent
-    filings of a region and year queue on it; building the row first keeps that wait short."""
+    filings of a region and year queue on it; building the row first keeps that wait short.
+    ``numbered=False``: not numbered yet, but by the filing's last statement (``numbering.number_last``)."""
     now = now or utcnow()
     year = local_date(now).year
     # Every defaulted field given: pydantic inspects the signature of a default factory (list, new_id)
@@ -151,7 +153,10 @@ async def new_project(
         mandatory_triggers=[],
     )
     apply_fields(project, fields)
-    project.seq, project.number = await next_number(session, region_code, year)
+    if numbered:
+        project.seq, project.number = await next_number(session, region_code, year)
+    else:
+        numbering.placeholder(project)
     return project
 
 
@@ -207,6 +212,9 @@ class ProjectService:
         # Ask the registry before touching the database: no write lock is held across the call.
         org_name = await self.organization_name(principal.org_id)
         await self.check_implementing_org(principal, data.implementing_org_id)
+        # On PostgreSQL under run_idempotent the project, its ledger row and the answer are written by
+        # the one statement that takes the number, just before the commit (numbering.number_last).
+        later = numbering.number_last_offered(self.session)
         project = await new_project(
             self.session,
             principal,
@@ -214,12 +222,15 @@ class ProjectService:
             region_code=principal.region_code,
             org_id=principal.org_id,
             org_name=org_name,
+            numbered=not later,
         )
+        details = {"number": project.number, "title": project.title, "mandatory_triggers": project.mandatory_triggers}
+        if later:
+            entry = ledger.new_entry(project, principal, "create", None, ProjectStatus.draft, details)
+            numbering.number_last(self.session, project, entry)
+            return project
         self.session.add(project)
-        await ledger.append(
-            self.session, project, principal, "create", None, ProjectStatus.draft,
-            {"number": project.number, "title": project.title, "mandatory_triggers": project.mandatory_triggers},
-        )
+        await ledger.append(self.session, project, principal, "create", None, ProjectStatus.draft, details)
         await self.session.flush()
         return project
 

@@ -26,6 +26,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from wenping_shared.contracts.vocab import ReviewVerdict
 
@@ -180,3 +181,23 @@ def _add_reasons(totals: dict[ReasonKey, list[int]], counted: set[tuple[str, str
         if pair not in counted:
             counted.add(pair)
             total[1] += 1
+
+
+def new_project_rows(project: Any) -> dict[str, list[Any]]:
+    """What a new project adds to the tallies, as one array per column (keys sorted, so concurrent
+    writers lock in one order): for a statement that inserts the project itself, below the ORM
+    (the filing's last statement, projects/numbering.py), which the flush hooks above do not see."""
+    rows = sorted(contributions(project).items())
+    columns: dict[str, list[Any]] = {name: [] for name in ("facet", "region_code", "year", "value", *TALLY_COUNTS)}
+    for (facet, region, year, value), amounts in rows:
+        for name, item in zip(("facet", "region_code", "year", "value"), (facet, region, year, value), strict=True):
+            columns[name].append(item)
+        for name, amount in zip(TALLY_COUNTS, amounts, strict=True):
+            columns[name].append(amount)
+    return columns
+
+
+def count_new_project(session: Session | AsyncSession, project: Any) -> None:
+    """Add a project inserted below the ORM to the sums added before the commit (``_before_commit``)."""
+    amounts, _ = session.info.setdefault(_SUMS, _new_sums())
+    _add(amounts, [project], 1)
