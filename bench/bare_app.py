@@ -1,6 +1,7 @@
 """The baseline of the HTTP load benchmark: bare FastAPI over raw asyncpg (or aiosqlite) on
-intake's own tables, with the same statements Wenping issues — no auth, no ORM, no middleware,
-no ledger, no idempotency record, no outbox. Started by bench/http_bench.py as a uvicorn process
+intake's own tables, with the same statements Wenping issues (the same columns: ProjectPublic's,
+and for the GET whether the project has warning flags) — no auth, no ORM, no middleware, no
+ledger, no idempotency record, no outbox. Started by bench/http_bench.py as a uvicorn process
 (one worker, uvloop + httptools), like the services:
 
     BARE_DSN=postgresql://postgres@127.0.0.1:5432/<db>  uvicorn bare_app:app --app-dir bench
@@ -32,10 +33,17 @@ DSN = os.environ.get("BARE_DSN", "")
 SQLITE = DSN.startswith("sqlite:")
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 SQLITE_READERS = 4
+#: The columns Wenping's reads select (intake's projects.repository.PUBLIC_COLUMNS: what ProjectPublic
+#: shows), so both apps run the same statements; the GET adds the flags EXISTS, as Wenping's does.
 PROJECT_COLUMNS = (
-    "id, number, year, seq, title, category, initiation, region_code, level, responsible_org_id, "
-    "responsible_org_name, status, risk_level, deadline, created_at, updated_at, filed_at, version"
+    "id, number, year, title, category, sub_kind, expected_participants, initiation, filing_batch, interests, "
+    "affected_population, description, already_implemented, region_code, level, responsible_org_id, "
+    "responsible_org_name, implementing_unit_name, implementing_org_id, assessor_kind, agency_id, agency_org_id, "
+    "agency_name, commissioned_at, planned_decision_date, deadline, mandatory, mandatory_triggers, status, risk_level, "
+    "decision_outcome, report_rounds, current_review_id, decision_list_id, designated_by_org_id, version, created_at, "
+    "updated_at, filed_at, decided_at, closed_at, withdrawn_at"
 )
+FLAGGED = "EXISTS (SELECT 1 FROM risk_warning_flag WHERE risk_warning_flag.project_id = project.id) AS flagged"
 
 
 class Database:
@@ -106,8 +114,15 @@ def _json(value: Any) -> Any:
     return value
 
 
+JSON_COLUMNS = ("interests", "mandatory_triggers")
+
+
 def _row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _json(v) for k, v in row.items()}
+    out = {k: _json(v) for k, v in row.items()}
+    for name in JSON_COLUMNS:  # the driver gives JSON as text (no codecs here)
+        if isinstance(out.get(name), str):
+            out[name] = json.loads(out[name])
+    return out
 
 
 def _bound(value: Any) -> Any:
@@ -124,7 +139,7 @@ def _subtree(code: str) -> tuple[str, str]:
 
 @app.get("/projects/{project_id}")
 async def get_project(project_id: str) -> Response:
-    rows = await db.fetch(f"SELECT {PROJECT_COLUMNS} FROM project WHERE id = $1", project_id)
+    rows = await db.fetch(f"SELECT {PROJECT_COLUMNS}, {FLAGGED} FROM project WHERE id = $1", project_id)
     if not rows:
         return JSONResponse({"detail": "not found"}, status_code=404)
     return JSONResponse(_row(rows[0]))

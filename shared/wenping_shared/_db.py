@@ -46,7 +46,14 @@ def create_engine(url: str, *, echo: bool = False, read_only: bool = False) -> A
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # The read engine's connections go back without the pool's ROLLBACK: a session on it ends
+        # its own transaction when it closes, and the Reader's statements run outside any
+        # (autocommit), so the reset was one more trip to aiosqlite's thread per read.
+        # Eight kept, none beyond, for reads: each aiosqlite connection is a thread and a file
+        # opened with its PRAGMAs, and the default overflow opened and closed them under load
+        # (py-spy of GET by id at 64 connections: Thread.start and connect on the hot path).
+        pool: dict[str, Any] = {"pool_size": 8, "max_overflow": 0, "pool_reset_on_return": None} if read_only else {}
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
         _configure_sqlite(engine, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
         return engine
     # Twenty kept, none beyond: the same ceiling as ten plus ten overflow, but an overflow

@@ -5,9 +5,13 @@ connection back at once, and statements with parameters SQLAlchemy renders per c
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from intake_kit import Projects
+from sqlalchemy import event
 from sqlmodel import select
 from system_kit import WenpingSystem
 
@@ -15,12 +19,25 @@ from wenping_intake.projects import repository
 from wenping_intake.projects.access import subtree_bounds
 from wenping_intake.projects.models import Project
 from wenping_intake.risk_watch.repository import PROJECT_FLAGGED
-from wenping_shared import Reader
+from wenping_shared import Reader, create_engine, is_sqlite
+from wenping_shared._db import create_read_sessionmaker
 
 
 def _reader(system: WenpingSystem) -> Reader:
     reader: Reader = system.apps["intake"].state.reader
     return reader
+
+
+@pytest.fixture
+async def own_reader(system: WenpingSystem) -> AsyncIterator[Reader]:
+    """A Reader on an engine of its own, as the service makes its read engine: no background
+    task shares its pool, so the pool's counts are this test's."""
+    url = system.settings["intake"].resolved_database_url
+    engine = create_engine(url, read_only=is_sqlite(url))
+    try:
+        yield Reader(engine, create_read_sessionmaker(engine))
+    finally:
+        await engine.dispose()
 
 
 async def _through_session(system: WenpingSystem, statement: Any, params: dict[str, Any]) -> list[Any]:
@@ -43,14 +60,12 @@ async def test_a_project_row_is_what_a_session_reads(system: WenpingSystem, proj
     assert await _reader(system).first(PROJECT_FLAGGED, {"project_id": "no-such-project"}) is None
 
 
-async def test_the_connection_goes_back_to_the_pool_at_once(system: WenpingSystem, projects: Projects) -> None:
+async def test_the_connection_goes_back_to_the_pool_at_once(projects: Projects, own_reader: Reader) -> None:
     created = await projects.create("jx.fgw.filer")
-    reader = _reader(system)
-    pool = reader.engine.sync_engine.pool
-    before = pool.checkedout()  # type: ignore[attr-defined]
+    pool = own_reader.engine.sync_engine.pool
     for _ in range(5):
-        assert (await reader.first(PROJECT_FLAGGED, {"project_id": created["id"]})) is not None
-    assert pool.checkedout() == before  # type: ignore[attr-defined]
+        assert (await own_reader.first(PROJECT_FLAGGED, {"project_id": created["id"]})) is not None
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
 async def test_list_statements_read_the_same_rows_with_and_without_per_call_parameters(
@@ -73,3 +88,27 @@ async def test_list_statements_read_the_same_rows_with_and_without_per_call_para
     assert [tuple(r) for r in with_status] == [
         tuple(r) for r in await _through_session(system, expanding, {**common, "status": ["draft", "filed"]})
     ]
+
+
+async def test_concurrent_reads_reuse_the_read_pool(projects: Projects, own_reader: Reader) -> None:
+    """64 reads at once: on SQLite the read engine keeps its eight connections (aiosqlite opens a
+    thread and the file with its PRAGMAs per connection; the pool's overflow did that per burst)."""
+    created = await projects.create("jx.fgw.filer")
+    reader = own_reader
+    opened: list[object] = []
+
+    def count(*_: object) -> None:
+        opened.append(object())
+
+    event.listen(reader.engine.sync_engine, "connect", count)
+    try:
+        for _ in range(3):
+            rows = await asyncio.gather(*(reader.first(PROJECT_FLAGGED, {"project_id": created["id"]}) for _ in range(64)))
+            assert all(r is not None and r.id == created["id"] for r in rows)
+    finally:
+        event.remove(reader.engine.sync_engine, "connect", count)
+    pool = reader.engine.sync_engine.pool
+    if reader.engine.dialect.name == "sqlite":
+        assert pool.size() == 8 and pool.overflow() <= 0  # type: ignore[attr-defined]
+        assert len(opened) <= 8
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
