@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -273,6 +273,38 @@ async def _append_in_one_statement(session: AsyncSession, record: AuditRecordFie
         return False
     record.seq, record.prev_hash, record.hash = row
     return True
+
+
+@cache
+def _sqlite_statements(model: type[AuditRecordFields]) -> tuple[Any, Any, Any, Any]:
+    """SQLite: read the head, insert it (a new trail), move it, insert a record (``chain_records``)."""
+    chain: Any = model.chain_model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    read = core_select(chain.c.seq, chain.c.hash).where(chain.c.id == 1)
+    start = sqlite_insert(chain).values(id=1, seq=0, hash=GENESIS, purged_count=0).on_conflict_do_nothing()
+    move = update(chain).where(chain.c.id == 1).values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+    add = insert(table).values({name: bindparam(f"field_{name}", type_=column.type) for name, column in table.c.items()})
+    return read, start, move, add
+
+
+def chain_records(execute: Callable[[Any, dict[str, Any]], Any], records: Sequence[AuditRecordFields]) -> None:
+    """SQLite, in a transaction that holds the write lock: chain ``records`` onto the head and insert
+    them, each statement run by ``execute(statement, params)`` (returning a DB-API cursor): for a
+    caller that sends its whole transaction at once (a filing, projects/numbering.py)."""
+    if not records:
+        return
+    read, start, move, add = _sqlite_statements(type(records[0]))
+    head = execute(read, {}).fetchone()
+    if head is None:
+        execute(start, {})
+        head = execute(read, {}).fetchone()
+    seq, prev_hash = head
+    for record in records:
+        record.seq, record.prev_hash = seq + 1, prev_hash
+        record.hash = record_hash(record)
+        execute(add, {f"field_{name}": getattr(record, name) for name in type(record).model_fields})
+        seq, prev_hash = record.seq, record.hash
+    execute(move, {"head_seq": seq, "head_hash": prev_hash})
 
 
 async def append(session: AsyncSession, records: Sequence[AuditRecordFields]) -> None:
@@ -833,6 +865,7 @@ __all__ = [
     "append",
     "audit_router",
     "audit_tables",
+    "chain_records",
     "chained_insert",
     "chained_params",
     "changes_nothing",

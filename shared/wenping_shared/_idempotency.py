@@ -12,8 +12,10 @@ queues on, in the one statement sent just before the commit, and its answer carr
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import sqlite3
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -29,7 +31,7 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, Text, UniqueConstraint, bindparam, delete, insert, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import Scope
@@ -121,6 +123,52 @@ def autocommitting(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sess
     return found
 
 
+@cache
+def driver_sql(statement: Any, dialect: Any) -> tuple[str, tuple[tuple[str, Any, Any], ...]]:
+    """``statement`` compiled once for the driver: its SQL and, per position, the parameter's name,
+    its value if the statement holds one, and its type's conversion (``driver_values``). Sent as
+    the driver's SQL, a statement is not keyed for SQLAlchemy's compiled cache on every execution
+    (for a statement as large as a filing's, the costliest step of the request in py-spy)."""
+    compiled = statement.compile(dialect=dialect)
+    processors = compiled._bind_processors  # the conversions execute() would apply
+    return compiled.string, tuple(
+        (name, compiled.binds[name].value, processors.get(name)) for name in compiled.positiontup
+    )
+
+
+def driver_values(binds: tuple[tuple[str, Any, Any], ...], params: dict[str, Any]) -> list[Any]:
+    """The values of ``driver_sql``'s positions, from ``params`` by name, converted."""
+    return [
+        processor(params.get(name, value)) if processor is not None else params.get(name, value)
+        for name, value, processor in binds
+    ]
+
+
+#: SQLite: writers of this process that send a transaction in one call (``on_sqlite_thread``) queue
+#: here for the one write lock, instead of in SQLite's busy handler (which sleeps 1 to 100 ms).
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:
+    lock = _SQLITE_WRITERS.get(engine.sync_engine)
+    if lock is None:
+        lock = _SQLITE_WRITERS[engine.sync_engine] = asyncio.Lock()
+    return lock
+
+
+async def on_sqlite_thread(connection: AsyncConnection, fn: Callable[..., Any], *args: Any) -> Any:
+    """SQLite (aiosqlite): ``fn(sqlite3_connection, *args)`` on the connection's own thread, in one
+    hop of the event loop (each statement through SQLAlchemy is one: under load, 1-3 ms each while
+    the write lock is held)."""
+    driver: Any = (await connection.get_raw_connection()).driver_connection
+    return await driver._execute(fn, driver._conn, *args)  # aiosqlite: run on its thread; sqlite3's connection
+
+
+def _insert_alone(db: sqlite3.Connection, statement: Any, dialect: Any, params: dict[str, Any]) -> None:
+    sql, binds = driver_sql(statement, dialect)
+    db.execute(sql, driver_values(binds, params))  # outside a transaction: commits on its own
+
+
 _OFFERED = "wenping_last_statement_offered"
 _LAST = "wenping_last_statement"
 
@@ -165,6 +213,11 @@ def answer_update(model: type[IdempotencyRecordFields], body_text: Any) -> Any:
             response_body=sql_cast(sql_cast(body_text, Text), table.c.response_body.type),
         )
     )
+
+
+def answer_update_statement(model: type[IdempotencyRecordFields]) -> Any:
+    """The UPDATE storing an answer (bound: ``reservation_id``, ``answer_status``, ``answer_body``)."""
+    return _statements(model)[1]
 
 
 async def _answered(session: AsyncSession, scope: Scope, answer: Answer) -> Any:
@@ -220,12 +273,17 @@ async def run_idempotent(
     reservation = _reservation(principal, key, endpoint, digest)
     reserve_statement = _statements(model)[0]
     for _ in range(2):  # a second time only after taking over a dead request's reservation
+        engine = sessionmaker.kw["bind"]
         try:
             # On a connection, not a session: one statement, no unit of work to build and commit.
-            async with sessionmaker.kw["bind"].begin() as connection:
-                await connection.execute(reserve_statement, reservation)
+            if engine.dialect.driver == "aiosqlite":
+                async with sqlite_writer(engine), engine.connect() as connection:
+                    await on_sqlite_thread(connection, _insert_alone, reserve_statement, engine.dialect, reservation)
+            else:
+                async with engine.begin() as connection:
+                    await connection.execute(reserve_statement, reservation)
             break
-        except IntegrityError:
+        except (IntegrityError, sqlite3.IntegrityError):
             pass
         async with sessionmaker() as reserve:
             # The key is taken: by this same request before (a retry), or by another.
