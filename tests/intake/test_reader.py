@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from intake_kit import Projects
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import select
 from system_kit import WenpingSystem
 
@@ -112,3 +114,32 @@ async def test_concurrent_reads_reuse_the_read_pool(projects: Projects, own_read
         assert pool.size() == 8 and pool.overflow() <= 0  # type: ignore[attr-defined]
         assert len(opened) <= 8
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_reads_get_connections_in_arrival_order(system: WenpingSystem, projects: Projects) -> None:
+    """A read that waits for a pooled connection gets it before a read that arrives later: the
+    pool's own asyncio queue lets a newcomer take a connection just returned before the waiter
+    woken for it (under load some reads waited half a second while most waited none)."""
+    created = await projects.create("jx.fgw.filer")
+    url = system.settings["intake"].resolved_database_url
+    # No ROLLBACK on return: giving the connection back must not wait (aiosqlite's thread).
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_reset_on_return=None)
+    reader = Reader(engine, create_read_sessionmaker(engine))
+    finished: list[str] = []
+
+    async def read(name: str) -> None:
+        assert await reader.first(PROJECT_FLAGGED, {"project_id": created["id"]}) is not None
+        finished.append(name)
+
+    async def give_back_then_read() -> None:
+        await greenlet_spawn(held.close)  # returned: "first" is woken, but has not run yet ...
+        await read("second")  # ... when "second" asks, in the same step
+
+    try:
+        held = await engine.raw_connection()  # the pool's one connection, taken by someone else
+        first = asyncio.create_task(read("first"))
+        await asyncio.sleep(0.05)  # "first" is now waiting for the connection
+        await asyncio.wait_for(asyncio.gather(first, give_back_then_read()), 20)
+    finally:
+        await engine.dispose()
+    assert finished == ["first", "second"]
