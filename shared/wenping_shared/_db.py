@@ -12,7 +12,12 @@ The deliberate exceptions, each committing its own transaction for a stated reas
 - idempotency keys (``_idempotency.run_idempotent``): the key is claimed in a transaction of its
   own, so a concurrent duplicate sees it before the work commits;
 - the outbox relay (``_outbox.OutboxRelay``): delivery attempts are bookkeeping of a background
-  task, outside any request.
+  task, outside any request;
+- a filing's one last statement (intake ``projects/numbering.py``, offered through
+  ``run_idempotent``): when it is all the request writes, it is sent on an autocommitting
+  connection and commits on its own (one statement is atomic), so the number counter and the
+  audit chain's head are held only while it runs; otherwise it runs in the request's transaction
+  and this dependency commits it as usual.
 """
 
 from __future__ import annotations

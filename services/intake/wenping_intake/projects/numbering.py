@@ -39,16 +39,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import Scope
 
-from wenping_shared._audit import AuditTrail, append, chain_records, chained_insert, chained_params, sealed
-from wenping_shared._idempotency import (
+from wenping_shared import (
     Answer,
+    AuditTrail,
     answer_update,
     answer_update_statement,
+    append,
+    chain_records,
+    chained_insert,
+    chained_params,
     driver_sql,
     driver_values,
     last_statement_offered,
     leave_last_statement,
     on_sqlite_thread,
+    sealed,
     sqlite_writer,
 )
 
