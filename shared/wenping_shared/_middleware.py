@@ -69,7 +69,7 @@ class RequestContextMiddleware(HttpMiddleware):
         self.observe = observe
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")
         # Unique, not secret: 128 bits from the process's PRNG (uuid4 reads os.urandom, a system
         # call per request: 1-5 % of a GET by id's CPU under load, py-spy).
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else f"{random.getrandbits(128):032x}"  # nosec B311
@@ -106,10 +106,22 @@ class BodySizeLimitMiddleware(HttpMiddleware):
         self.max_upload = max_upload
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope["headers"])
-        content_type = headers.get(b"content-type", b"").decode("latin-1")
-        limit = self.max_upload if content_type.startswith("multipart/form-data") else self.max_json
-        declared = headers.get(b"content-length")
+        declared: bytes | None = None
+        chunked = False
+        content_type = b""
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+            elif name == b"content-type":
+                content_type = value
+        if declared is None and not chunked:
+            # Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112,
+            # 6.3), as with every GET; nothing to read ahead and replay.
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_upload if content_type.startswith(b"multipart/form-data") else self.max_json
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._reject(send, limit)
             return
