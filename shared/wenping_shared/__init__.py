@@ -101,8 +101,6 @@ from ._idempotency import (
     IdempotencyRecordFields,
     answer_update,
     answer_update_statement,
-    driver_sql,
-    driver_values,
     idempotency_constraints,
     last_statement_offered,
     leave_last_statement,
@@ -116,7 +114,7 @@ from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, 
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._public_view import public_view
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
-from ._reader import Reader
+from ._reader import Reader, driver_sql, driver_values
 from ._repository import Repository
 from ._responses import described
 from ._series import next_in_series

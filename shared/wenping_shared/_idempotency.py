@@ -39,6 +39,7 @@ from starlette.types import Scope
 from ._auth import Principal
 from ._errors import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
 from ._outbox import utcnow
+from ._reader import driver_sql, driver_values
 from ._types import UTCDateTime
 
 MAX_KEY_LENGTH = 200
@@ -121,27 +122,6 @@ def autocommitting(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sess
             )
         _AUTOCOMMITTING[sessionmaker] = found
     return found
-
-
-@cache
-def driver_sql(statement: Any, dialect: Any) -> tuple[str, tuple[tuple[str, Any, Any], ...]]:
-    """``statement`` compiled once for the driver: its SQL and, per position, the parameter's name,
-    its value if the statement holds one, and its type's conversion (``driver_values``). Sent as
-    the driver's SQL, a statement is not keyed for SQLAlchemy's compiled cache on every execution
-    (for a statement as large as a filing's, the costliest step of the request in py-spy)."""
-    compiled = statement.compile(dialect=dialect)
-    processors = compiled._bind_processors  # the conversions execute() would apply
-    return compiled.string, tuple(
-        (name, compiled.binds[name].value, processors.get(name)) for name in compiled.positiontup
-    )
-
-
-def driver_values(binds: tuple[tuple[str, Any, Any], ...], params: dict[str, Any]) -> list[Any]:
-    """The values of ``driver_sql``'s positions, from ``params`` by name, converted."""
-    return [
-        processor(params.get(name, value)) if processor is not None else params.get(name, value)
-        for name, value, processor in binds
-    ]
 
 
 #: SQLite: writers of this process that send a transaction in one call (``on_sqlite_thread``) queue

@@ -26,6 +26,7 @@ from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import asyncpg
@@ -44,11 +45,40 @@ _KEPT_STATEMENTS = 256
 _Processor = Callable[[Any], Any] | None
 
 
+#: Per position of a statement compiled for the driver: the parameter's name, the value the
+#: statement binds itself (a literal), and its type's conversion of a value for the driver.
+DriverBinds = tuple[tuple[str, Any, _Processor], ...]
+
+
+def _driver_form(compiled: Any) -> tuple[str, DriverBinds]:
+    dialect = compiled.dialect
+    return compiled.string, tuple(
+        (name, compiled.binds[name].value, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup or ()
+    )
+
+
+@cache
+def driver_sql(statement: Any, dialect: Any) -> tuple[str, DriverBinds]:
+    """``statement`` compiled once for the driver: its SQL and its positions (``DriverBinds``). Sent
+    as the driver's SQL, a statement is not keyed for SQLAlchemy's compiled cache on every execution
+    (for a statement as large as a filing's, the costliest step of the request in py-spy). Only for
+    statements built once (module constants, a statement per shape)."""
+    return _driver_form(statement.compile(dialect=dialect))
+
+
+def driver_values(binds: DriverBinds, params: Mapping[str, Any]) -> list[Any]:
+    """The values of the positions, from ``params`` by name (else the statement's own), converted."""
+    return [
+        value if processor is None else processor(value)
+        for value, processor in ((params[name] if name in params else fixed, processor) for name, fixed, processor in binds)
+    ]
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    parameters: tuple[tuple[str, Any], ...]  # (name, the value a literal was bound with), in the driver's order
-    binds: tuple[_Processor, ...]
+    binds: DriverBinds
     row: type[tuple[Any, ...]]  # a named tuple of the selected columns' keys
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, its type's result processor)
 
@@ -87,14 +117,7 @@ class Reader:
         if compiled is None:
             async with self.engine.connect() as connection:
                 return list((await connection.execute(statement, dict(params))).all())
-        values = [
-            value if bind is None else bind(value)
-            for value, bind in zip(
-                (params[name] if name in params else fixed for name, fixed in compiled.parameters),
-                compiled.binds,
-                strict=True,
-            )
-        ]
+        values = driver_values(compiled.binds, params)
         async with self._turns:
             pooled = await self.engine.raw_connection()
             try:
@@ -137,12 +160,11 @@ class Reader:
         compiled = statement.compile(dialect=dialect)
         result: _Compiled | None = None
         if not compiled.post_compile_params and not compiled.literal_execute_params:
-            names = tuple(compiled.positiontup or ())
+            sql, binds = _driver_form(compiled)
             columns = list(statement.selected_columns)
             result = _Compiled(
-                sql=compiled.string,
-                parameters=tuple((name, compiled.binds[name].effective_value) for name in names),
-                binds=tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names),
+                sql=sql,
+                binds=binds,
                 row=namedtuple("ReadRow", [column.key for column in columns], rename=True),  # type: ignore[misc]
                 converted=tuple(
                     (index, convert)
@@ -156,4 +178,4 @@ class Reader:
         return result
 
 
-__all__ = ["Reader"]
+__all__ = ["DriverBinds", "Reader", "driver_sql", "driver_values"]
