@@ -206,16 +206,12 @@ async def project_for_reader(
     experts and a flagged project's flags are read in a session opened only for them."""
     row = await project_flagged(reader, project_id)
     project = cast(ProjectView | None, row)  # the rule reads the row's columns by name
-    if not needs_drawn_experts(principal, project):
-        ensure_visible(principal, project, set())
-    else:
-        async with reader.session() as session:
-            ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
-    assert row is not None  # ensure_visible raised otherwise
-    if not row.flagged:
+    if row is None or not (row.flagged or needs_drawn_experts(principal, project)):
+        ensure_visible(principal, project, set())  # 404 when there is no row
         return row, []
-    async with reader.session() as session:
-        return row, await reader_flags(session, principal, project_id)
+    async with reader.session() as session:  # one session for both, opened only when needed
+        ensure_visible(principal, project, await drawn_experts_for(session, principal, project))
+        return row, await reader_flags(session, principal, project_id) if row.flagged else []
 
 
 class RiskWatchService:
