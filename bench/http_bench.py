@@ -639,7 +639,8 @@ def run_backend(backend: str, key_pem: bytes, key_file: Path, jwk: dict[str, Any
         if HOLD:
             # For looking at the running fleet by hand (wrk, py-spy dump); bounded, then stops.
             (work / "hold.json").write_text(json.dumps({"intake": fleet.base("intake"), "bare": fleet.base("bare"),
-                                                        "auth": auth["reviewer"], "probe": probe}), encoding="utf-8")
+                                                        "auth": auth["reviewer"], "filer": auth["filer"], "probe": probe}),
+                                                  encoding="utf-8")
             print(f"[http] holding {HOLD} s: {work / 'hold.json'}", flush=True)
             time.sleep(HOLD)
         export = export_memory(fleet, auth["service"]) if backend == "sqlite" and not ONLY else None

@@ -114,7 +114,7 @@ from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, 
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._public_view import public_view
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
-from ._reader import Reader, driver_sql, driver_values
+from ._reader import Reader, driver_fetch, driver_sql, driver_values
 from ._repository import Repository
 from ._responses import described
 from ._series import next_in_series
@@ -232,6 +232,7 @@ __all__ = [
     "declared_problems",
     "decode_cursor",
     "described",
+    "driver_fetch",
     "driver_sql",
     "driver_values",
     "encode_cursor",

@@ -39,7 +39,7 @@ from starlette.types import Scope
 from ._auth import Principal
 from ._errors import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
 from ._outbox import utcnow
-from ._reader import driver_sql, driver_values
+from ._reader import driver_fetch, driver_sql, driver_values
 from ._types import UTCDateTime
 
 MAX_KEY_LENGTH = 200
@@ -255,13 +255,14 @@ async def run_idempotent(
     for _ in range(2):  # a second time only after taking over a dead request's reservation
         engine = sessionmaker.kw["bind"]
         try:
-            # On a connection, not a session: one statement, no unit of work to build and commit.
+            # On a connection, not a session: one statement, no unit of work to build and commit;
+            # outside a transaction, so it commits on its own.
             if engine.dialect.driver == "aiosqlite":
                 async with sqlite_writer(engine), engine.connect() as connection:
                     await on_sqlite_thread(connection, _insert_alone, reserve_statement, engine.dialect, reservation)
-            else:
-                async with engine.begin() as connection:
-                    await connection.execute(reserve_statement, reservation)
+            else:  # on the driver: a Core execution cost more CPU than the rest of the reservation
+                sql, binds = driver_sql(reserve_statement, engine.dialect)
+                await driver_fetch(engine, sql, driver_values(binds, reservation))
             break
         except (IntegrityError, sqlite3.IntegrityError):
             pass

@@ -31,7 +31,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import Select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.util import greenlet_spawn
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,6 +39,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 #: What the drivers raise when the database cannot be reached or the connection broke: answered
 #: 503 like SQLAlchemy's own OperationalError (``_errors``).
 _UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, sqlite3.OperationalError)
+
+_CONSTRAINT = (asyncpg.IntegrityConstraintViolationError, sqlite3.IntegrityError)
 
 _KEPT_STATEMENTS = 256
 
@@ -73,6 +75,27 @@ def driver_values(binds: DriverBinds, params: Mapping[str, Any]) -> list[Any]:
         value if processor is None else processor(value)
         for value, processor in ((params[name] if name in params else fixed, processor) for name, fixed, processor in binds)
     ]
+
+
+async def driver_fetch(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> Sequence[Sequence[Any]]:
+    """Send ``sql`` (``driver_sql``'s) with ``values`` (``driver_values``') by the driver on a
+    connection checked out of ``engine``'s pool and returned at once; the rows as the driver gives
+    them. Outside any transaction: the statement is its own snapshot, and commits on its own."""
+    pooled = await engine.raw_connection()
+    try:
+        driver: Any = pooled.driver_connection
+        if engine.dialect.name == "sqlite":
+            # aiosqlite: one trip to its thread; the connection is in autocommit (``_db``).
+            rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(sql, values)
+            return rows
+        return await driver.fetch(sql, *values)  # type: ignore[no-any-return]
+    except _CONSTRAINT as exc:  # as SQLAlchemy reports it, so callers handle one exception
+        raise IntegrityError(sql, values, exc) from exc
+    except _UNAVAILABLE as exc:
+        pooled.invalidate(exc)
+        raise OperationalError(sql, values, exc) from exc
+    finally:
+        await greenlet_spawn(pooled.close)
 
 
 @dataclass(frozen=True)
@@ -119,14 +142,7 @@ class Reader:
                 return list((await connection.execute(statement, dict(params))).all())
         values = driver_values(compiled.binds, params)
         async with self._turns:
-            pooled = await self.engine.raw_connection()
-            try:
-                raw = await self._fetch(pooled.driver_connection, compiled.sql, values)
-            except _UNAVAILABLE as exc:
-                pooled.invalidate(exc)
-                raise OperationalError(compiled.sql, values, exc) from exc
-            finally:
-                await greenlet_spawn(pooled.close)
+            raw = await driver_fetch(self.engine, compiled.sql, values)
         make, converted = compiled.row._make, compiled.converted  # type: ignore[attr-defined]
         if not converted:
             return [make(r) for r in raw]
@@ -143,14 +159,6 @@ class Reader:
         """A read session for what needs ORM objects (the rarer parts of a hot read)."""
         async with self.sessionmaker() as session:
             yield session
-
-    async def _fetch(self, driver: Any, sql: str, values: list[Any]) -> Sequence[Sequence[Any]]:
-        if self._dialect.name == "sqlite":
-            # aiosqlite: one trip to its thread; the connection is in autocommit (``_db``), so a
-            # statement is its own snapshot, as on PostgreSQL.
-            rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(sql, values)
-            return rows
-        return await driver.fetch(sql, *values)  # type: ignore[no-any-return]
 
     def _compile(self, statement: Select[Any]) -> _Compiled | None:
         known = self._compiled.get(id(statement))
@@ -178,4 +186,4 @@ class Reader:
         return result
 
 
-__all__ = ["DriverBinds", "Reader", "driver_sql", "driver_values"]
+__all__ = ["DriverBinds", "Reader", "driver_fetch", "driver_sql", "driver_values"]

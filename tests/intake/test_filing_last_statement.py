@@ -42,6 +42,7 @@ async def test_after_the_counter_only_the_commit_is_sent(system: WenpingSystem) 
     for _ in range(2):
         assert (await system.intake.post("/api/v1/projects", json=project_body(), headers=auth)).status_code == 201
     sent: list[tuple[int, str]] = []  # (connection, statement): other work of the app runs meanwhile
+    logged: set[int] = set()
 
     def statement(conn: Any, cursor: Any, text_: str, *args: Any) -> None:
         sent.append((id(conn), " ".join(text_.split())))
@@ -49,17 +50,40 @@ async def test_after_the_counter_only_the_commit_is_sent(system: WenpingSystem) 
     def commit(conn: Any) -> None:
         sent.append((id(conn), "COMMIT"))
 
-    event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "commit", commit)
+    def checkout(_: Any, pooled: Any, __: Any) -> None:
+        # PostgreSQL: what the driver sends, BEGIN and COMMIT included (asyncpg's query logger):
+        # statements sent by the driver itself (``driver_fetch``) bypass SQLAlchemy's events.
+        driver = pooled.driver_connection
+        if id(driver) not in logged:
+            logged.add(id(driver))
+
+            def query(record: Any, connection: int = id(driver)) -> None:
+                sent.append((connection, " ".join(record.query.split()).rstrip(";")))
+
+            driver.add_query_logger(query)
+            loggers.append((driver, query))
+
+    loggers: list[tuple[Any, Any]] = []
+    on_postgresql = _on_postgresql(system)
+    if on_postgresql:
+        event.listen(engine, "checkout", checkout)
+    else:
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "commit", commit)
     try:
         headers = {**auth, "Idempotency-Key": uuid.uuid4().hex}
         answer = await system.intake.post("/api/v1/projects", json=project_body(), headers=headers)
     finally:
-        event.remove(engine, "before_cursor_execute", statement)
-        event.remove(engine, "commit", commit)
+        if on_postgresql:
+            event.remove(engine, "checkout", checkout)
+            for driver, query in loggers:
+                driver.remove_query_logger(query)
+        else:
+            event.remove(engine, "before_cursor_execute", statement)
+            event.remove(engine, "commit", commit)
     assert answer.status_code == 201, answer.text
     bumps = [i for i, (_, s) in enumerate(sent) if "UPDATE project_number_counter" in s]
-    if not _on_postgresql(system):
+    if not on_postgresql:
         # SQLite: the filing's transaction is sent in one call on the connection's thread, below
         # SQLAlchemy; nothing of it goes through SQLAlchemy's execution.
         assert bumps == [] and not [s for _, s in sent if s.startswith(("INSERT INTO project ", "INSERT INTO ledger_entry "))]

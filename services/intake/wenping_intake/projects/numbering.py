@@ -48,6 +48,7 @@ from wenping_shared import (
     chain_records,
     chained_insert,
     chained_params,
+    driver_fetch,
     driver_sql,
     driver_values,
     last_statement_offered,
@@ -128,16 +129,16 @@ def _autocommit(engine: AsyncEngine) -> AsyncEngine:
 
 
 async def _alone(engine: AsyncEngine, statement: Any, params: dict[str, Any], project: Project) -> Any:
-    """Send the filing's statement on a connection of its own, committing on its own (asyncpg
-    outside a transaction)."""
+    """Send the filing's statement by the driver on a connection of its own, outside a transaction:
+    it commits on its own."""
     sql, binds = driver_sql(statement, engine.dialect)
     values = driver_values(binds, params)
-    async with _autocommit(engine).connect() as connection:
-        row = (await connection.exec_driver_sql(sql, tuple(values))).first()
-        if row is None:  # the first filing of its region and year: nothing was written
+    rows = await driver_fetch(engine, sql, values)
+    if not rows:  # the first filing of its region and year: nothing was written
+        async with _autocommit(engine).connect() as connection:
             await connection.execute(_first_of_year_insert(project.region_code, project.year))
-            row = (await connection.exec_driver_sql(sql, tuple(values))).one()
-    return row
+        rows = await driver_fetch(engine, sql, values)
+    return rows[0]
 
 
 def number_last_offered(session: AsyncSession) -> bool:
