@@ -36,6 +36,9 @@ from ._settings import ServiceSettings, check_production
 from ._tracing import install_tracing, instrument_client, shutdown_tracing
 from .contracts.vocab import enum_catalog
 
+#: Net allocations between young collections (``running_service``; CPython defaults to 700).
+_YOUNG_COLLECTION_THRESHOLD = 10_000
+
 
 @dataclass
 class ServiceRuntime:
@@ -142,6 +145,12 @@ async def running_service(
     # which a request's allocations keep triggering (py-spy: about a fifth of a read's CPU).
     gc.collect()
     gc.freeze()
+    # A request's objects are freed by their reference counts, not by the collector; at the default
+    # threshold (700 net allocations) 64 requests in flight set off a young collection every few
+    # requests, each promoting what is still in flight until a full pass walks it: 1.5 s of
+    # collections in 18 s of GETs under wrk -c64, 36 full passes of up to 90 ms. At 10,000, 0.1 s
+    # and no full pass (CPU per GET by id 0.44 -> 0.41 ms, per filing 1.85 -> 1.74 ms).
+    gc.set_threshold(_YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
     try:
         async with purging:
             yield runtime
