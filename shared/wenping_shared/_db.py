@@ -10,7 +10,8 @@ The deliberate exceptions, each committing its own transaction for a stated reas
   request's transaction and commits the record alone, because the refusal rolls the request back
   and the record must survive it (the one helper for "record this refusal durably, then refuse");
 - idempotency keys (``_idempotency.run_idempotent``): the key is claimed in a transaction of its
-  own, so a concurrent duplicate sees it before the work commits;
+  own, so a concurrent duplicate sees it before the work commits (a filing claims it instead in
+  its one last statement, with its answer: ``claim_with_answer``);
 - the outbox relay (``_outbox.OutboxRelay``): delivery attempts are bookkeeping of a background
   task, outside any request;
 - a filing's one last statement (intake ``projects/numbering.py``, offered through

@@ -8,6 +8,10 @@ with the work, or not at all). A failed attempt releases its reservation.
 A work may leave its last statement to be sent after it returns, together with the storing of its
 answer (``last_statement``): a filing takes its number, which every filing of its region and year
 queues on, in the one statement sent just before the commit, and its answer carries the number.
+Such a work may also claim the key there (``claim_with_answer``): nothing is reserved before it,
+the statement inserts the key's record, completed, and fails on the key's unique constraint if a
+duplicate got there first, which is then answered like a key found taken at the start (its first
+answer replayed: a concurrent duplicate waits for the first to commit instead of getting a 409).
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, Text, UniqueConstraint, bindparam, delete, insert, update
+from sqlalchemy import JSON, Text, UniqueConstraint, bindparam, delete, insert, true, update
 from sqlalchemy import cast as sql_cast
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
@@ -156,12 +161,34 @@ _LAST = "wenping_last_statement"
 @dataclass(frozen=True)
 class Answer:
     """The work's answer, to store with it in its reservation (``reservation_id`` in ``model``'s
-    table; None without an Idempotency-Key: nothing to store)."""
+    table; None without an Idempotency-Key: nothing to store). ``claim``: the key is not reserved
+    yet (``run_idempotent(claim_with_answer=True)``), the answer is stored by inserting this record,
+    completed, with the id ``reservation_id``; an IntegrityError then means the key is taken."""
 
     model: type[IdempotencyRecordFields]
     reservation_id: str | None
     status: int
     body: Any
+    claim: dict[str, Any] | None = None
+
+
+_CLAIMED = ("subject", "key", "endpoint", "request_hash", "created_at")
+
+
+def claimed_record(answer: Answer, body: Any) -> dict[str, Any]:
+    """The row a late claim inserts (``Answer.claim``), completed with ``body``: for
+    ``answer_insert_statement``."""
+    assert answer.claim is not None
+    return {
+        "id": answer.reservation_id, **answer.claim, "completed": True, "response_status": answer.status,
+        "response_body": body,
+    }
+
+
+def claim_params(answer: Answer) -> dict[str, Any]:
+    """The bound values of ``answer_insert`` but the answer's own (``claim_<column>``)."""
+    assert answer.claim is not None
+    return {f"claim_{name}": answer.claim[name] for name in _CLAIMED}
 
 
 #: Sends the work's last statement (storing the ``Answer`` in it if it has a reservation) and returns
@@ -195,6 +222,26 @@ def answer_update(model: type[IdempotencyRecordFields], body_text: Any) -> Any:
     )
 
 
+def answer_insert(model: type[IdempotencyRecordFields], body_text: Any, gate: Any) -> Any:
+    """The INSERT of a late claim (``Answer.claim``) storing an answer whose JSON text is the SQL
+    expression ``body_text``, when ``gate`` holds (for a last statement; bound: ``reservation_id``,
+    ``answer_status`` and ``claim_params``). The key's unique constraint fails it if it is taken."""
+    table: Any = model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
+    row = core_select(
+        bindparam("reservation_id", type_=table.c.id.type),
+        *(bindparam(f"claim_{name}", type_=table.c[name].type) for name in _CLAIMED),
+        true(),
+        bindparam("answer_status", type_=table.c.response_status.type),
+        sql_cast(sql_cast(body_text, Text), table.c.response_body.type),
+    ).where(gate)
+    return insert(table).from_select([*("id", *_CLAIMED), "completed", "response_status", "response_body"], row)
+
+
+def answer_insert_statement(model: type[IdempotencyRecordFields]) -> Any:
+    """The INSERT of a late claim's whole record (bound by column: ``claimed_record``)."""
+    return _statements(model)[0]
+
+
 def answer_update_statement(model: type[IdempotencyRecordFields]) -> Any:
     """The UPDATE storing an answer (bound: ``reservation_id``, ``answer_status``, ``answer_body``)."""
     return _statements(model)[1]
@@ -206,7 +253,9 @@ async def _answered(session: AsyncSession, scope: Scope, answer: Answer) -> Any:
     last: LastStatement | None = session.info.pop(_LAST, None)
     if last is not None:
         return await last(scope, answer)
-    if answer.reservation_id is not None:
+    if answer.claim is not None:  # in the request's transaction: fails at once if the key is taken
+        await session.exec(_statements(answer.model)[0], params=claimed_record(answer, answer.body))
+    elif answer.reservation_id is not None:
         await session.exec(
             _statements(answer.model)[1],
             params={"reservation_id": answer.reservation_id, "answer_status": answer.status, "answer_body": answer.body},
@@ -222,6 +271,51 @@ async def _work(session: AsyncSession, work: Callable[[], Awaitable[Any]]) -> An
         session.info.pop(_OFFERED, None)
 
 
+@dataclass(frozen=True)
+class _Keyed:
+    """A request's Idempotency-Key, what it is for and where its records are."""
+
+    principal: Principal
+    key: str
+    endpoint: str
+    digest: str
+    model: type[IdempotencyRecordFields]
+    sessionmaker: async_sessionmaker[AsyncSession]
+    stale_after: timedelta
+    status_code: int
+
+    def reservation(self) -> dict[str, Any]:
+        return _reservation(self.principal, self.key, self.endpoint, self.digest)
+
+    async def taken(self, missing: BaseException) -> JSONResponse | None:
+        """The key was found taken (an insert of it failed): by this same request before (a
+        retry), or by another. The first answer replayed, or 422 / 409; None once a dead request's
+        stale reservation is removed (the caller tries again); ``missing`` raised if the key holds
+        no record after all."""
+        model = self.model
+        async with self.sessionmaker() as reserve:
+            existing = (
+                await reserve.exec(select(model).where(model.subject == self.principal.subject, model.key == self.key))
+            ).first()
+            if existing is None:
+                raise missing
+            if existing.request_hash != self.digest or existing.endpoint != self.endpoint:
+                raise IdempotencyKeyReused() from None
+            if existing.completed:
+                return JSONResponse(
+                    existing.response_body,
+                    status_code=existing.response_status or self.status_code,
+                    headers={"Idempotent-Replayed": "true"},
+                )
+            if utcnow() - existing.created_at < self.stale_after:
+                raise IdempotencyInProgress() from None
+            # Reserved long ago and never completed: the process that held it died (kill -9,
+            # power loss) before its work committed, so nothing was done; the retry takes over.
+            await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
+            await reserve.commit()
+        return None
+
+
 async def run_idempotent(
     request: Request,
     session: AsyncSession,
@@ -231,11 +325,18 @@ async def run_idempotent(
     *,
     status_code: int = 201,
     headers: Callable[[Any], dict[str, str]] | None = None,
+    claim_with_answer: bool = False,
 ) -> JSONResponse:
     """Run ``work`` once per (caller, Idempotency-Key); without a key just run it.
 
     Call it before the request's session has touched the database: the reservation is its own
     transaction and must not wait on the request's.
+
+    ``claim_with_answer``: the key is not reserved before the work but claimed by inserting its
+    record, completed, with the answer, in the work's last statement (or the request's
+    transaction): one statement fewer, for a work that writes nothing before it (a filing). A
+    concurrent duplicate then finds the key taken at the end, after the first committed, and
+    replays its answer instead of a 409; what it did is rolled back.
     """
     key = request.headers.get("idempotency-key")
     if key is None:
@@ -245,15 +346,17 @@ async def run_idempotent(
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidIdempotencyKey(f"Idempotency-Key 须为 1 到 {MAX_KEY_LENGTH} 个字符")
-    endpoint = f"{request.method} {request.url.path}"
-    digest = _body_hash(await request.body())
-    sessionmaker = autocommitting(request.app.state.sessionmaker)
-
-    stale_after = timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0))
-    reservation = _reservation(principal, key, endpoint, digest)
+    keyed = _Keyed(
+        principal, key, f"{request.method} {request.url.path}", _body_hash(await request.body()), model,
+        autocommitting(request.app.state.sessionmaker),
+        timedelta(seconds=getattr(request.app.state.settings, "idempotency_stale_seconds", 120.0)), status_code,
+    )
+    if claim_with_answer:
+        return await _claimed_with_answer(request, session, keyed, work, headers)
+    reservation = keyed.reservation()
     reserve_statement = _statements(model)[0]
     for _ in range(2):  # a second time only after taking over a dead request's reservation
-        engine = sessionmaker.kw["bind"]
+        engine = keyed.sessionmaker.kw["bind"]
         try:
             # On a connection, not a session: one statement, no unit of work to build and commit;
             # outside a transaction, so it commits on its own.
@@ -266,28 +369,11 @@ async def run_idempotent(
             break
         except (IntegrityError, sqlite3.IntegrityError):
             pass
-        async with sessionmaker() as reserve:
-            # The key is taken: by this same request before (a retry), or by another.
-            existing = (
-                await reserve.exec(select(model).where(model.subject == principal.subject, model.key == key))
-            ).first()
-            if existing is None:  # released between our insert and our read: ask the client to retry
-                raise IdempotencyInProgress() from None
-            if existing.request_hash != digest or existing.endpoint != endpoint:
-                raise IdempotencyKeyReused() from None
-            if existing.completed:
-                return JSONResponse(
-                    existing.response_body,
-                    status_code=existing.response_status or status_code,
-                    headers={"Idempotent-Replayed": "true"},
-                )
-            if utcnow() - existing.created_at < stale_after:
-                raise IdempotencyInProgress() from None
-            # Reserved long ago and never completed: the process that held it died (kill -9,
-            # power loss) before its work committed, so nothing was done; the retry takes over.
-            await reserve.exec(delete(model).where(col(model.id) == existing.id, col(model.completed).is_(False)))
-            await reserve.commit()
-            reservation = _reservation(principal, key, endpoint, digest)
+        # Gone between our insert and our read (released): the client is asked to retry.
+        replay = await keyed.taken(missing=IdempotencyInProgress())
+        if replay is not None:
+            return replay
+        reservation = keyed.reservation()
     else:
         raise IdempotencyInProgress()
     try:
@@ -297,8 +383,37 @@ async def run_idempotent(
     except BaseException:
         # Release our write lock first (SQLite has one writer), then free the key for a retry.
         await session.rollback()
-        async with sessionmaker() as release:
+        async with keyed.sessionmaker() as release:
             await release.exec(delete(model).where(col(model.id) == reservation["id"]))
             await release.commit()
         raise
     return JSONResponse(body, status_code=status_code, headers=headers(result) if headers else None)
+
+
+async def _claimed_with_answer(
+    request: Request,
+    session: AsyncSession,
+    keyed: _Keyed,
+    work: Callable[[], Awaitable[Any]],
+    headers: Callable[[Any], dict[str, str]] | None,
+) -> JSONResponse:
+    """``run_idempotent(claim_with_answer=True)``: the work, then its answer stored by claiming the key."""
+    for _ in range(2):  # a second time only after removing a dead request's reservation
+        reservation = keyed.reservation()
+        claim = {name: reservation[name] for name in _CLAIMED}
+        try:
+            result = await _work(session, work)
+            answer = Answer(keyed.model, reservation["id"], keyed.status_code, _jsonable(result), claim=claim)
+            body = await _answered(session, request.scope, answer)
+        except (IntegrityError, sqlite3.IntegrityError) as exc:
+            await session.rollback()  # nothing of the work stays
+            # Not the key's constraint (the key holds no record): the work's own error.
+            replay = await keyed.taken(missing=exc)
+            if replay is not None:
+                return replay
+            continue
+        except BaseException:
+            await session.rollback()
+            raise
+        return JSONResponse(body, status_code=keyed.status_code, headers=headers(result) if headers else None)
+    raise IdempotencyInProgress()

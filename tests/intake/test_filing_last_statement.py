@@ -1,7 +1,8 @@
 """A filing on PostgreSQL takes its number in the last statement before the commit
 (projects/numbering.py, ``number_last``): after the counter's UPDATE nothing but COMMIT is sent (or
 nothing: the statement is the whole filing and commits on its own), and that one statement wrote
-what carries the number (the project, its first ledger row, the stored Idempotency-Key answer) and
+what carries the number (the project, its first ledger row, the Idempotency-Key's record with the
+answer, which claims the key: nothing is reserved before) and
 what other writers queue on (the audit record, the tallies). What it wrote is what the ordinary path writes: the ledger and audit chains verify, a replay answers the
 same number, the first filing of a region and year (no counter row yet) is numbered 1. On SQLite
 the same statements run in one call on the connection's thread (below SQLAlchemy); the checks of
@@ -93,9 +94,11 @@ async def test_after_the_counter_only_the_commit_is_sent(system: WenpingSystem) 
     after = [s for conn, s in sent[bumps[0] + 1:] if conn == filing]
     # Nothing after it: the statement was the whole filing and committed on its own.
     assert after[:1] in ([], ["COMMIT"]), after[:1]
-    for written in ("INSERT INTO project ", "INSERT INTO ledger_entry ", "UPDATE idempotency_record ",
+    for written in ("INSERT INTO project ", "INSERT INTO ledger_entry ", "INSERT INTO idempotency_record ",
                     "INSERT INTO audit_record ", "UPDATE audit_chain ", "INSERT INTO project_tally "):
         assert written in last, written
+    # The key is claimed by that statement, with the answer: no reservation was sent before it.
+    assert [s for _, s in sent if "idempotency_record" in s] == [last], sent
 
 
 async def test_what_the_last_statement_wrote_verifies_and_replays(system: WenpingSystem, projects: Projects) -> None:

@@ -25,6 +25,7 @@ from fault_kit import PG_BIN, BlackHole, Fleet, ThrowawayPostgres, project_body
 from system_kit import docx_bytes
 
 from wenping_shared.contracts.samples import complete_report
+from wenping_shared.demo import org_id
 
 pytestmark = pytest.mark.e2e
 
@@ -171,19 +172,24 @@ def test_a_peer_that_never_answers_is_a_503_within_the_deadline(tmp_path: Path) 
 
 
 def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: Fleet) -> None:
-    """Creates carrying Idempotency-Keys are in flight when intake is killed -9 (right after a key
-    was reserved, before its work committed); intake starts again and every create is retried with
-    its key: each key ends with exactly one project, whatever the kill interrupted."""
+    """Designations carrying Idempotency-Keys (reserved in a transaction of their own before the
+    work) are in flight when intake is killed -9 (right after a key was reserved, before its work
+    committed); intake starts again and every create is retried with its key: each key ends with
+    exactly one project, whatever the kill interrupted."""
     database = fleet.root / "intake" / "intake.db"
-    bodies = {f"kill9-{uuid.uuid4().hex}": project_body() for _ in range(12)}
+    target = org_id("嘉善县住房和城乡建设局")
+    bodies = {
+        f"kill9-{uuid.uuid4().hex}": {**project_body(), "initiation": "designation", "responsible_org_id": target}
+        for _ in range(12)
+    }
+    route = "/api/v1/projects/designations"
     try:
-        headers = fleet.token(FILER)
+        headers = fleet.token("jx.supervisor")
 
         def create(key: str) -> int | None:
             try:
                 with fleet.client("intake", timeout=30) as intake:
-                    return intake.post("/api/v1/projects", json=bodies[key],
-                                       headers={**headers, "Idempotency-Key": key}).status_code
+                    return intake.post(route, json=bodies[key], headers={**headers, "Idempotency-Key": key}).status_code
             except httpx.HTTPError:
                 return None  # the process died under it: no answer
 
@@ -207,7 +213,7 @@ def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: 
             for key, body in bodies.items():
                 deadline = time.monotonic() + 60
                 while True:
-                    retried = intake.post("/api/v1/projects", json=body, headers={**headers, "Idempotency-Key": key})
+                    retried = intake.post(route, json=body, headers={**headers, "Idempotency-Key": key})
                     if retried.status_code != 409 or time.monotonic() > deadline:
                         break
                     time.sleep(0.5)
@@ -221,6 +227,54 @@ def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: 
             fleet.start("intake")
     assert None in first, "the kill interrupted requests in flight"
     assert orphaned >= 1, "a key was left reserved by the killed process (the case the retry must take over)"
+
+
+def test_kill_9_during_keyed_filings_then_retry_makes_exactly_one(fleet: Fleet) -> None:
+    """Filings claim their Idempotency-Key with their answer, in the one statement that files them:
+    killed -9 with filings in flight, intake leaves no key reserved, and retried with their keys
+    every filing answers 201 (the first answer where it had committed) with one project per key."""
+    database = fleet.root / "intake" / "intake.db"
+    bodies = {f"kill9-filing-{uuid.uuid4().hex}": project_body() for _ in range(48)}
+    titles = [body["title"] for body in bodies.values()]
+    marks = ",".join("?" * len(titles))
+    try:
+        headers = fleet.token(FILER)
+
+        def create(key: str) -> int | None:
+            try:
+                with fleet.client("intake", timeout=30) as intake:
+                    return intake.post("/api/v1/projects", json=bodies[key],
+                                       headers={**headers, "Idempotency-Key": key}).status_code
+            except httpx.HTTPError:
+                return None  # the process died under it: no answer
+
+        with ThreadPoolExecutor(12) as pool:
+            futures = [pool.submit(create, key) for key in bodies]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:  # killed once the first of them has committed
+                with sqlite3.connect(database, timeout=30) as connection:
+                    filed = connection.execute(f"SELECT count(*) FROM project WHERE title IN ({marks})", titles).fetchone()[0]
+                if filed:
+                    break
+                time.sleep(0.005)
+            fleet.kill("intake")
+            first = [f.result() for f in futures]
+        with sqlite3.connect(database, timeout=30) as connection:
+            reserved = connection.execute("SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
+        fleet.start("intake")
+        with fleet.client("intake", timeout=60) as intake:
+            for key, body in bodies.items():
+                retried = intake.post("/api/v1/projects", json=body, headers={**headers, "Idempotency-Key": key})
+                assert retried.status_code == 201, (key, retried.text)
+        with sqlite3.connect(database, timeout=30) as connection:
+            for title in titles:
+                count = connection.execute("SELECT count(*) FROM project WHERE title = ?", (title,)).fetchone()[0]
+                assert count == 1, (title, count)
+    finally:
+        if "intake" not in fleet.processes:
+            fleet.start("intake")
+    assert None in first, "the kill interrupted filings in flight"
+    assert reserved == 0, "a filing reserves nothing before the statement that files it"
 
 
 def test_postgresql_restart_under_load_loses_no_acknowledged_write() -> None:

@@ -58,7 +58,7 @@ def _headers(project: ProjectPublic) -> dict[str, str]:
         "WP-<行政区划>-<年度>-<序号>（每个行政区划每年从 1 连续编号；编号在创建时分配，撤回的项目也保留其编号）。"
         "行政区划与责任单位取自调用方令牌，不能在请求体中指定；责任单位名称取自注册服务（每个服务进程记住 5 分钟），"
         "注册服务不可用且名称尚未记住时答 503 且不创建任何数据。必须评估的情形（mandatory_triggers）由服务计算。"
-        "支持 Idempotency-Key：相同键与相同请求体返回首次结果；相同键不同请求体答 422；并发重复答 409。"
+        "支持 Idempotency-Key：相同键与相同请求体返回首次结果（并发的重复请求同样得到首次结果）；相同键不同请求体答 422。"
         "指定评估（initiation=designation）不能在此创建，见 POST /api/v1/projects/designations。"
     ),
     responses={403: {"description": "非报备员"}, 503: {"description": "注册服务不可用"}},
@@ -70,7 +70,8 @@ async def create_project(
         project = await ProjectService(session, peers).create(principal, data)
         return project_public(project, principal)
 
-    return await run_idempotent(request, session, principal, IdempotencyRecord, work, headers=_headers)
+    # A filing writes nothing before its last statement (numbering.number_last), which claims the key.
+    return await run_idempotent(request, session, principal, IdempotencyRecord, work, headers=_headers, claim_with_answer=True)
 
 
 @router.post(

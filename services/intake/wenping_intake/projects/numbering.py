@@ -42,12 +42,16 @@ from starlette.types import Scope
 from wenping_shared import (
     Answer,
     AuditTrail,
+    answer_insert,
+    answer_insert_statement,
     answer_update,
     answer_update_statement,
     append,
     chain_records,
     chained_insert,
     chained_params,
+    claim_params,
+    claimed_record,
     driver_fetch,
     driver_sql,
     driver_values,
@@ -160,9 +164,10 @@ def placeholder(project: Project) -> None:
 
 
 @cache
-def _last_statement(answered: bool, audit_model: Any) -> Any:
+def _last_statement(answered: str, audit_model: Any) -> Any:
     """The filing's one statement (built once per shape): bump the counter; insert the project and its
-    first ledger row with the number; store the answer (``answered``); chain the request's audit
+    first ledger row with the number; store the answer (``answered``: "update" its reservation,
+    "insert" its late claim, "" none: no Idempotency-Key); chain the request's audit
     record onto the head once the counter is held (``audit_model``, or None: chained by ``seal``)
     and add the project to the tallies once the head is held (else the commit adds them)."""
     projects: Any = Project.__table__  # type: ignore[attr-defined]
@@ -216,12 +221,13 @@ def _last_statement(answered: bool, audit_model: Any) -> Any:
     columns = [num.c.seq, num.c.number, num.c.entry_hash, count(project_row), count(entry_row)]
     if answered:
         answer_text = func.replace(bindparam("answer_text", type_=Text), token, core_select(num.c.number).scalar_subquery())
-        answer_row = (
-            answer_update(IdempotencyRecord, answer_text)
-            .where(exists(core_select(num.c.seq)))
-            .returning(IdempotencyRecord.__table__.c.id)  # type: ignore[attr-defined]
-            .cte("answer_row")
+        numbered = exists(core_select(num.c.seq))
+        stored = (
+            answer_insert(IdempotencyRecord, answer_text, gate=numbered)
+            if answered == "insert"  # the key's unique constraint fails the whole statement if it is taken
+            else answer_update(IdempotencyRecord, answer_text).where(numbered)
         )
+        answer_row = stored.returning(IdempotencyRecord.__table__.c.id).cte("answer_row")  # type: ignore[attr-defined]
         columns.append(count(answer_row))
     if audit_model is not None:
         # The head only once the counter is ours (a one-time filter on the number, evaluated first).
@@ -274,12 +280,14 @@ def number_last(session: AsyncSession, project: Project, entry: LedgerEntry) -> 
             "entry_text": hashed_text(entry.prev_hash, entry_content(entry)),
             "entry_details": json.dumps(entry.details, ensure_ascii=False),
         }
-        answered = answer.reservation_id is not None
+        answered = "" if answer.reservation_id is None else "update" if answer.claim is None else "insert"
         if answered:
             params.update(
                 reservation_id=answer.reservation_id, answer_status=answer.status,
                 answer_text=json.dumps(answer.body, ensure_ascii=False),
             )
+        if answer.claim is not None:
+            params.update(claim_params(answer))
         if chained is not None:
             params.update(chained_params(chained))
             params.update({f"t_{name}": values for name, values in new_project_rows(project).items()})
@@ -355,7 +363,9 @@ def _file_on_sqlite(
         entry.hash = project.ledger_head_hash = hashlib.sha256(hashed.encode()).hexdigest()
         run(project_row, {f"p_{name}": getattr(project, name) for name in Project.model_fields})
         run(entry_row, {f"e_{name}": getattr(entry, name) for name in LedgerEntry.model_fields})
-        if answer.reservation_id is not None:
+        if answer.claim is not None:  # the key's unique constraint fails it if the key is taken
+            run(answer_insert_statement(answer.model), claimed_record(answer, _filled(answer.body, token, project.number)))
+        elif answer.reservation_id is not None:
             run(answer_update_statement(answer.model), {
                 "reservation_id": answer.reservation_id, "answer_status": answer.status,
                 "answer_body": _filled(answer.body, token, project.number),
