@@ -171,6 +171,34 @@ def test_a_peer_that_never_answers_is_a_503_within_the_deadline(tmp_path: Path) 
     assert elapsed < timeout * (1 + retries) + 8, elapsed
 
 
+def creates_killed_midway(
+    fleet: Fleet, route: str, headers: dict[str, str], bodies: dict[str, dict[str, Any]], killed_once: str,
+    params: tuple[Any, ...] = (),
+) -> list[int | None]:
+    """``bodies`` created at ``route`` (each with its key) from 12 threads, and intake killed -9
+    once ``killed_once`` (a count over intake's database) is not 0: each create's status, or None
+    where the kill left it unanswered."""
+    database = fleet.root / "intake" / "intake.db"
+
+    def create(key: str) -> int | None:
+        try:
+            with fleet.client("intake", timeout=30) as intake:
+                return intake.post(route, json=bodies[key], headers={**headers, "Idempotency-Key": key}).status_code
+        except httpx.HTTPError:
+            return None  # the process died under it: no answer
+
+    with ThreadPoolExecutor(12) as pool:
+        futures = [pool.submit(create, key) for key in bodies]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with sqlite3.connect(database, timeout=30) as connection:
+                if connection.execute(killed_once, params).fetchone()[0]:
+                    break
+            time.sleep(0.005)
+        fleet.kill("intake")
+        return [f.result() for f in futures]
+
+
 def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: Fleet) -> None:
     """Designations carrying Idempotency-Keys (reserved in a transaction of their own before the
     work) are in flight when intake is killed -9 (right after a key was reserved, before its work
@@ -185,26 +213,9 @@ def test_kill_9_during_an_idempotent_create_then_retry_makes_exactly_one(fleet: 
     route = "/api/v1/projects/designations"
     try:
         headers = fleet.token("jx.supervisor")
-
-        def create(key: str) -> int | None:
-            try:
-                with fleet.client("intake", timeout=30) as intake:
-                    return intake.post(route, json=bodies[key], headers={**headers, "Idempotency-Key": key}).status_code
-            except httpx.HTTPError:
-                return None  # the process died under it: no answer
-
-        with ThreadPoolExecutor(12) as pool:
-            futures = [pool.submit(create, key) for key in bodies]
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                with sqlite3.connect(database, timeout=30) as connection:
-                    pending = connection.execute(
-                        "SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
-                if pending:
-                    break
-                time.sleep(0.01)
-            fleet.kill("intake")
-            first = [f.result() for f in futures]
+        # Killed right after a key was reserved, before its work committed.
+        first = creates_killed_midway(fleet, route, headers, bodies,
+                                      "SELECT count(*) FROM idempotency_record WHERE completed = 0")
         with sqlite3.connect(database, timeout=30) as connection:
             orphaned = connection.execute("SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
         fleet.start("intake")
@@ -239,26 +250,9 @@ def test_kill_9_during_keyed_filings_then_retry_makes_exactly_one(fleet: Fleet) 
     marks = ",".join("?" * len(titles))
     try:
         headers = fleet.token(FILER)
-
-        def create(key: str) -> int | None:
-            try:
-                with fleet.client("intake", timeout=30) as intake:
-                    return intake.post("/api/v1/projects", json=bodies[key],
-                                       headers={**headers, "Idempotency-Key": key}).status_code
-            except httpx.HTTPError:
-                return None  # the process died under it: no answer
-
-        with ThreadPoolExecutor(12) as pool:
-            futures = [pool.submit(create, key) for key in bodies]
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:  # killed once the first of them has committed
-                with sqlite3.connect(database, timeout=30) as connection:
-                    filed = connection.execute(f"SELECT count(*) FROM project WHERE title IN ({marks})", titles).fetchone()[0]
-                if filed:
-                    break
-                time.sleep(0.005)
-            fleet.kill("intake")
-            first = [f.result() for f in futures]
+        # Killed once the first of them has committed.
+        first = creates_killed_midway(fleet, "/api/v1/projects", headers, bodies,
+                                      f"SELECT count(*) FROM project WHERE title IN ({marks})", tuple(titles))
         with sqlite3.connect(database, timeout=30) as connection:
             reserved = connection.execute("SELECT count(*) FROM idempotency_record WHERE completed = 0").fetchone()[0]
         fleet.start("intake")
