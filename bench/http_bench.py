@@ -106,6 +106,11 @@ TARGETS: dict[str, tuple[float, float | None]] = {
     "filing": (0.50, None),
     "stats_province": (0.0, None),
 }
+#: The targets judged on the SQLite run too: the lists' ("the deep page within 20% of page 1 (on both
+#: databases)"), the export of 100,000 projects (measured here) and cold start. The other ratios are
+#: targets "in that run", the PostgreSQL run of 1,000,000 projects that SQLite's "same benchmark ...
+#: with 100,000 projects" is "reported beside": on SQLite they are shown for reference.
+SQLITE_TARGETS = ("list_page1", "list_deep", "deep_within_20pct_of_page1", "cold_start_lt_3s", "xlsx_export_peak_rss_lt_150mb")
 LABELS = {
     "get_by_id": "GET /api/v1/projects/{id} (reviewer)",
     "list_page1": f"GET /api/v1/projects?region_code={LIST_REGION}&limit=20 (page 1)",
@@ -723,7 +728,13 @@ def markdown(results: dict[str, Any]) -> str:
             x = section["xlsx_export"]
             lines += [f"xlsx export of {x['rows']:,} projects ({x['bytes'] / 1e6:.1f} MB in {x['seconds']} s): intake's peak "
                       f"RSS {x['peak_rss_mb']} MB (resident before: {x['rss_before_mb']} MB).", ""]
-        lines += ["Targets: " + ", ".join(f"{k} {'✔' if v else '✘'}" for k, v in section["verdicts"].items()), ""]
+        marks = {k: f"{k} {'✔' if v else '✘'}" for k, v in section["verdicts"].items()}
+        if section["backend"] == "sqlite":
+            lines += ["Targets: " + ", ".join(m for k, m in marks.items() if k in SQLITE_TARGETS), "",
+                      "The PostgreSQL run's targets, for reference: "
+                      + ", ".join(m for k, m in marks.items() if k not in SQLITE_TARGETS), ""]
+        else:
+            lines += ["Targets: " + ", ".join(marks.values()), ""]
     return "\n".join(lines) + "\n"
 
 
