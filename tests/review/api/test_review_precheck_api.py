@@ -131,3 +131,20 @@ async def test_region_grading_scheme_changes_the_computed_levels(system: System,
         assert r.status_code == 200
     r = await system.review.post("/api/v1/precheck", json={"report": report()}, headers=filer)
     assert next(i for i in r.json()["items"] if i["code"] == "C08.3")["result"] == "pass"
+
+
+async def test_a_body_refused_by_the_json_validator_gets_the_usual_answers(system: System) -> None:
+    """The precheck validates its body from the bytes in one pass (precheck/endpoints.py); what that
+    refuses goes FastAPI's usual way, with the answers every other route gives."""
+    headers = {**await system.auth("agency.jx"), "Content-Type": "application/json"}
+    malformed = await system.review.post("/api/v1/precheck", content=b'{"report": ', headers=headers)
+    other_route = await system.review.post("/api/v1/reviews", content=b'{"report": ', headers=headers)
+    assert malformed.status_code == other_route.status_code and malformed.json()["code"] == other_route.json()["code"]
+    unknown = await system.review.post("/api/v1/precheck", json={"report": report(), "extra": 1}, headers=headers)
+    assert unknown.status_code == 422, unknown.text
+    assert [e["loc"] for e in unknown.json()["errors"]] == [["extra"]], unknown.text
+    wrong = report()
+    wrong["procedure"]["public_notice"]["end"] = "not a date"
+    invalid = await system.review.post("/api/v1/precheck", json={"report": wrong}, headers=headers)
+    assert invalid.status_code == 422
+    assert [e["loc"][:4] for e in invalid.json()["errors"]] == [["report", "procedure", "public_notice", "end"]], invalid.text
