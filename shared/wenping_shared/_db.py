@@ -52,14 +52,14 @@ def create_engine(url: str, *, echo: bool = False, read_only: bool = False) -> A
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        # The read engine's connections go back without the pool's ROLLBACK: a session on it ends
-        # its own transaction when it closes, and the Reader's statements run outside any
-        # (autocommit), so the reset was one more trip to aiosqlite's thread per read.
         # Eight kept, none beyond, for reads: each aiosqlite connection is a thread and a file
         # opened with its PRAGMAs, and the default overflow opened and closed them under load
         # (py-spy of GET by id at 64 connections: Thread.start and connect on the hot path).
-        pool: dict[str, Any] = {"pool_size": 8, "max_overflow": 0, "pool_reset_on_return": None} if read_only else {}
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
+        pool: dict[str, Any] = {"pool_size": 8, "max_overflow": 0} if read_only else {}
+        # Connections go back rolled back only if still in a transaction (``_rollback_if_open``):
+        # a session ends its own, and the Reader's and the driver's statements run outside any.
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, pool_reset_on_return=None, **pool)
+        event.listen(engine.sync_engine, "reset", _rollback_if_open)
         _configure_sqlite(engine, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
         return engine
     # Twenty kept, none beyond: the same ceiling as ten plus ten overflow, but an overflow
@@ -85,6 +85,17 @@ def _replace_closed_connections(engine: AsyncEngine) -> None:
         driver = record.driver_connection
         if driver is None or driver.is_closed():
             raise DisconnectionError("the server closed this pooled connection")
+
+
+def _rollback_if_open(dbapi_connection: Any, record: Any, state: Any) -> None:
+    """SQLite's pools reset a returned connection only if it is still in a transaction (SQLAlchemy's
+    documented custom reset scheme, with ``pool_reset_on_return=None``). The default rolled back
+    every connection returned without a transaction of SQLAlchemy's own: one more trip to
+    aiosqlite's thread after each statement the driver sent itself (a read through the Reader, a
+    filing's transaction in one call, a rate limit's upsert). SQLite itself says whether one is
+    open (the connections run in autocommit mode: every transaction is begun explicitly)."""
+    if state.asyncio_safe and not state.terminate_only and record.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:

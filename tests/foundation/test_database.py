@@ -45,3 +45,39 @@ async def test_concurrent_writes_are_serialised_not_failed(system: Any) -> None:
     statuses = await asyncio.gather(*(create(i) for i in range(12)))
     assert statuses == [201] * 12
     assert org_id("嘉兴学院")  # demo ids stay deterministic
+
+
+async def test_a_connection_returned_in_a_transaction_is_rolled_back(tmp_path: Any) -> None:
+    """SQLite's pools reset only a connection still in a transaction (``_db._rollback_if_open``,
+    instead of a rollback on every return): one returned mid-transaction leaves nothing written and
+    the write lock free; one returned outside a transaction is not sent a ROLLBACK."""
+    from sqlalchemy.util import greenlet_spawn
+
+    from wenping_shared import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'reset.db'}")
+    try:
+        pooled = await engine.raw_connection()
+        driver = pooled.driver_connection
+        await driver.execute("BEGIN IMMEDIATE")
+        await driver.execute("CREATE TABLE reset_probe (x INTEGER)")
+        await greenlet_spawn(pooled.close)
+        async with engine.begin() as connection:  # the write lock is free (a held one would wait 30 s)
+            tables = (await connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE name = 'reset_probe'")).all()
+        assert tables == []
+        pooled = await engine.raw_connection()
+        rollbacks: list[str] = []
+        sent = pooled.driver_connection
+        original = sent.rollback
+
+        async def counted() -> None:
+            rollbacks.append("rollback")
+            await original()
+
+        sent.rollback = counted
+        await sent.execute("SELECT 1")
+        await greenlet_spawn(pooled.close)
+        sent.rollback = original
+        assert rollbacks == []
+    finally:
+        await engine.dispose()
