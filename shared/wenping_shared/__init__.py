@@ -110,7 +110,6 @@ from ._idempotency import (
     leave_last_statement,
     on_sqlite_thread,
     run_idempotent,
-    sqlite_writer,
 )
 from ._logging import configure_logging
 from ._migrations import migrations_current, run_env, upgrade_to_head
@@ -118,7 +117,7 @@ from ._outbox import OutboxMessageFields, OutboxRelay, enqueue, outbox_indexes, 
 from ._pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageParams, PageParamsDep, decode_cursor, encode_cursor
 from ._public_view import public_view
 from ._rate_limit import LimitedOperation, RateWindowFields, rate_limited, rate_window_table
-from ._reader import Reader, driver_fetch, driver_sql, driver_values
+from ._reader import Reader, driver_fetch, driver_sql, driver_values, driver_write, sqlite_writer
 from ._repository import Repository
 from ._responses import described
 from ._series import next_in_series
@@ -243,6 +242,7 @@ __all__ = [
     "driver_fetch",
     "driver_sql",
     "driver_values",
+    "driver_write",
     "encode_cursor",
     "enqueue",
     "etag_for",

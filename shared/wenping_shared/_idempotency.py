@@ -16,7 +16,6 @@ answer replayed: a concurrent duplicate waits for the first to commit instead of
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import sqlite3
@@ -36,7 +35,7 @@ from sqlalchemy import JSON, Text, UniqueConstraint, bindparam, delete, insert, 
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import Scope
@@ -44,7 +43,7 @@ from starlette.types import Scope
 from ._auth import Principal
 from ._errors import IdempotencyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
 from ._outbox import utcnow
-from ._reader import driver_fetch, driver_sql, driver_values
+from ._reader import driver_write
 from ._types import UTCDateTime
 
 MAX_KEY_LENGTH = 200
@@ -129,29 +128,15 @@ def autocommitting(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sess
     return found
 
 
-#: SQLite: writers of this process that send a transaction in one call (``on_sqlite_thread``) queue
-#: here for the one write lock, instead of in SQLite's busy handler (which sleeps 1 to 100 ms).
-_SQLITE_WRITERS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:
-    lock = _SQLITE_WRITERS.get(engine.sync_engine)
-    if lock is None:
-        lock = _SQLITE_WRITERS[engine.sync_engine] = asyncio.Lock()
-    return lock
-
-
 async def on_sqlite_thread(connection: AsyncConnection, fn: Callable[..., Any], *args: Any) -> Any:
     """SQLite (aiosqlite): ``fn(sqlite3_connection, *args)`` on the connection's own thread, in one
     hop of the event loop (each statement through SQLAlchemy is one: under load, 1-3 ms each while
-    the write lock is held)."""
+    the write lock is held). A constraint error comes back as SQLAlchemy's, as from ``driver_fetch``."""
     driver: Any = (await connection.get_raw_connection()).driver_connection
-    return await driver._execute(fn, driver._conn, *args)  # aiosqlite: run on its thread; sqlite3's connection
-
-
-def _insert_alone(db: sqlite3.Connection, statement: Any, dialect: Any, params: dict[str, Any]) -> None:
-    sql, binds = driver_sql(statement, dialect)
-    db.execute(sql, driver_values(binds, params))  # outside a transaction: commits on its own
+    try:
+        return await driver._execute(fn, driver._conn, *args)  # aiosqlite: run on its thread; sqlite3's connection
+    except sqlite3.IntegrityError as exc:
+        raise IntegrityError(getattr(fn, "__name__", "on_sqlite_thread"), None, exc) from exc
 
 
 _OFFERED = "wenping_last_statement_offered"
@@ -356,18 +341,12 @@ async def run_idempotent(
     reservation = keyed.reservation()
     reserve_statement = _statements(model)[0]
     for _ in range(2):  # a second time only after taking over a dead request's reservation
-        engine = keyed.sessionmaker.kw["bind"]
         try:
-            # On a connection, not a session: one statement, no unit of work to build and commit;
-            # outside a transaction, so it commits on its own.
-            if engine.dialect.driver == "aiosqlite":
-                async with sqlite_writer(engine), engine.connect() as connection:
-                    await on_sqlite_thread(connection, _insert_alone, reserve_statement, engine.dialect, reservation)
-            else:  # on the driver: a Core execution cost more CPU than the rest of the reservation
-                sql, binds = driver_sql(reserve_statement, engine.dialect)
-                await driver_fetch(engine, sql, driver_values(binds, reservation))
+            # One statement by the driver, committing on its own: as a Core execution it cost more
+            # CPU than the rest of the reservation.
+            await driver_write(keyed.sessionmaker.kw["bind"], reserve_statement, reservation)
             break
-        except (IntegrityError, sqlite3.IntegrityError):
+        except IntegrityError:
             pass
         # Gone between our insert and our read (released): the client is asked to retry.
         replay = await keyed.taken(missing=IdempotencyInProgress())
@@ -405,7 +384,7 @@ async def _claimed_with_answer(
             result = await _work(session, work)
             answer = Answer(keyed.model, reservation["id"], keyed.status_code, _jsonable(result), claim=claim)
             body = await _answered(session, request.scope, answer)
-        except (IntegrityError, sqlite3.IntegrityError) as exc:
+        except IntegrityError as exc:
             await session.rollback()  # nothing of the work stays
             # Not the key's constraint (the key holds no record): the work's own error.
             replay = await keyed.taken(missing=exc)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -96,6 +97,31 @@ async def driver_fetch(engine: AsyncEngine, sql: str, values: Sequence[Any]) -> 
         raise OperationalError(sql, values, exc) from exc
     finally:
         await greenlet_spawn(pooled.close)
+
+
+#: SQLite: this process's writers that send their statements by the driver (``driver_write``,
+#: ``_idempotency.on_sqlite_thread``) queue here for the one write lock, instead of in SQLite's
+#: busy handler (which sleeps 1 to 100 ms between tries).
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer(engine: AsyncEngine) -> asyncio.Lock:
+    lock = _SQLITE_WRITERS.get(engine.sync_engine)
+    if lock is None:
+        lock = _SQLITE_WRITERS[engine.sync_engine] = asyncio.Lock()
+    return lock
+
+
+async def driver_write(engine: AsyncEngine, statement: Any, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    """``statement`` (built once: ``driver_sql``) sent alone by the driver with ``params``, outside
+    any transaction, so it commits on its own; on SQLite behind this process's writer lock
+    (``sqlite_writer``). The rows it returns."""
+    sql, binds = driver_sql(statement, engine.dialect)
+    values = driver_values(binds, params)
+    if engine.dialect.name != "sqlite":
+        return await driver_fetch(engine, sql, values)
+    async with sqlite_writer(engine):
+        return await driver_fetch(engine, sql, values)
 
 
 @dataclass(frozen=True)
@@ -186,4 +212,4 @@ class Reader:
         return result
 
 
-__all__ = ["DriverBinds", "Reader", "driver_fetch", "driver_sql", "driver_values"]
+__all__ = ["DriverBinds", "Reader", "driver_fetch", "driver_sql", "driver_values", "driver_write", "sqlite_writer"]

@@ -52,9 +52,9 @@ from wenping_shared import (
     chained_params,
     claim_params,
     claimed_record,
-    driver_fetch,
     driver_sql,
     driver_values,
+    driver_write,
     last_statement_offered,
     leave_last_statement,
     on_sqlite_thread,
@@ -135,13 +135,11 @@ def _autocommit(engine: AsyncEngine) -> AsyncEngine:
 async def _alone(engine: AsyncEngine, statement: Any, params: dict[str, Any], project: Project) -> Any:
     """Send the filing's statement by the driver on a connection of its own, outside a transaction:
     it commits on its own."""
-    sql, binds = driver_sql(statement, engine.dialect)
-    values = driver_values(binds, params)
-    rows = await driver_fetch(engine, sql, values)
+    rows = await driver_write(engine, statement, params)
     if not rows:  # the first filing of its region and year: nothing was written
         async with _autocommit(engine).connect() as connection:
             await connection.execute(_first_of_year_insert(project.region_code, project.year))
-        rows = await driver_fetch(engine, sql, values)
+        rows = await driver_write(engine, statement, params)
     return rows[0]
 
 
