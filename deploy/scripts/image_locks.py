@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements.lock"
 OUT = ROOT / "deploy" / "docker"
 
-#: Loaded by name (SQLAlchemy dialects, uvicorn's event loop and parser, FastAPI's form parser): no import shows them.
-ALWAYS = ("asyncpg", "aiosqlite", "uvloop", "httptools", "greenlet", "python-multipart")
+#: Loaded by name (SQLAlchemy dialects, uvicorn's HTTP parser, FastAPI's form parser): no import shows them.
+ALWAYS = ("asyncpg", "aiosqlite", "httptools", "greenlet", "python-multipart")
 #: Build tools, needed in the build stage only (installing the project's own packages).
 BUILD_ONLY = frozenset({"setuptools", "wheel", "pip"})
 

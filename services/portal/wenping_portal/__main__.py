@@ -23,7 +23,8 @@ def main() -> None:
         raise SystemExit("portal 拒绝以生产模式启动：" + "；".join(problems))
     trusted = settings.forwarded_allow_ips.strip()
     # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default: only configured proxies may name the client.
-    uvicorn.run("wenping_portal.main:create_app", factory=True, host=settings.host, port=settings.port,
+    # asyncio's loop, as the services (wenping_shared.cli.serve_options says why).
+    uvicorn.run("wenping_portal.main:create_app", factory=True, host=settings.host, port=settings.port, loop="asyncio",
                 log_config=None, access_log=False, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
 
 
