@@ -2,7 +2,7 @@
 intake's own tables, with the same statements Wenping issues (the same columns: ProjectPublic's,
 and for the GET whether the project has warning flags) — no auth, no ORM, no middleware, no
 ledger, no idempotency record, no outbox. Started by bench/http_bench.py as a uvicorn process
-(one worker, uvloop + httptools), like the services:
+(one worker, httptools like the services, and uvloop, its fastest loop):
 
     BARE_DSN=postgresql://postgres@127.0.0.1:5432/<db>  uvicorn bare_app:app --app-dir bench
     BARE_DSN=sqlite:////path/to/intake.db                uvicorn bare_app:app --app-dir bench

@@ -10,9 +10,10 @@ Per backend (PostgreSQL 127.0.0.1:5432 with 1,000,000 projects; SQLite with 100,
    secondary indexes dropped and rebuilt, VACUUM ANALYZE, CHECKPOINT. The registry gets the regions, the
    organisations, three service clients with their own secrets, 10,000 experts and 500 agencies.
 2. ``python -m wenping_<service> serve`` for registry, intake and review (one uvicorn process each,
-   uvloop + httptools; production mode on PostgreSQL with a supplied ES256 key and non-default
+   asyncio's loop + httptools; production mode on PostgreSQL with a supplied ES256 key and non-default
    secrets; their modules compiled first, as the images ship them), cold start timed to a 200
-   from /readyz; then bench/bare_app.py under uvicorn, one worker, uvloop + httptools.
+   from /readyz; then bench/bare_app.py under uvicorn, one worker, uvloop (the baseline at its
+   fastest) + httptools.
 3. wrk (Debian's /usr/bin/wrk), 2 threads, 64 connections, a warm-up then two measured passes per
    app, alternating (bare, Wenping, bare, Wenping), the faster pass of each reported; the
    same URL shape against both apps: GET a project by id (reviewer token), the list filtered by
@@ -721,7 +722,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"`{results['command']}` — {results['measured_at']}, commit {results['commit']}, {results['machine']}.",
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {WARMUP} s warm-up then {PASSES} passes of {SECONDS} s per app "
         "and endpoint, the apps alternating, each app's faster pass shown (every pass's req/s in http.json); "
-        "one uvicorn worker each (uvloop, httptools).",
+        "one uvicorn worker each, httptools; the services on asyncio's loop, the bare app on uvloop.",
         "",
     ]
     for section in results["backends"]:

@@ -103,7 +103,7 @@ class RemoteJWKS:
         self._min_refresh = min_refresh_seconds
         self._keys: dict[str, dict[str, Any]] = {}
         self._fetched_at = float("-inf")
-        self._lock = asyncio.Lock()
+        self._fetching: asyncio.Task[None] | None = None
 
     async def refresh(self) -> None:
         self._fetched_at = time.monotonic()
@@ -118,10 +118,19 @@ class RemoteJWKS:
     async def __call__(self, kid: str) -> dict[str, Any] | None:
         if kid in self._keys:
             return self._keys[kid]
-        async with self._lock:
-            if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh:
-                await self.refresh()
+        if self._fetching is None and time.monotonic() - self._fetched_at >= self._min_refresh:
+            self._fetching = asyncio.create_task(self.refresh())
+            self._fetching.add_done_callback(self._fetched)
+        if self._fetching is not None:
+            # Every caller waits on the one fetch and wakes with it. Behind a lock they went on one
+            # per turn of the event loop: the 64 first requests of a process under load waited up
+            # to 0.5 s for keys fetched long before. Shielded: a caller that gives up leaves the
+            # fetch to the others.
+            await asyncio.shield(self._fetching)
         return self._keys.get(kid)
+
+    def _fetched(self, _: asyncio.Task[None]) -> None:
+        self._fetching = None
 
 
 class _Verified(NamedTuple):

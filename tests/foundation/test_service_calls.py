@@ -3,6 +3,7 @@ retries only where a repeat is harmless, and a JWKS refreshed at most once a min
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -131,3 +132,42 @@ async def test_jwks_refresh_on_unknown_kid_is_rate_limited() -> None:
         for _ in range(50):  # a flood of forged kids
             assert await jwks("forged") is None
         assert fetches == 1
+
+
+async def test_callers_waiting_for_the_keys_all_wake_with_the_one_fetch() -> None:
+    """64 first requests of a fresh process need the keys at once: one fetch, and all of them go
+    on in the same turn of the event loop when it lands (counted in turns, not time)."""
+    fetches = 0
+    arrived = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal fetches
+        fetches += 1
+        await arrived.wait()
+        return httpx.Response(200, json={"keys": [{"kid": "k1", "kty": "EC"}]})
+
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    woke: list[int] = []
+
+    async def caller(jwks: RemoteJWKS) -> None:
+        assert await jwks("k1") is not None
+        woke.append(turns)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        jwks = RemoteJWKS(http, "http://registry.test/.well-known/jwks.json")
+        counter = asyncio.create_task(count_turns())
+        callers = [asyncio.create_task(caller(jwks)) for _ in range(64)]
+        for _ in range(20):
+            await asyncio.sleep(0)
+        arrived.set()
+        await asyncio.gather(*callers)
+        counter.cancel()
+    assert fetches == 1
+    assert max(woke) - min(woke) <= 1, f"woken over {max(woke) - min(woke)} turns"
