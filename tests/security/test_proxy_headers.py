@@ -48,4 +48,3 @@ async def test_forwarded_for_from_an_unlisted_peer_is_ignored() -> None:
     async with serving(settings) as url, httpx.AsyncClient(base_url=url) as client:
         response = await client.get("/", headers={"X-Forwarded-For": "203.0.113.7"})
         assert response.text == "127.0.0.1"
-
