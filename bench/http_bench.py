@@ -751,7 +751,7 @@ def markdown(results: dict[str, Any]) -> str:
         marks = {k: f"{k} {'✔' if v else '✘'}" for k, v in section["verdicts"].items()}
         if section["backend"] == "sqlite":
             lines += ["Targets: " + ", ".join(m for k, m in marks.items() if k in SQLITE_TARGETS), "",
-                      "The PostgreSQL run's targets, for reference: "
+                      "The PostgreSQL run's targets applied to these SQLite figures, for reference only (not judged here): "
                       + ", ".join(m for k, m in marks.items() if k not in SQLITE_TARGETS), ""]
         else:
             lines += ["Targets: " + ", ".join(marks.values()), ""]
