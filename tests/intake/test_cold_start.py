@@ -1,5 +1,6 @@
-"""Cold start: a service imports no migration tool, PDF or spreadsheet library until it needs one
-(alembic, fpdf and openpyxl were about two seconds and 60 MB of every start), and /readyz still
+"""Cold start: a service imports no migration tool, PDF, spreadsheet, Word or QR-code library until
+it needs one (alembic, fpdf and openpyxl were about two seconds and 60 MB of every start; python-docx
+with lxml, and qrcode with Pillow, another 11 MB of intake's resident memory), and /readyz still
 tells a database behind the migration scripts from one at their heads, without alembic."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from wenping_shared import create_engine, migrations_current, upgrade_to_head
 from wenping_shared._migrations import alembic_config, script_heads
 
 SERVICES = ("intake", "review", "registry")
-DEFERRED = ("alembic", "fpdf", "openpyxl")
+DEFERRED = ("alembic", "fpdf", "openpyxl", "docx", "lxml", "qrcode", "PIL")
 
 
 def migrations(service: str) -> Path:

@@ -8,9 +8,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_L
-
 from wenping_shared import printable
 from wenping_shared.pdf import FONT_FAMILY, cjk_pdf
 
@@ -20,6 +17,10 @@ _FONT = "SimSun"
 
 
 def _qr_png(data: str) -> bytes:
+    # qrcode and Pillow (about 4 MB resident) are imported with the first printed clearance.
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=4, border=2)
     code.add_data(data)
     code.make(fit=True)
