@@ -89,9 +89,11 @@ def closure(roots: set[str], pins: dict[str, str]) -> set[str]:
     return seen
 
 
-#: Public modules of the shared library that only some services import (their libraries are not
-#: needed by the others: the registry's image carries no python-docx or fpdf).
-ON_DEMAND = ("official_document", "pdf")
+#: Modules of the shared library that only some services import (their libraries are not needed by
+#: the others: the registry's image carries no python-docx or fpdf), each with the public module
+#: whose name in a service's code means the service needs it (``_official_docx`` is the layout
+#: ``official_document`` imports when it renders).
+ON_DEMAND = {"official_document": "official_document", "_official_docx": "official_document", "pdf": "pdf"}
 
 
 def shared_modules(service_dir: Path) -> set[str]:
@@ -101,7 +103,7 @@ def shared_modules(service_dir: Path) -> set[str]:
     source = "\n".join(p.read_text(encoding="utf-8") for p in service_dir.rglob("*.py"))
     names: set[str] = set()
     for path in shared.rglob("*.py"):
-        if path.parent == shared and path.stem in ON_DEMAND and f"wenping_shared.{path.stem}" not in source:
+        if path.parent == shared and path.stem in ON_DEMAND and f"wenping_shared.{ON_DEMAND[path.stem]}" not in source:
             continue
         names |= imported_modules(path)
     return names
