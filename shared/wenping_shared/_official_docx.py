@@ -339,10 +339,7 @@ def _normalise_zip(data: bytes, issued_on: date) -> bytes:
 def render_docx(
     masthead: str, blocks: Sequence[Block], imprint: Sequence[tuple[str, str]], properties: DocumentProperties
 ) -> bytes:
-    """The document as a .docx (GB/T 9704-2012 信函格式), deterministic for given arguments.
-
-    ``masthead`` is the issuing office of the 版头; ``imprint`` the 版记 rows (left, right);
-    an "office" block and the "date" block after it make the signature the seal presses on."""
+    """``official_document.render_docx``: its arguments, laid out."""
     doc = Document()
     _style_fonts(doc)
     _set_page(doc)
