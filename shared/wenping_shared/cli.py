@@ -9,7 +9,7 @@ import gc
 import json
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 
@@ -77,8 +77,16 @@ async def audit_command(command: str, settings: ServiceSettings, audit_model: ty
         await engine.dispose()
 
 
-def serve_options(settings: ServiceSettings) -> dict[str, Any]:
-    """uvicorn's options for ``serve``."""
+class ServedSettings(Protocol):
+    """What ``serve_options`` reads: a service's settings, or the portal's."""
+
+    host: str
+    port: int
+    forwarded_allow_ips: str
+
+
+def serve_options(settings: ServedSettings) -> dict[str, Any]:
+    """uvicorn's options for ``serve``, the services' and the portal's."""
     trusted = settings.forwarded_allow_ips.strip()
     return {
         "host": settings.host,

@@ -7,6 +7,8 @@ import argparse
 
 import uvicorn
 
+from wenping_shared.cli import serve_options
+
 from .config import PortalSettings
 
 
@@ -21,11 +23,7 @@ def main() -> None:
     problems = settings.production_problems()
     if problems:
         raise SystemExit("portal 拒绝以生产模式启动：" + "；".join(problems))
-    trusted = settings.forwarded_allow_ips.strip()
-    # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default: only configured proxies may name the client.
-    # asyncio's loop, as the services (wenping_shared.cli.serve_options says why).
-    uvicorn.run("wenping_portal.main:create_app", factory=True, host=settings.host, port=settings.port, loop="asyncio",
-                log_config=None, access_log=False, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")
+    uvicorn.run("wenping_portal.main:create_app", factory=True, **serve_options(settings))
 
 
 main()

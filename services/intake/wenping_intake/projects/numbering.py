@@ -28,6 +28,7 @@ import operator
 import sqlite3
 import uuid
 import weakref
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -121,7 +122,7 @@ _PROJECT_LATER = ("number", "seq", "ledger_head_hash")
 _ENTRY_LATER = ("details", "hash")
 
 
-def _fields(model: Any, prefix: str, later: tuple[str, ...] = ()) -> Any:
+def _fields(model: Any, prefix: str, later: tuple[str, ...] = ()) -> Callable[[Any], dict[str, Any]]:
     """A function of a ``model`` instance giving its fields (but ``later``) as parameters named
     ``<prefix><field>``: the names made once, the values read by one ``attrgetter`` call (a
     comprehension formatting and reading some 60 names was 4 % of a filing in py-spy)."""
